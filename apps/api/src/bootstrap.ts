@@ -1,0 +1,27 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { ApiModule, AppOptions } from './api.module';
+import { globalValidationPipe } from './http/validation';
+import { setupOpenApi } from './docs/openapi';
+
+/** Builds the HTTP app (not listening). Used by main and by the e2e suites. */
+export async function createApiApp(opts: AppOptions): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(opts), {
+    bufferLogs: true,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: opts.config.bodyLimit, type: ['application/json', 'application/*+json'] });
+  app.use(helmet({ contentSecurityPolicy: false }));
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.setGlobalPrefix('api/v1', { exclude: ['health', 'docs', 'docs-json', 'docs-yaml'] });
+  app.useGlobalPipes(globalValidationPipe());
+  app.enableShutdownHooks();
+  setupOpenApi(app);
+  return app;
+}

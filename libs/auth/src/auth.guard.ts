@@ -1,0 +1,51 @@
+import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { DomainError } from '@makebuy/domain';
+import { DirectoryService } from '@makebuy/directory';
+import { TokenService } from './token.service';
+import { Principal } from './auth.types';
+
+export const IS_PUBLIC = 'makebuy:public';
+/** No token needed (public registers, health, docs). */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+export type AuthedRequest = Request & { principal?: Principal };
+
+/** 401 first: a valid bearer token whose sub is in the directory (admins excepted). */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+    private readonly directory: DirectoryService,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    if (ctx.getType() !== 'http') return true;
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()]);
+    if (isPublic) return true;
+    const req = ctx.switchToHttp().getRequest<AuthedRequest>();
+    req.principal = await this.authenticate(req.headers.authorization);
+    return true;
+  }
+
+  async authenticate(header: string | undefined): Promise<Principal> {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+    if (!m) throw new DomainError('UNAUTHENTICATED', 'a bearer token is required');
+    const token = await this.tokens.verify(m[1]);
+    const uuidLike = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(token.sub);
+    const person = uuidLike ? await this.directory.findPerson(token.sub) : null;
+    if (!person && !token.roles.includes('admin')) {
+      throw new DomainError('UNAUTHENTICATED', 'the token subject is not a person in the directory');
+    }
+    return {
+      sub: token.sub,
+      roles: token.roles,
+      personId: person?.id ?? null,
+      name: person?.name ?? null,
+      consortiumId: person?.consortiumId ?? null,
+      providerId: person?.providerId ?? null,
+    };
+  }
+}

@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, JWTPayload, SignJWT } from 'jose';
+import { DomainError, Role, ROLES } from '@makebuy/domain';
+import { APP_CONFIG, AppConfig } from '@makebuy/settings';
+
+export interface VerifiedToken {
+  sub: string;
+  roles: Role[];
+}
+
+/** Verifies bearer tokens: HS256 with AUTH_JWT_SECRET, or RS256 from AUTH_JWKS_URL when configured. */
+@Injectable()
+export class TokenService {
+  private readonly secret: Uint8Array;
+  private readonly jwks: ReturnType<typeof createRemoteJWKSet> | null;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.secret = new TextEncoder().encode(config.jwtSecret);
+    this.jwks = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : null;
+  }
+
+  async verify(token: string): Promise<VerifiedToken> {
+    let payload: JWTPayload;
+    try {
+      const { alg } = decodeProtectedHeader(token);
+      if (alg === 'RS256' && this.jwks) {
+        ({ payload } = await jwtVerify(token, this.jwks, { algorithms: ['RS256'], requiredClaims: ['sub', 'exp'] }));
+      } else {
+        ({ payload } = await jwtVerify(token, this.secret, { algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] }));
+      }
+    } catch (e) {
+      throw new DomainError('UNAUTHENTICATED', `invalid token: ${describe(e)}`);
+    }
+    const roles = payload.roles;
+    if (
+      !Array.isArray(roles) ||
+      !roles.every((r) => typeof r === 'string' && (ROLES as readonly string[]).includes(r))
+    ) {
+      throw new DomainError('UNAUTHENTICATED', `invalid token: roles must be an array of ${ROLES.join(', ')}`);
+    }
+    if (typeof payload.sub !== 'string' || !payload.sub)
+      throw new DomainError('UNAUTHENTICATED', 'invalid token: sub missing');
+    return { sub: payload.sub, roles: [...new Set(roles as Role[])] };
+  }
+
+  /** Development and test tokens (HS256). */
+  sign(sub: string, roles: Role[], expiresIn: string | number = '12h'): Promise<string> {
+    return signToken(this.secret, sub, roles, expiresIn);
+  }
+}
+
+export function signToken(
+  secret: Uint8Array | string,
+  sub: string,
+  roles: Role[],
+  expiresIn: string | number = '12h',
+): Promise<string> {
+  const key = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
+  return new SignJWT({ roles })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(key);
+}
+
+function describe(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  switch (code) {
+    case 'ERR_JWT_EXPIRED':
+      return 'expired';
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return 'bad signature';
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return 'algorithm not allowed';
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      return (e as Error).message;
+    default:
+      return 'malformed';
+  }
+}

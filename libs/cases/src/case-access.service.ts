@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { DomainError, Role } from '@makebuy/domain';
+import { CaseEntity, CasePanelEntity } from './case.entities';
+
+export interface Viewer {
+  personId: string | null;
+  roles: readonly Role[];
+  consortiumId: string | null;
+}
+
+/**
+ * Who may see a case: its creator, its panel, governance officers, and commissioners of the
+ * case's consortium. Everyone else gets 404, as if it did not exist.
+ */
+@Injectable()
+export class CaseAccess {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async canSee(viewer: Viewer, row: CaseEntity, tx: EntityManager = this.ds.manager): Promise<boolean> {
+    if (viewer.roles.includes('governance')) return true;
+    if (viewer.personId && row.createdBy === viewer.personId) return true;
+    if (viewer.roles.includes('commissioner') && viewer.consortiumId && viewer.consortiumId === row.consortiumId)
+      return true;
+    if (viewer.personId) return tx.existsBy(CasePanelEntity, { caseId: row.id, personId: viewer.personId });
+    return false;
+  }
+
+  /** The case if the viewer may see it, else NOT_FOUND. */
+  async visibleCase(viewer: Viewer, caseId: string, tx: EntityManager = this.ds.manager): Promise<CaseEntity> {
+    const row = await tx.findOneBy(CaseEntity, { id: caseId });
+    if (!row || !(await this.canSee(viewer, row, tx))) throw new DomainError('NOT_FOUND', `case ${caseId} not found`);
+    return row;
+  }
+
+  /** SQL condition (for lists) matching the same rule; parameters are prefixed with v_. */
+  visibilitySql(alias: string, viewer: Viewer): { sql: string; params: Record<string, unknown> } {
+    if (viewer.roles.includes('governance')) return { sql: 'TRUE', params: {} };
+    const parts: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (viewer.personId) {
+      parts.push(`${alias}.created_by = :v_person`);
+      parts.push(`EXISTS (SELECT 1 FROM case_panel cp WHERE cp.case_id = ${alias}.id AND cp.person_id = :v_person)`);
+      params.v_person = viewer.personId;
+    }
+    if (viewer.roles.includes('commissioner') && viewer.consortiumId) {
+      parts.push(`${alias}.consortium_id = :v_consortium`);
+      params.v_consortium = viewer.consortiumId;
+    }
+    return { sql: parts.length ? `(${parts.join(' OR ')})` : 'FALSE', params };
+  }
+}

@@ -1,0 +1,262 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import {
+  Actor,
+  CaseEvent,
+  CaseFacts,
+  CaseInput,
+  Decision,
+  DomainError,
+  SnapshotRestoreError,
+  CASE_MACHINE_VERSION,
+  decideCase,
+  startCase,
+} from '@makebuy/domain';
+import { Clock } from '@makebuy/settings';
+import { OutboxSignal } from '@makebuy/queue';
+import { CaseEntity, CaseEventEntity } from './case.entities';
+import { auditHash, GENESIS_HASH } from './audit-chain';
+import { EffectRegistry } from './effect-registry';
+
+type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K> : never;
+export type EventInput = DistributiveOmit<CaseEvent, 'actor' | 'now' | 'facts'>;
+
+export interface ApplyCommand<T> {
+  caseId: string;
+  actor: Actor;
+  event: EventInput;
+  /** If-Match: the version the caller saw */
+  expectedVersion?: number;
+  /** facts for the machine's guards, read inside the transaction under the case lock */
+  facts?: (tx: EntityManager, row: CaseEntity, now: Date) => Promise<CaseFacts>;
+  /** the feature's own writes, in the same transaction, once the machine has accepted the event */
+  within?: (tx: EntityManager, row: CaseEntity, decision: Decision, now: Date) => Promise<T>;
+  /** the audited payload (default: the event's own fields) */
+  audit?: (result: T) => Record<string, unknown>;
+}
+
+export interface ApplyResult<T> {
+  row: CaseEntity;
+  decision: Decision;
+  result: T;
+}
+
+export interface NewCase {
+  id: string;
+  ocid: string;
+  title: string;
+  serviceName: string;
+  consortiumId: string;
+  fromSetting: string;
+  toSetting: string;
+  estimatedAnnualValue: number;
+  termMonths: number;
+  track: CaseInput['track'];
+  createdBy: string;
+}
+
+/**
+ * One transaction per command: lock the case, check the version, restore, transition, save the
+ * snapshot, append the audit row (hash chain) and write the effects' rows; commit; wake the relay.
+ */
+@Injectable()
+export class CaseEngine {
+  private readonly log = new Logger(CaseEngine.name);
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly effects: EffectRegistry,
+    private readonly signal: OutboxSignal,
+  ) {}
+
+  async create<T>(
+    input: NewCase,
+    actor: Actor,
+    within?: (tx: EntityManager, row: CaseEntity, now: Date) => Promise<T>,
+    audit?: Record<string, unknown>,
+  ): Promise<{ row: CaseEntity; result: T | undefined }> {
+    const now = this.clock.now();
+    const out = await this.ds.transaction(async (tx) => {
+      const decision = startCase({ caseId: input.id, track: input.track, now: now.toISOString() });
+      const row = tx.create(CaseEntity, {
+        ...input,
+        currency: 'GBP',
+        state: decision.state,
+        stateValue: decision.stateValue,
+        context: decision.context,
+        snapshot: decision.snapshot,
+        machineVersion: CASE_MACHINE_VERSION,
+        version: 1,
+        needsMigration: false,
+        migrationError: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await tx.insert(CaseEntity, row as never);
+      const result = within ? await within(tx, row, now) : undefined;
+      await this.append(tx, row.id, {
+        at: now,
+        actor,
+        type: 'CREATED',
+        fromState: null,
+        toState: decision.state,
+        payload: audit ?? {},
+      });
+      await this.effects.run(decision.effects, { tx, row, decision, now, actor });
+      return { row, result };
+    });
+    this.signal.wake();
+    return out;
+  }
+
+  async apply<T = undefined>(cmd: ApplyCommand<T>): Promise<ApplyResult<T>> {
+    try {
+      const out = await this.ds.transaction(async (tx) => {
+        const row = await this.lock(tx, cmd.caseId);
+        if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== row.version) {
+          throw new DomainError(
+            'VERSION_MISMATCH',
+            `the case is at version ${row.version}, not ${cmd.expectedVersion}`,
+            { currentVersion: row.version },
+          );
+        }
+        if (row.needsMigration)
+          throw new DomainError(
+            'CASE_NEEDS_MIGRATION',
+            `case ${row.id} needs a machine migration before it can move: ${row.migrationError ?? ''}`,
+          );
+        const now = this.clock.now();
+        const facts = cmd.facts ? await cmd.facts(tx, row, now) : undefined;
+        const event = { ...cmd.event, actor: cmd.actor, now: now.toISOString(), facts } as CaseEvent;
+        const decision = decideCase(row.machineVersion, row.snapshot, event);
+        const result = (cmd.within ? await cmd.within(tx, row, decision, now) : undefined) as T;
+        row.snapshot = decision.snapshot;
+        row.state = decision.state;
+        row.stateValue = decision.stateValue;
+        row.context = decision.context;
+        row.version += 1;
+        row.updatedAt = now;
+        await tx.update(
+          CaseEntity,
+          { id: row.id },
+          {
+            snapshot: row.snapshot as object,
+            state: row.state,
+            stateValue: row.stateValue as object,
+            context: row.context as object,
+            version: row.version,
+            updatedAt: now,
+          },
+        );
+        const payload = cmd.audit ? cmd.audit(result) : eventPayload(cmd.event);
+        await this.append(tx, row.id, {
+          at: now,
+          actor: cmd.actor,
+          type: cmd.event.type,
+          fromState: decision.fromState,
+          toState: decision.toState,
+          payload,
+        });
+        await this.effects.run(decision.effects, { tx, row, decision, now, actor: cmd.actor });
+        return { row, decision, result };
+      });
+      this.signal.wake();
+      return out;
+    } catch (e) {
+      if (e instanceof SnapshotRestoreError) {
+        await this.markNeedsMigration(cmd.caseId, e.message);
+        throw new DomainError(
+          'CASE_NEEDS_MIGRATION',
+          `case ${cmd.caseId} no longer restores on its machine version and was marked for migration`,
+        );
+      }
+      throw e;
+    }
+  }
+
+  /** Locks the case row for the rest of the transaction (serialises every writer of one case). */
+  async lock(tx: EntityManager, caseId: string): Promise<CaseEntity> {
+    const row = await tx
+      .getRepository(CaseEntity)
+      .createQueryBuilder('c')
+      .where('c.id = :id', { id: caseId })
+      .setLock('pessimistic_write')
+      .getOne();
+    if (!row) throw new DomainError('NOT_FOUND', `case ${caseId} not found`);
+    return row;
+  }
+
+  /** Runs work under the case lock without a transition (e.g. a bid checked against the closing instant). */
+  async withCaseLock<T>(caseId: string, fn: (tx: EntityManager, row: CaseEntity, now: Date) => Promise<T>): Promise<T> {
+    const out = await this.ds.transaction(async (tx) => fn(tx, await this.lock(tx, caseId), this.clock.now()));
+    this.signal.wake();
+    return out;
+  }
+
+  /** Appends an audit row without a transition (e.g. machine migration, flag resolution on a final case). */
+  async appendAudit(
+    tx: EntityManager,
+    caseId: string,
+    entry: {
+      at: Date;
+      actor: Actor;
+      type: string;
+      fromState: string | null;
+      toState: string;
+      payload: Record<string, unknown>;
+    },
+  ): Promise<void> {
+    await this.append(tx, caseId, entry);
+  }
+
+  private async append(
+    tx: EntityManager,
+    caseId: string,
+    e: {
+      at: Date;
+      actor: Actor;
+      type: string;
+      fromState: string | null;
+      toState: string;
+      payload: Record<string, unknown>;
+    },
+  ): Promise<void> {
+    const last = await tx
+      .getRepository(CaseEventEntity)
+      .createQueryBuilder('e')
+      .where('e.case_id = :caseId', { caseId })
+      .orderBy('e.seq', 'DESC')
+      .limit(1)
+      .getOne();
+    const seq = (last?.seq ?? 0) + 1;
+    const prevHash = last?.hash ?? GENESIS_HASH;
+    const payload = JSON.parse(JSON.stringify(e.payload ?? {}));
+    const entry = {
+      caseId,
+      seq,
+      at: e.at.toISOString(),
+      actor: e.actor.id,
+      type: e.type,
+      fromState: e.fromState,
+      toState: e.toState,
+      payload,
+    };
+    await tx.insert(CaseEventEntity, { ...entry, at: e.at, prevHash, hash: auditHash(prevHash, entry) });
+  }
+
+  private async markNeedsMigration(caseId: string, reason: string): Promise<void> {
+    this.log.error(`case ${caseId} needs migration: ${reason}`);
+    await this.ds.query(`UPDATE cases SET needs_migration = true, migration_error = $2 WHERE id = $1`, [
+      caseId,
+      reason.slice(0, 1000),
+    ]);
+  }
+}
+
+/** The event's own fields, without the engine's envelope. */
+export function eventPayload(event: EventInput): Record<string, unknown> {
+  const { type: _type, ...rest } = event as Record<string, unknown>;
+  return rest;
+}

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { CaseEventEntity } from './case.entities';
+import { verifyChain, VerifyResult } from './audit-chain';
+
+export interface HistoryEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  type: string;
+  fromState: string | null;
+  toState: string;
+  payload: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+@Injectable()
+export class CaseHistory {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async list(caseId: string): Promise<HistoryEntry[]> {
+    const rows = await this.ds.getRepository(CaseEventEntity).find({ where: { caseId }, order: { seq: 'ASC' } });
+    return rows.map((r) => ({
+      seq: r.seq,
+      at: r.at.toISOString(),
+      actor: r.actor,
+      type: r.type,
+      fromState: r.fromState,
+      toState: r.toState,
+      payload: r.payload,
+      prevHash: r.prevHash,
+      hash: r.hash,
+    }));
+  }
+
+  async verify(caseId: string): Promise<VerifyResult> {
+    const rows = await this.list(caseId);
+    return verifyChain(rows.map((r) => ({ ...r, caseId })));
+  }
+
+  /** Who sent which decision events on a case (for the favouritism checks). */
+  async decisions(
+    caseId: string,
+  ): Promise<{ personId: string; event: 'DECIDE_MAKE' | 'DECIDE_BUY' | 'PROPOSE_AWARD'; at: string }[]> {
+    const rows = await this.ds.getRepository(CaseEventEntity).find({ where: { caseId }, order: { seq: 'ASC' } });
+    return rows
+      .filter((r) => r.type === 'DECIDE_MAKE' || r.type === 'DECIDE_BUY' || r.type === 'PROPOSE_AWARD')
+      .map((r) => ({ personId: r.actor, event: r.type as 'DECIDE_MAKE', at: r.at.toISOString() }));
+  }
+}

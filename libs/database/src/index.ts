@@ -1,0 +1,7 @@
+export * from './ensure-database';
+export * from './reachability';
+export * from './data-source.factory';
+export * from './database.module';
+export * from './transaction';
+export * from './migrations';
+export * from './pagination';

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AffiliationEntity, ConsortiumEntity, PersonEntity, ProviderEntity } from './directory.entities';
+import { DirectoryService } from './directory.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ConsortiumEntity, ProviderEntity, PersonEntity, AffiliationEntity])],
+  providers: [DirectoryService],
+  exports: [DirectoryService],
+})
+export class DirectoryModule {}

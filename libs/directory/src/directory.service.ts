@@ -1,0 +1,168 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import { DomainError } from '@makebuy/domain';
+import { pgCode, PG_UNIQUE_VIOLATION } from '@makebuy/database';
+import {
+  AffiliationEntity,
+  ConsortiumEntity,
+  PersonEntity,
+  ProviderEntity,
+  ProviderKind,
+  Relationship,
+} from './directory.entities';
+import { Page, pageOf, decodeCursor } from '@makebuy/database';
+
+/** The directory: consortia, providers, people and their affiliations. */
+@Injectable()
+export class DirectoryService {
+  constructor(
+    @InjectRepository(ConsortiumEntity) private readonly consortia: Repository<ConsortiumEntity>,
+    @InjectRepository(ProviderEntity) private readonly providers: Repository<ProviderEntity>,
+    @InjectRepository(PersonEntity) private readonly people: Repository<PersonEntity>,
+    @InjectRepository(AffiliationEntity) private readonly affiliations: Repository<AffiliationEntity>,
+  ) {}
+
+  createConsortium(input: { name: string }): Promise<ConsortiumEntity> {
+    return this.consortia.save(this.consortia.create({ name: input.name }));
+  }
+
+  async getConsortium(id: string): Promise<ConsortiumEntity> {
+    const c = await this.consortia.findOneBy({ id });
+    if (!c) throw new DomainError('NOT_FOUND', `consortium ${id} not found`);
+    return c;
+  }
+
+  async createProvider(input: {
+    name: string;
+    kind: ProviderKind;
+    memberOfConsortiumId?: string | null;
+  }): Promise<ProviderEntity> {
+    if (input.memberOfConsortiumId) await this.requireConsortium(input.memberOfConsortiumId, 'memberOfConsortiumId');
+    return this.providers.save(
+      this.providers.create({
+        name: input.name,
+        kind: input.kind,
+        memberOfConsortiumId: input.memberOfConsortiumId ?? null,
+      }),
+    );
+  }
+
+  async listProviders(q: {
+    memberOfConsortiumId?: string;
+    kind?: ProviderKind;
+    limit: number;
+    cursor?: string;
+  }): Promise<Page<ProviderEntity>> {
+    const qb = this.providers
+      .createQueryBuilder('p')
+      .orderBy('p.created_at')
+      .addOrderBy('p.id')
+      .limit(q.limit + 1);
+    if (q.memberOfConsortiumId) qb.andWhere('p.member_of_consortium_id = :c', { c: q.memberOfConsortiumId });
+    if (q.kind) qb.andWhere('p.kind = :k', { k: q.kind });
+    const after = decodeCursor(q.cursor);
+    if (after) qb.andWhere('(p.created_at, p.id) > (:t, :id)', { t: after.t, id: after.id });
+    return pageOf(await qb.getMany(), q.limit, (p) => ({ t: p.createdAt.toISOString(), id: p.id }));
+  }
+
+  async getProvider(id: string): Promise<ProviderEntity> {
+    const p = await this.providers.findOneBy({ id });
+    if (!p) throw new DomainError('NOT_FOUND', `provider ${id} not found`);
+    return p;
+  }
+
+  findProviders(ids: string[]): Promise<ProviderEntity[]> {
+    return ids.length ? this.providers.findBy({ id: In(ids) }) : Promise.resolve([]);
+  }
+
+  async createPerson(input: {
+    name: string;
+    email: string;
+    consortiumId?: string | null;
+    providerId?: string | null;
+  }): Promise<PersonEntity> {
+    if (input.consortiumId) await this.requireConsortium(input.consortiumId, 'consortiumId');
+    if (input.providerId) await this.requireProvider(input.providerId, 'providerId');
+    try {
+      return await this.people.save(
+        this.people.create({
+          name: input.name,
+          email: input.email,
+          consortiumId: input.consortiumId ?? null,
+          providerId: input.providerId ?? null,
+        }),
+      );
+    } catch (e) {
+      if (pgCode(e) === PG_UNIQUE_VIOLATION) {
+        throw new DomainError('CONFLICT', `a person with email ${input.email} already exists`, { field: 'email' });
+      }
+      throw e;
+    }
+  }
+
+  async getPerson(id: string): Promise<PersonEntity> {
+    const p = await this.findPerson(id);
+    if (!p) throw new DomainError('NOT_FOUND', `person ${id} not found`);
+    return p;
+  }
+
+  findPerson(id: string): Promise<PersonEntity | null> {
+    return this.people.findOneBy({ id });
+  }
+
+  findPeople(ids: string[]): Promise<PersonEntity[]> {
+    return ids.length ? this.people.findBy({ id: In(ids) }) : Promise.resolve([]);
+  }
+
+  providerUsers(providerIds: string[]): Promise<PersonEntity[]> {
+    return providerIds.length ? this.people.findBy({ providerId: In(providerIds) }) : Promise.resolve([]);
+  }
+
+  allProviderUsers(): Promise<PersonEntity[]> {
+    return this.people.createQueryBuilder('p').where('p.provider_id IS NOT NULL').getMany();
+  }
+
+  consortiumPeople(consortiumId: string): Promise<PersonEntity[]> {
+    return this.people.findBy({ consortiumId });
+  }
+
+  async addAffiliation(
+    personId: string,
+    input: { providerId: string; relationship: Relationship },
+  ): Promise<AffiliationEntity> {
+    await this.getPerson(personId);
+    await this.requireProvider(input.providerId, 'providerId');
+    const existing = await this.affiliations.findOneBy({
+      personId,
+      providerId: input.providerId,
+      relationship: input.relationship,
+    });
+    if (existing) return existing;
+    return this.affiliations.save(this.affiliations.create({ personId, ...input }));
+  }
+
+  affiliationsOf(personIds: string[]): Promise<AffiliationEntity[]> {
+    return personIds.length ? this.affiliations.findBy({ personId: In(personIds) }) : Promise.resolve([]);
+  }
+
+  listAffiliations(personId: string): Promise<AffiliationEntity[]> {
+    return this.affiliations.find({ where: { personId }, order: { createdAt: 'ASC' } });
+  }
+
+  private async requireConsortium(id: string, field: string) {
+    if (!(await this.consortia.existsBy({ id }))) {
+      throw new DomainError('VALIDATION_FAILED', `${field}: consortium ${id} does not exist`, {
+        errors: [{ field, message: 'unknown consortium' }],
+      });
+    }
+  }
+
+  private async requireProvider(id: string, field: string) {
+    if (!(await this.providers.existsBy({ id }))) {
+      throw new DomainError('VALIDATION_FAILED', `${field}: provider ${id} does not exist`, {
+        errors: [{ field, message: 'unknown provider' }],
+      });
+    }
+  }
+}

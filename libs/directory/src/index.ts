@@ -1,0 +1,3 @@
+export * from './directory.entities';
+export * from './directory.service';
+export * from './directory.module';

@@ -1,0 +1,4 @@
+export * from './case.types';
+export * from './case.rules';
+export * from './case.machine';
+export * from './case.runtime';

@@ -1,0 +1,13 @@
+export * from './flag.types';
+export { AwardFactsError, SCORE_EPSILON, assertFlagPolicy } from './facts';
+export { weightedScore, rankBids, sameScore } from './scoring';
+export type { RankedBid, ScoresOnly } from './scoring';
+export { checkMemberPracticeAward } from './member-practice-award.rule';
+export { checkConflictedParticipant } from './conflicted-participant.rule';
+export { checkUndeclaredAffiliation } from './undeclared-affiliation.rule';
+export { checkNotTopRanked } from './not-top-ranked.rule';
+export { checkScoringBias } from './scoring-bias.rule';
+export { checkSingleBid } from './single-bid.rule';
+export { checkAwardConcentration } from './award-concentration.rule';
+export { AWARD_CHECKS, runAwardChecks, countFlags } from './run-award-checks';
+export type { AwardCheck } from './run-award-checks';

@@ -1,0 +1,50 @@
+/** The one catalogue of queues, job names and payloads. Each job has exactly one handler. */
+export const QUEUES = {
+  deadlines: 'deadlines',
+  awardChecks: 'award-checks',
+  maintenance: 'maintenance',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export const JOBS = {
+  fireDeadline: 'deadline.fire',
+  runAwardChecks: 'award-checks.run',
+  annualDeclarations: 'annual-declarations.check',
+} as const;
+export type JobName = (typeof JOBS)[keyof typeof JOBS];
+
+export interface FireDeadlinePayload {
+  deadlineId: string;
+  caseId: string;
+  kind: string;
+}
+export interface RunAwardChecksPayload {
+  caseId: string;
+  stageSeq: number;
+  proposalSeq: number;
+}
+export type AnnualDeclarationsPayload = Record<string, never>;
+
+export interface JobPayloads {
+  'deadline.fire': FireDeadlinePayload;
+  'award-checks.run': RunAwardChecksPayload;
+  'annual-declarations.check': AnnualDeclarationsPayload;
+}
+
+/** Which queue carries which job. */
+export const JOB_QUEUE: Record<JobName, QueueName> = {
+  'deadline.fire': QUEUES.deadlines,
+  'award-checks.run': QUEUES.awardChecks,
+  'annual-declarations.check': QUEUES.maintenance,
+};
+
+/** Deterministic job ids: a retry or a duplicate is harmless. BullMQ refuses ':' in custom ids. */
+export function deadlineJobId(caseId: string, kind: string, stageSeq: number, revision: number): string {
+  return sanitize(`case-${caseId}-${kind}-${stageSeq}${revision ? `-r${revision}` : ''}`);
+}
+export function awardChecksJobId(caseId: string, stageSeq: number): string {
+  return sanitize(`case-${caseId}-award-checks-${stageSeq}`);
+}
+function sanitize(id: string): string {
+  return id.replace(/:/g, '_');
+}

@@ -1,0 +1,4 @@
+export * from './app-config';
+export * from './policy.loader';
+export * from './settings.module';
+export * from './clock';
