@@ -14,6 +14,12 @@ import { ProblemFilter } from './http/problem.filter';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { HealthController } from './health/health.controller';
 import { DirectoryController } from './directory/directory.controller';
+import { CasesHttpModule } from './cases/cases-http.module';
+import { ConflictsHttpModule } from './conflicts/conflicts-http.module';
+import { TenderingHttpModule } from './tendering/tendering-http.module';
+import { DeadlinesHttpModule } from './deadlines/deadlines-http.module';
+import { NotificationsHttpModule } from './notifications/notifications-http.module';
+import { FlagsHttpModule } from './flags/flags-http.module';
 
 export interface AppOptions {
   config: AppConfig;
@@ -59,6 +65,12 @@ export class ApiModule {
         DirectoryModule,
         CasesModule,
         TerminusModule,
+        CasesHttpModule,
+        ConflictsHttpModule,
+        TenderingHttpModule,
+        DeadlinesHttpModule,
+        NotificationsHttpModule,
+        FlagsHttpModule,
         ...(opts.extra ?? []),
       ],
       controllers: [HealthController, DirectoryController],

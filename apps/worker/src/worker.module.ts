@@ -5,6 +5,9 @@ import { DatabaseModule } from '@makebuy/database';
 import { OutboxRelay, QueueModule } from '@makebuy/queue';
 import { CasesModule } from '@makebuy/cases';
 import { loggerModuleFor } from './worker.logger';
+import { DeadlinesWorkerModule } from './deadlines/deadlines-worker.module';
+import { FlagsWorkerModule } from './flags/flags-worker.module';
+import { ConflictsWorkerModule } from './conflicts/conflicts-worker.module';
 
 export interface WorkerOptions {
   config: AppConfig;
@@ -34,6 +37,7 @@ export class WorkerModule {
   static processors(_opts: WorkerOptions): DynamicModule {
     return {
       module: WorkerProcessorsModule,
+      imports: [DeadlinesWorkerModule, FlagsWorkerModule, ConflictsWorkerModule],
       providers: [OutboxRelay],
     };
   }

@@ -18,6 +18,7 @@ import { OutboxSignal } from '@makebuy/queue';
 import { CaseEntity, CaseEventEntity } from './case.entities';
 import { auditHash, GENESIS_HASH } from './audit-chain';
 import { EffectRegistry } from './effect-registry';
+import { CaseFactsRegistry } from './case-registries';
 
 type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K> : never;
 export type EventInput = DistributiveOmit<CaseEvent, 'actor' | 'now' | 'facts'>;
@@ -69,6 +70,7 @@ export class CaseEngine {
     private readonly clock: Clock,
     private readonly effects: EffectRegistry,
     private readonly signal: OutboxSignal,
+    private readonly factsRegistry: CaseFactsRegistry,
   ) {}
 
   async create<T>(
@@ -128,7 +130,11 @@ export class CaseEngine {
             `case ${row.id} needs a machine migration before it can move: ${row.migrationError ?? ''}`,
           );
         const now = this.clock.now();
-        const facts = cmd.facts ? await cmd.facts(tx, row, now) : undefined;
+        // registered providers first; a command's own facts win
+        const facts = {
+          ...(await this.factsRegistry.gather(tx, row, { ...cmd.event, actor: cmd.actor } as never, now)),
+          ...(cmd.facts ? await cmd.facts(tx, row, now) : {}),
+        };
         const event = { ...cmd.event, actor: cmd.actor, now: now.toISOString(), facts } as CaseEvent;
         const decision = decideCase(row.machineVersion, row.snapshot, event);
         const result = (cmd.within ? await cmd.within(tx, row, decision, now) : undefined) as T;

@@ -7,12 +7,40 @@ import { CaseAccess } from './case-access.service';
 import { CaseHistory } from './case-history.service';
 import { CasePanel } from './case-panel.service';
 import { CaseQueries } from './case-query.service';
+import { CaseCommands } from './case-commands.service';
+import { CaseTimePolicy } from './case-time-policy.service';
+import { DirectoryModule } from '@makebuy/directory';
+import { CaseFactsRegistry, CaseViewRegistry, ExclusionRegistry } from './case-registries';
 
 /** The case aggregate: durable state, the audit chain, the engine that applies events. */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([CaseEntity, CaseEventEntity, CasePanelEntity])],
-  providers: [CaseEngine, EffectRegistry, CaseAccess, CaseHistory, CasePanel, CaseQueries],
-  exports: [CaseEngine, EffectRegistry, CaseAccess, CaseHistory, CasePanel, CaseQueries],
+  imports: [TypeOrmModule.forFeature([CaseEntity, CaseEventEntity, CasePanelEntity]), DirectoryModule],
+  providers: [
+    CaseEngine,
+    EffectRegistry,
+    CaseAccess,
+    CaseHistory,
+    CasePanel,
+    CaseQueries,
+    CaseFactsRegistry,
+    CaseViewRegistry,
+    ExclusionRegistry,
+    CaseCommands,
+    CaseTimePolicy,
+  ],
+  exports: [
+    CaseEngine,
+    EffectRegistry,
+    CaseAccess,
+    CaseHistory,
+    CasePanel,
+    CaseQueries,
+    CaseFactsRegistry,
+    CaseViewRegistry,
+    ExclusionRegistry,
+    CaseCommands,
+    CaseTimePolicy,
+  ],
 })
 export class CasesModule {}

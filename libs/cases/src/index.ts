@@ -7,3 +7,6 @@ export * from './case-history.service';
 export * from './case-panel.service';
 export * from './case-query.service';
 export * from './cases.module';
+export * from './case-registries';
+export * from './case-commands.service';
+export * from './case-time-policy.service';

@@ -34,7 +34,14 @@ const accepted = (d: Decision) => acceptedEventTypes(CASE_MACHINE_VERSION, d.sna
 describe('startCase', () => {
   it('opens a draft at stage 1 with no effects', () => {
     const d = startCase(caseInput);
-    expect(d).toMatchObject({ state: 'draft', stateValue: 'draft', fromState: null, toState: 'draft', machineVersion: 1, effects: [] });
+    expect(d).toMatchObject({
+      state: 'draft',
+      stateValue: 'draft',
+      fromState: null,
+      toState: 'draft',
+      machineVersion: 1,
+      effects: [],
+    });
     expect(d.context).toEqual({
       caseId: 'case-1',
       track: 'fast',
@@ -63,7 +70,14 @@ describe('draft', () => {
     expect(d).toMatchObject({ state: 'conflict_check', fromState: 'draft', toState: 'conflict_check' });
     expect(d.context.stageSeq).toBe(2);
     expect(d.effects).toEqual([
-      { type: 'scheduleDeadline', kind: 'conflict_check_sla', stageSeq: 2, revision: 0, policyKey: 'declarationWindow', from: at(1) },
+      {
+        type: 'scheduleDeadline',
+        kind: 'conflict_check_sla',
+        stageSeq: 2,
+        revision: 0,
+        policyKey: 'declarationWindow',
+        from: at(1),
+      },
     ]);
   });
 
@@ -107,7 +121,10 @@ describe('conflict_check', () => {
 
   it('its own service-level deadline is accepted in place (the application raises the breach)', () => {
     const before = cc();
-    expect(decide(before, ev.deadline(before, 'conflict_check_sla'))).toMatchObject({ state: 'conflict_check', effects: [] });
+    expect(decide(before, ev.deadline(before, 'conflict_check_sla'))).toMatchObject({
+      state: 'conflict_check',
+      effects: [],
+    });
   });
 
   it('refuses a stale or foreign deadline', () => {
@@ -117,7 +134,11 @@ describe('conflict_check', () => {
   });
 
   it('COMPLETE_CONFLICT_CHECK checks declarations before the quorum', () => {
-    expectCode(cc(), ev.completeConflictCheck({ declarationsComplete: false, unexcludedDecisionMakers: 0 }), 'DECLARATIONS_INCOMPLETE');
+    expectCode(
+      cc(),
+      ev.completeConflictCheck({ declarationsComplete: false, unexcludedDecisionMakers: 0 }),
+      'DECLARATIONS_INCOMPLETE',
+    );
     expectCode(cc(), ev.completeConflictCheck({ unexcludedDecisionMakers: 1, quorum: 2 }), 'QUORUM_NOT_MET');
   });
 
@@ -133,7 +154,11 @@ describe('route_decision', () => {
   const rd = () => given(route.routeDecision);
 
   it('DECIDE_MAKE: excluded actor first, then member practices', () => {
-    expectCode(rd(), ev.decideMake({ actorExcludedFromDecision: true, nonMemberProviderIds: ['trust-1'] }), 'EXCLUDED_BY_CONFLICT');
+    expectCode(
+      rd(),
+      ev.decideMake({ actorExcludedFromDecision: true, nonMemberProviderIds: ['trust-1'] }),
+      'EXCLUDED_BY_CONFLICT',
+    );
     const e = expectCode(rd(), ev.decideMake({ nonMemberProviderIds: ['trust-1'] }), 'NOT_MEMBER_PRACTICE');
     expect(e.details).toEqual({ providerIds: ['trust-1'] });
   });
@@ -167,17 +192,49 @@ describe('route_decision', () => {
   });
 
   it('DECIDE_BUY: excluded actor, then criteria, then the tender period', () => {
-    expectCode(rd(), ev.decideBuy({ actorExcludedFromDecision: true }, [{ key: 'value', weight: 5 }]), 'EXCLUDED_BY_CONFLICT');
-    expectCode(rd(), ev.decideBuy({ tenderClosesAt: '2026-03-01T00:00:00Z' }, [{ key: 'value', weight: 5 }]), 'VALIDATION_FAILED');
+    expectCode(
+      rd(),
+      ev.decideBuy({ actorExcludedFromDecision: true }, [{ key: 'value', weight: 5 }]),
+      'EXCLUDED_BY_CONFLICT',
+    );
+    expectCode(
+      rd(),
+      ev.decideBuy({ tenderClosesAt: '2026-03-01T00:00:00Z' }, [{ key: 'value', weight: 5 }]),
+      'VALIDATION_FAILED',
+    );
     expectCode(rd(), ev.decideBuy({ tenderClosesAt: '2026-03-16T23:59:59Z' }), 'TENDER_PERIOD_TOO_SHORT');
   });
 
   it.each([
-    ['weights not summing to 100', [{ key: 'value', weight: 50 }, { key: 'social_value', weight: 40 }]],
-    ['a duplicate key', [{ key: 'value', weight: 50 }, { key: 'value', weight: 50 }]],
+    [
+      'weights not summing to 100',
+      [
+        { key: 'value', weight: 50 },
+        { key: 'social_value', weight: 40 },
+      ],
+    ],
+    [
+      'a duplicate key',
+      [
+        { key: 'value', weight: 50 },
+        { key: 'value', weight: 50 },
+      ],
+    ],
     ['an unknown key', [{ key: 'price', weight: 100 }]],
-    ['a fractional weight', [{ key: 'value', weight: 50.5 }, { key: 'social_value', weight: 49.5 }]],
-    ['a negative weight', [{ key: 'value', weight: 110 }, { key: 'social_value', weight: -10 }]],
+    [
+      'a fractional weight',
+      [
+        { key: 'value', weight: 50.5 },
+        { key: 'social_value', weight: 49.5 },
+      ],
+    ],
+    [
+      'a negative weight',
+      [
+        { key: 'value', weight: 110 },
+        { key: 'social_value', weight: -10 },
+      ],
+    ],
     ['no criteria', []],
   ])('DECIDE_BUY with %s is VALIDATION_FAILED', (_, criteria) => {
     expectCode(rd(), ev.decideBuy({}, criteria as never), 'VALIDATION_FAILED');
@@ -190,9 +247,12 @@ describe('route_decision', () => {
       ev.decideBuy({ tenderClosesAt: '2026-04-01T00:30:00+01:00', minimumTenderClosesAt: '2026-03-31T23:45:00Z' }),
       'TENDER_PERIOD_TOO_SHORT',
     );
-    expect(decide(rd(), ev.decideBuy({ tenderClosesAt: '2026-04-01T01:00:00+01:00', minimumTenderClosesAt: '2026-04-01T00:00:00Z' })).state).toBe(
-      'tendering',
-    );
+    expect(
+      decide(
+        rd(),
+        ev.decideBuy({ tenderClosesAt: '2026-04-01T01:00:00+01:00', minimumTenderClosesAt: '2026-04-01T00:00:00Z' }),
+      ).state,
+    ).toBe('tendering');
   });
 
   it('DECIDE_BUY publishes the tender and schedules its close', () => {
@@ -221,7 +281,10 @@ describe('tendering', () => {
 
   it('with a question unanswered the close moves on, in the same stage entry', () => {
     const before = td();
-    const d = decide(before, ev.tenderClose(before, { unansweredQuestions: 1, extendedTenderClosesAt: EXTENDED_TENDER_CLOSES_AT }));
+    const d = decide(
+      before,
+      ev.tenderClose(before, { unansweredQuestions: 1, extendedTenderClosesAt: EXTENDED_TENDER_CLOSES_AT }),
+    );
     expect(d.state).toBe('tendering');
     expect(d.context.stageSeq).toBe(before.context.stageSeq);
     expect(d.context.tenderClosesAt).toBe(EXTENDED_TENDER_CLOSES_AT);
@@ -231,7 +294,10 @@ describe('tendering', () => {
       { type: 'notify', notice: 'tender_extended' },
     ]);
 
-    const again = decide(d, ev.tenderClose(d, { unansweredQuestions: 2, extendedTenderClosesAt: '2026-04-07T00:00:00+01:00' }));
+    const again = decide(
+      d,
+      ev.tenderClose(d, { unansweredQuestions: 2, extendedTenderClosesAt: '2026-04-07T00:00:00+01:00' }),
+    );
     expect(again.effects[0]).toMatchObject({ kind: 'tender_close', revision: 2, dueAt: '2026-04-07T00:00:00+01:00' });
     // the superseded job is fenced out
     expectCode(again, { ...ev.tenderClose(again), revision: 1 } as CaseEvent, 'EVENT_NOT_ALLOWED');
@@ -241,7 +307,11 @@ describe('tendering', () => {
   it('refuses an extension that does not move the close on', () => {
     const d = td();
     expectCode(d, ev.tenderClose(d, { unansweredQuestions: 1 }), 'VALIDATION_FAILED');
-    expectCode(d, ev.tenderClose(d, { unansweredQuestions: 1, extendedTenderClosesAt: TENDER_CLOSES_AT }), 'VALIDATION_FAILED');
+    expectCode(
+      d,
+      ev.tenderClose(d, { unansweredQuestions: 1, extendedTenderClosesAt: TENDER_CLOSES_AT }),
+      'VALIDATION_FAILED',
+    );
   });
 
   it('closes unsuccessful with fewer bids than the minimum', () => {
@@ -266,7 +336,14 @@ describe('tendering', () => {
       { type: 'cancelDeadlines', kinds: ['tender_close'] },
       { type: 'notify', notice: 'tender_closed' },
       { type: 'recordDetectedConflicts', reason: 'bidders_revealed' },
-      { type: 'scheduleDeadline', kind: 'evaluation_sla', stageSeq: 5, revision: 0, policyKey: 'evaluationSla', from: at(4) },
+      {
+        type: 'scheduleDeadline',
+        kind: 'evaluation_sla',
+        stageSeq: 5,
+        revision: 0,
+        policyKey: 'evaluationSla',
+        from: at(4),
+      },
     ]);
   });
 
@@ -287,7 +364,11 @@ describe('evaluation', () => {
   });
 
   it('PROPOSE_AWARD: excluded, unknown bid, incomplete scoring, in that order', () => {
-    expectCode(evaluation(), ev.proposeAward({ actorExcludedFromDecision: true, bidExists: false, scoringComplete: false }), 'EXCLUDED_BY_CONFLICT');
+    expectCode(
+      evaluation(),
+      ev.proposeAward({ actorExcludedFromDecision: true, bidExists: false, scoringComplete: false }),
+      'EXCLUDED_BY_CONFLICT',
+    );
     expectCode(evaluation(), ev.proposeAward({ bidExists: false, scoringComplete: false }), 'VALIDATION_FAILED');
     expectCode(evaluation(), ev.proposeAward({ scoringComplete: false }), 'SCORING_INCOMPLETE');
   });
@@ -326,7 +407,14 @@ describe('award_checks', () => {
     expect(d).toMatchObject({ state: 'standstill', stateValue: { standstill: 'running' }, fromState: 'award_checks' });
     expect(d.context).toMatchObject({ stageSeq: 7, intentionPublishedAt: at(7), openRepresentations: 0 });
     expect(d.effects).toEqual([
-      { type: 'scheduleDeadline', kind: 'standstill_end', stageSeq: 7, revision: 0, policyKey: 'standstill', from: at(7) },
+      {
+        type: 'scheduleDeadline',
+        kind: 'standstill_end',
+        stageSeq: 7,
+        revision: 0,
+        policyKey: 'standstill',
+        from: at(7),
+      },
       { type: 'notify', notice: 'intention_to_award' },
     ]);
   });
@@ -337,7 +425,14 @@ describe('award_checks', () => {
     expect(d.state).toBe('governance_review');
     expect(d.effects).toEqual([
       { type: 'notify', notice: 'governance_review_needed' },
-      { type: 'scheduleDeadline', kind: 'governance_review_sla', stageSeq: 7, revision: 0, policyKey: 'governanceReviewSla', from: at(7) },
+      {
+        type: 'scheduleDeadline',
+        kind: 'governance_review_sla',
+        stageSeq: 7,
+        revision: 0,
+        policyKey: 'governanceReviewSla',
+        from: at(7),
+      },
     ]);
   });
 });
@@ -356,7 +451,14 @@ describe('governance_review', () => {
     expect(d.context.stageSeq).toBe(8);
     expect(d.effects).toEqual([
       { type: 'cancelDeadlines', kinds: ['governance_review_sla'] },
-      { type: 'scheduleDeadline', kind: 'standstill_end', stageSeq: 8, revision: 0, policyKey: 'standstill', from: at(8) },
+      {
+        type: 'scheduleDeadline',
+        kind: 'standstill_end',
+        stageSeq: 8,
+        revision: 0,
+        policyKey: 'standstill',
+        from: at(8),
+      },
       { type: 'notify', notice: 'intention_to_award' },
     ]);
   });
@@ -368,7 +470,14 @@ describe('governance_review', () => {
     expect(d.effects).toEqual([
       { type: 'cancelDeadlines', kinds: ['governance_review_sla'] },
       { type: 'notify', notice: 'award_rejected' },
-      { type: 'scheduleDeadline', kind: 'evaluation_sla', stageSeq: 8, revision: 0, policyKey: 'evaluationSla', from: at(8) },
+      {
+        type: 'scheduleDeadline',
+        kind: 'evaluation_sla',
+        stageSeq: 8,
+        revision: 0,
+        policyKey: 'evaluationSla',
+        from: at(8),
+      },
     ]);
     // a second proposal on the new entry
     const again = decide(d, ev.proposeAward());
@@ -404,7 +513,10 @@ describe('governance_review', () => {
 
   it('its own service level is accepted in place', () => {
     const d = grBuy();
-    expect(decide(d, ev.deadline(d, 'governance_review_sla'))).toMatchObject({ state: 'governance_review', effects: [] });
+    expect(decide(d, ev.deadline(d, 'governance_review_sla'))).toMatchObject({
+      state: 'governance_review',
+      effects: [],
+    });
   });
 });
 
@@ -426,7 +538,11 @@ describe('standstill', () => {
   it('a representation pauses it; resolved not upheld, a further standstill runs', () => {
     const running = ssBuy();
     const paused = decide(running, ev.representationLodged('rep-1'));
-    expect(paused).toMatchObject({ state: 'standstill', stateValue: { standstill: 'paused' }, fromState: 'standstill' });
+    expect(paused).toMatchObject({
+      state: 'standstill',
+      stateValue: { standstill: 'paused' },
+      fromState: 'standstill',
+    });
     expect(paused.context).toMatchObject({ stageSeq: running.context.stageSeq, openRepresentations: 1 });
     expect(paused.effects).toEqual([
       { type: 'cancelDeadlines', kinds: ['standstill_end'] },
@@ -445,7 +561,11 @@ describe('standstill', () => {
 
     const resumed = decide(one, ev.representationResolved('not_upheld', 'rep-2', undefined, at(12)));
     expect(resumed).toMatchObject({ stateValue: { standstill: 'running' } });
-    expect(resumed.context).toMatchObject({ stageSeq: running.context.stageSeq, openRepresentations: 0, deadlineRevisions: { standstill_end: 1 } });
+    expect(resumed.context).toMatchObject({
+      stageSeq: running.context.stageSeq,
+      openRepresentations: 0,
+      deadlineRevisions: { standstill_end: 1 },
+    });
     expect(resumed.effects).toEqual([
       {
         type: 'scheduleDeadline',
@@ -482,7 +602,11 @@ describe('standstill', () => {
   });
 
   it('refuses an unknown outcome and a resolution while running', () => {
-    expectCode(given(route.pausedBuy), { ...ev.representationResolved('upheld'), outcome: 'maybe' } as unknown as CaseEvent, 'VALIDATION_FAILED');
+    expectCode(
+      given(route.pausedBuy),
+      { ...ev.representationResolved('upheld'), outcome: 'maybe' } as unknown as CaseEvent,
+      'VALIDATION_FAILED',
+    );
     expectCode(ssBuy(), ev.representationResolved('not_upheld'), 'EVENT_NOT_ALLOWED');
   });
 
@@ -511,7 +635,12 @@ describe('CANCEL', () => {
     expect(d).toMatchObject({ state: 'cancelled', fromState: before.state });
     expect(d.snapshot.status).toBe('done');
     expect(d.context.stageSeq).toBe(before.context.stageSeq + 1);
-    expect(d.context.cancellation).toEqual({ reasonCode: 'budget', note: 'budget withdrawn', at: at(30), by: governance.id });
+    expect(d.context.cancellation).toEqual({
+      reasonCode: 'budget',
+      note: 'budget withdrawn',
+      at: at(30),
+      by: governance.id,
+    });
     expect(d.effects.slice(-3)).toEqual([
       { type: 'cancelDeadlines', kinds: 'all' },
       { type: 'closeBids' },
@@ -521,17 +650,24 @@ describe('CANCEL', () => {
 
   it('records a missing note as null and refuses an unknown reason code', () => {
     expect(decide(startCase(caseInput), ev.cancel()).context.cancellation?.note).toBeNull();
-    expectCode(startCase(caseInput), { ...ev.cancel(), reasonCode: 'bored' } as unknown as CaseEvent, 'VALIDATION_FAILED');
+    expectCode(
+      startCase(caseInput),
+      { ...ev.cancel(), reasonCode: 'bored' } as unknown as CaseEvent,
+      'VALIDATION_FAILED',
+    );
   });
 });
 
 describe('FLAG_RESOLVED', () => {
-  it.each(Object.entries(NON_FINAL).filter(([s]) => s !== 'governance_review'))('is accepted in place in %s', (_, steps) => {
-    const before = given(steps);
-    const d = decide(before, ev.flagResolved(before));
-    expect(d).toMatchObject({ state: before.state, stateValue: before.stateValue, effects: [] });
-    expect(d.context).toEqual(before.context);
-  });
+  it.each(Object.entries(NON_FINAL).filter(([s]) => s !== 'governance_review'))(
+    'is accepted in place in %s',
+    (_, steps) => {
+      const before = given(steps);
+      const d = decide(before, ev.flagResolved(before));
+      expect(d).toMatchObject({ state: before.state, stateValue: before.stateValue, effects: [] });
+      expect(d.context).toEqual(before.context);
+    },
+  );
 });
 
 describe('final states', () => {

@@ -1,14 +1,6 @@
 import { and, assign, setup } from 'xstate';
 import { checkRules } from './case.rules';
-import type {
-  CaseContext,
-  CaseEffect,
-  CaseEvent,
-  CaseInput,
-  CaseState,
-  DeadlineKind,
-  NoticeKind,
-} from './case.types';
+import type { CaseContext, CaseEffect, CaseEvent, CaseInput, CaseState, DeadlineKind, NoticeKind } from './case.types';
 
 /**
  * The case statechart. Pure: no invoke, no delays, no I/O. The clock is `event.now`,
@@ -246,7 +238,10 @@ export const caseMachine = setup({
           {
             guard: ok('tendering'),
             target: 'evaluation',
-            actions: [notify('tender_closed'), { type: 'recordDetectedConflicts', params: { reason: 'bidders_revealed' } }],
+            actions: [
+              notify('tender_closed'),
+              { type: 'recordDetectedConflicts', params: { reason: 'bidders_revealed' } },
+            ],
           },
         ],
         FLAG_RESOLVED: { guard: ok('tendering') },
@@ -294,7 +289,11 @@ export const caseMachine = setup({
       on: {
         APPROVE_AWARD: { guard: ok('governance_review'), target: 'standstill' },
         REJECT_AWARD: [
-          { guard: and([ok('governance_review'), 'isCompetitive']), target: 'evaluation', actions: notify('award_rejected') },
+          {
+            guard: and([ok('governance_review'), 'isCompetitive']),
+            target: 'evaluation',
+            actions: notify('award_rejected'),
+          },
           { guard: ok('governance_review'), target: 'route_decision', actions: notify('award_rejected') },
         ],
         FLAG_RESOLVED: [

@@ -90,10 +90,14 @@ function quorum(event: CaseEvent, countKey: 'panelSize' | 'unexcludedDecisionMak
   const facts = event.facts as Required<CaseFacts>;
   return facts[countKey] >= facts.quorum
     ? null
-    : violation('QUORUM_NOT_MET', `${facts[countKey]} ${countKey === 'panelSize' ? 'panel members' : 'unexcluded decision makers'}, quorum is ${facts.quorum}`, {
-        [countKey]: facts[countKey],
-        quorum: facts.quorum,
-      });
+    : violation(
+        'QUORUM_NOT_MET',
+        `${facts[countKey]} ${countKey === 'panelSize' ? 'panel members' : 'unexcluded decision makers'}, quorum is ${facts.quorum}`,
+        {
+          [countKey]: facts[countKey],
+          quorum: facts.quorum,
+        },
+      );
 }
 
 function excludedActor(event: CaseEvent): RuleViolation | null {
@@ -112,7 +116,8 @@ export function criteriaProblem(criteria: unknown): string | null {
   for (const c of criteria as unknown[]) {
     const key = (c as { key?: unknown } | null)?.key;
     const weight = (c as { weight?: unknown } | null)?.weight;
-    if (typeof key !== 'string' || !(CRITERION_KEYS as readonly string[]).includes(key)) return `unknown criterion key ${String(key)}`;
+    if (typeof key !== 'string' || !(CRITERION_KEYS as readonly string[]).includes(key))
+      return `unknown criterion key ${String(key)}`;
     if (seen.has(key)) return `criterion ${key} appears twice`;
     seen.add(key);
     if (!isCount(weight)) return `criterion ${key} needs a non-negative integer weight`;
@@ -122,15 +127,27 @@ export function criteriaProblem(criteria: unknown): string | null {
 }
 
 /** Deadlines are fenced on the stage entry (and, when the job says so, the revision). */
-function ownDeadline(state: CaseState, context: CaseContext, event: CaseEvent & { type: 'DEADLINE_DUE' }): RuleViolation | null {
+function ownDeadline(
+  state: CaseState,
+  context: CaseContext,
+  event: CaseEvent & { type: 'DEADLINE_DUE' },
+): RuleViolation | null {
   const own = STATE_DEADLINE[state];
   const revision = context.deadlineRevisions[event.kind] ?? 0;
-  if (event.kind !== own || event.stageSeq !== context.stageSeq || (event.revision !== undefined && event.revision !== revision)) {
-    return violation('EVENT_NOT_ALLOWED', `deadline ${event.kind} (stage ${event.stageSeq}) is stale or not for ${state}`, {
-      kind: event.kind,
-      stageSeq: event.stageSeq,
-      currentStageSeq: context.stageSeq,
-    });
+  if (
+    event.kind !== own ||
+    event.stageSeq !== context.stageSeq ||
+    (event.revision !== undefined && event.revision !== revision)
+  ) {
+    return violation(
+      'EVENT_NOT_ALLOWED',
+      `deadline ${event.kind} (stage ${event.stageSeq}) is stale or not for ${state}`,
+      {
+        kind: event.kind,
+        stageSeq: event.stageSeq,
+        currentStageSeq: context.stageSeq,
+      },
+    );
   }
   return null;
 }
@@ -185,7 +202,11 @@ export function checkRules(state: CaseState, context: CaseContext, event: CaseEv
       if (event.type === 'DECIDE_MAKE') {
         const excluded = excludedActor(event);
         if (excluded) return excluded;
-        if (!Array.isArray(event.providerIds) || event.providerIds.length === 0 || !event.providerIds.every((p) => typeof p === 'string')) {
+        if (
+          !Array.isArray(event.providerIds) ||
+          event.providerIds.length === 0 ||
+          !event.providerIds.every((p) => typeof p === 'string')
+        ) {
           return violation('VALIDATION_FAILED', 'providerIds must name at least one provider');
         }
         if (!(PSR_MAKE_PROCESSES as readonly string[]).includes(event.psrProcess)) {
@@ -224,7 +245,8 @@ export function checkRules(state: CaseState, context: CaseContext, event: CaseEv
         if (excluded) return excluded;
         const missing = missingFacts(event, ['bidExists', 'scoringComplete']);
         if (missing) return missing;
-        if (!event.facts?.bidExists) return violation('VALIDATION_FAILED', `bid ${event.bidId} is not a bid on this tender`);
+        if (!event.facts?.bidExists)
+          return violation('VALIDATION_FAILED', `bid ${event.bidId} is not a bid on this tender`);
         return event.facts?.scoringComplete
           ? null
           : violation('SCORING_INCOMPLETE', 'every unexcluded evaluator must score every bid first');
@@ -246,7 +268,9 @@ export function checkRules(state: CaseState, context: CaseContext, event: CaseEv
         if (missing) return missing;
         const open = event.facts?.openBlockingFlags ?? 0;
         return open > 0
-          ? violation('OPEN_BLOCKING_FLAGS', `${open} blocking flag(s) of the current proposal are open`, { openBlockingFlags: open })
+          ? violation('OPEN_BLOCKING_FLAGS', `${open} blocking flag(s) of the current proposal are open`, {
+              openBlockingFlags: open,
+            })
           : null;
       }
 

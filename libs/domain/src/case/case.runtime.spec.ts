@@ -22,7 +22,6 @@ import { caseInput, ev, given, route } from './testing/case-events';
 function buildVersion2(): AnyStateMachine {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const config = caseMachine.config as any;
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   const { governance_review, ...states } = config.states;
   const checks = config.states.award_checks.on.CHECKS_COMPLETED;
   return createMachine(
@@ -32,7 +31,10 @@ function buildVersion2(): AnyStateMachine {
         ...states,
         award_checks: {
           ...states.award_checks,
-          on: { ...states.award_checks.on, CHECKS_COMPLETED: [{ ...checks[0], target: 'evaluation', actions: [] }, checks[1]] },
+          on: {
+            ...states.award_checks.on,
+            CHECKS_COMPLETED: [{ ...checks[0], target: 'evaluation', actions: [] }, checks[1]],
+          },
         },
       },
     },
@@ -134,7 +136,9 @@ describe('a state removed in version 2', () => {
     const d = inReview();
     const migrated = migrateCaseSnapshot(1, 2, d.snapshot, ({ value, context }, versions) => {
       expect(versions).toEqual({ fromVersion: 1, toVersion: 2 });
-      return value === 'governance_review' ? { value: 'evaluation', context: { ...context, deadlineRevisions: {} } } : { value, context };
+      return value === 'governance_review'
+        ? { value: 'evaluation', context: { ...context, deadlineRevisions: {} } }
+        : { value, context };
     });
     expect(migrated.value).toBe('evaluation');
   });
@@ -142,7 +146,9 @@ describe('a state removed in version 2', () => {
   it('leaves unmapped states as they are; a compound target enters its initial child', () => {
     const tendering = given(route.tendering);
     expect(migrateCaseSnapshot(1, 2, tendering.snapshot, { governance_review: 'evaluation' }).value).toBe('tendering');
-    expect(migrateCaseSnapshot(1, 2, inReview().snapshot, { governance_review: 'standstill' }).value).toEqual({ standstill: 'running' });
+    expect(migrateCaseSnapshot(1, 2, inReview().snapshot, { governance_review: 'standstill' }).value).toEqual({
+      standstill: 'running',
+    });
     expectRestoreError(() => migrateCaseSnapshot(1, 2, inReview().snapshot, { governance_review: 'limbo' }));
   });
 

@@ -68,10 +68,16 @@ interface RegisteredMachine {
 const registry = new Map<number, RegisteredMachine>();
 
 /** Registers the machine that restores and advances cases stored with `version`. */
-export function registerCaseMachine(version: number, machine: AnyStateMachine, options: { rules?: CaseRules } = {}): void {
-  if (!Number.isInteger(version) || version < 1) throw new RangeError(`case machine version must be a positive integer, got ${version}`);
+export function registerCaseMachine(
+  version: number,
+  machine: AnyStateMachine,
+  options: { rules?: CaseRules } = {},
+): void {
+  if (!Number.isInteger(version) || version < 1)
+    throw new RangeError(`case machine version must be a positive integer, got ${version}`);
   const existing = registry.get(version);
-  if (existing && existing.machine !== machine) throw new Error(`case machine version ${version} is already registered`);
+  if (existing && existing.machine !== machine)
+    throw new Error(`case machine version ${version} is already registered`);
   registry.set(version, { machine, rules: options.rules ?? checkRules });
 }
 
@@ -96,8 +102,13 @@ const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 /** The top-level state of a state value (`'draft'` or `{ standstill: 'paused' }`). */
 export function topLevelState(stateValue: unknown): CaseState {
-  const key = typeof stateValue === 'string' ? stateValue : isRecord(stateValue) ? Object.keys(stateValue)[0] : undefined;
-  if (key === undefined || !(CASE_STATES as readonly string[]).includes(key) || (isRecord(stateValue) && Object.keys(stateValue).length !== 1)) {
+  const key =
+    typeof stateValue === 'string' ? stateValue : isRecord(stateValue) ? Object.keys(stateValue)[0] : undefined;
+  if (
+    key === undefined ||
+    !(CASE_STATES as readonly string[]).includes(key) ||
+    (isRecord(stateValue) && Object.keys(stateValue).length !== 1)
+  ) {
     throw new TypeError(`not a case state value: ${JSON.stringify(stateValue)}`);
   }
   return key as CaseState;
@@ -138,11 +149,17 @@ function resolveOn(version: number, machine: AnyStateMachine, persisted: unknown
       cause: e instanceof Error ? e.message : String(e),
     });
   }
-  if ((exact && !sameValue(snapshot.value, value)) || !(CASE_STATES as readonly string[]).includes(topKey(snapshot.value))) {
-    throw new SnapshotRestoreError(`state ${JSON.stringify(value)} does not resolve in case machine version ${version}`, {
-      version,
-      stateValue: value,
-    });
+  if (
+    (exact && !sameValue(snapshot.value, value)) ||
+    !(CASE_STATES as readonly string[]).includes(topKey(snapshot.value))
+  ) {
+    throw new SnapshotRestoreError(
+      `state ${JSON.stringify(value)} does not resolve in case machine version ${version}`,
+      {
+        version,
+        stateValue: value,
+      },
+    );
   }
   return snapshot;
 }
@@ -224,7 +241,8 @@ export function decideCase(machineVersion: number, persisted: unknown, event: Ca
       eventType: event?.type,
     });
 
-  if (!isRecord(event) || typeof event.type !== 'string' || !handledEventTypes(snapshot).has(event.type)) throw notAllowed();
+  if (!isRecord(event) || typeof event.type !== 'string' || !handledEventTypes(snapshot).has(event.type))
+    throw notAllowed();
 
   const broken = rules(fromState, snapshot.context as CaseContext, event);
   if (broken) throw new DomainError(broken.code, broken.message, broken.details);

@@ -80,7 +80,12 @@ export const ev = {
     stageSeq: d.context.stageSeq,
     facts: { unansweredQuestions: 0, bidCount: 2, minimumBids: 1, ...facts },
   }),
-  deadline: (d: D, kind: DeadlineKind, extra: { revision?: number; stageSeq?: number } = {}, now = at(5)): CaseEvent => ({
+  deadline: (
+    d: D,
+    kind: DeadlineKind,
+    extra: { revision?: number; stageSeq?: number } = {},
+    now = at(5),
+  ): CaseEvent => ({
     type: 'DEADLINE_DUE',
     actor: deadlines,
     now,
@@ -97,7 +102,12 @@ export const ev = {
     justification: 'highest weighted score',
     facts: { actorExcludedFromDecision: false, bidExists: true, scoringComplete: true, ...facts },
   }),
-  checksCompleted: (d: D, blockingFlags = 0, fence: { stageSeq?: number; proposalSeq?: number } = {}, now = at(7)): CaseEvent => ({
+  checksCompleted: (
+    d: D,
+    blockingFlags = 0,
+    fence: { stageSeq?: number; proposalSeq?: number } = {},
+    now = at(7),
+  ): CaseEvent => ({
     type: 'CHECKS_COMPLETED',
     actor: awardChecks,
     now,
@@ -113,7 +123,12 @@ export const ev = {
     note: 'cleared',
     facts: { openBlockingFlags: 0, ...facts },
   }),
-  rejectAward: (now = at(8)): CaseEvent => ({ type: 'REJECT_AWARD', actor: governance, now, reason: 'conflicted scorer' }),
+  rejectAward: (now = at(8)): CaseEvent => ({
+    type: 'REJECT_AWARD',
+    actor: governance,
+    now,
+    reason: 'conflicted scorer',
+  }),
   flagResolved: (
     d: D,
     over: { severity?: 'blocking' | 'advisory'; resolution?: 'accepted' | 'upheld'; proposalSeq?: number } = {},
@@ -134,7 +149,12 @@ export const ev = {
     now,
     representationId: id,
   }),
-  representationResolved: (outcome: 'upheld' | 'not_upheld', id = 'rep-1', facts?: CaseFacts, now = at(10)): CaseEvent => ({
+  representationResolved: (
+    outcome: 'upheld' | 'not_upheld',
+    id = 'rep-1',
+    facts?: CaseFacts,
+    now = at(10),
+  ): CaseEvent => ({
     type: 'REPRESENTATION_RESOLVED',
     actor: governance,
     now,
@@ -149,8 +169,18 @@ export const ev = {
     reasonCode: 'budget',
     ...(note === undefined ? {} : { note }),
   }),
-  panelMemberAdded: (now = at(1)): CaseEvent => ({ type: 'PANEL_MEMBER_ADDED', actor: commissioner, now, personId: 'person-x' }),
-  panelMemberRemoved: (now = at(1)): CaseEvent => ({ type: 'PANEL_MEMBER_REMOVED', actor: commissioner, now, personId: 'person-x' }),
+  panelMemberAdded: (now = at(1)): CaseEvent => ({
+    type: 'PANEL_MEMBER_ADDED',
+    actor: commissioner,
+    now,
+    personId: 'person-x',
+  }),
+  panelMemberRemoved: (now = at(1)): CaseEvent => ({
+    type: 'PANEL_MEMBER_REMOVED',
+    actor: commissioner,
+    now,
+    personId: 'person-x',
+  }),
   declarationMade: (now = at(1)): CaseEvent => ({
     type: 'DECLARATION_MADE',
     actor: { id: 'person-x', roles: [] },
@@ -169,15 +199,29 @@ export const ev = {
     mitigation: 'none',
     note: 'nil return',
   }),
-  scoreRecorded: (now = at(5)): CaseEvent => ({ type: 'SCORE_RECORDED', actor: { id: 'person-x', roles: [] }, now, bidId: 'bid-1', evaluatorId: 'person-x' }),
-  questionAnswered: (now = at(3)): CaseEvent => ({ type: 'QUESTION_ANSWERED', actor: commissioner, now, questionId: 'q-1' }),
+  scoreRecorded: (now = at(5)): CaseEvent => ({
+    type: 'SCORE_RECORDED',
+    actor: { id: 'person-x', roles: [] },
+    now,
+    bidId: 'bid-1',
+    evaluatorId: 'person-x',
+  }),
+  questionAnswered: (now = at(3)): CaseEvent => ({
+    type: 'QUESTION_ANSWERED',
+    actor: commissioner,
+    now,
+    questionId: 'q-1',
+  }),
 };
 
 export type Step = CaseEvent | ((d: Decision) => CaseEvent);
 
 /** Plays steps from `from` (a new case by default), returning the last decision. */
 export function play(steps: readonly Step[], from: Decision = startCase(caseInput)): Decision {
-  return steps.reduce((d, step) => decideCase(CASE_MACHINE_VERSION, d.snapshot, typeof step === 'function' ? step(d) : step), from);
+  return steps.reduce(
+    (d, step) => decideCase(CASE_MACHINE_VERSION, d.snapshot, typeof step === 'function' ? step(d) : step),
+    from,
+  );
 }
 
 const toConflictCheck: Step[] = [ev.submit()];
@@ -231,7 +275,11 @@ export function expectStepInvariants(prev: Decision, event: CaseEvent, next: Dec
       expect(effect.dueAt !== undefined || (effect.from !== undefined && effect.policyKey !== undefined)).toBe(true);
     }
     if (effect.type === 'runAwardChecks') {
-      expect(effect).toEqual({ type: 'runAwardChecks', stageSeq: next.context.stageSeq, proposalSeq: next.context.proposalSeq });
+      expect(effect).toEqual({
+        type: 'runAwardChecks',
+        stageSeq: next.context.stageSeq,
+        proposalSeq: next.context.proposalSeq,
+      });
     }
   }
 

@@ -1,0 +1,24 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { DomainError } from '@makebuy/domain';
+import type { AuthedRequest } from '@makebuy/auth';
+import { CaseAccess, CaseEntity } from '@makebuy/cases';
+import { isUuid } from '../http/uuid.pipe';
+
+export type CaseRequest = AuthedRequest & { caseRow?: CaseEntity };
+
+/** 404 before 403: the case must exist and be visible to the caller (`:id` or `:caseId` param). */
+@Injectable()
+export class CaseAccessGuard implements CanActivate {
+  constructor(private readonly access: CaseAccess) {}
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const req = ctx.switchToHttp().getRequest<CaseRequest>();
+    const id = req.params.id ?? req.params.caseId;
+    if (!isUuid(id)) throw new DomainError('NOT_FOUND', `case ${JSON.stringify(id)} not found`);
+    const p = req.principal!;
+    req.caseRow = await this.access.visibleCase(
+      { personId: p.personId, roles: p.roles, consortiumId: p.consortiumId },
+      id.toLowerCase(),
+    );
+    return true;
+  }
+}

@@ -1,0 +1,238 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  Equals,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  Validate,
+  ValidateNested,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
+import {
+  CANCEL_REASON_CODES,
+  CancelReasonCode,
+  CASE_STATES,
+  CaseState,
+  CLIENT_EVENT_TYPES,
+  CRITERION_KEYS,
+  CriterionKey,
+  PSR_MAKE_PROCESSES,
+  PsrMakeProcess,
+  TRACKS,
+  Track,
+} from '@makebuy/domain';
+
+export const SETTINGS = ['secondary', 'community', 'primary'] as const;
+
+export class MoneyDto {
+  @ApiProperty({ example: 250000 }) @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) @Max(1e12) amount: number;
+  @ApiProperty({ enum: ['GBP'] }) @Equals('GBP', { message: 'currency must be GBP' }) currency: 'GBP';
+}
+
+export class CreateCaseDto {
+  @ApiProperty({ example: 'Community dermatology redesign' }) @IsString() @IsNotEmpty() @MaxLength(300) title: string;
+  @ApiProperty({ example: 'Dermatology' }) @IsString() @IsNotEmpty() @MaxLength(200) serviceName: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() consortiumId: string;
+  @ApiProperty({ enum: SETTINGS }) @IsIn(SETTINGS) fromSetting: string;
+  @ApiProperty({ enum: SETTINGS }) @IsIn(SETTINGS) toSetting: string;
+  @ApiProperty({ type: MoneyDto }) @ValidateNested() @Type(() => MoneyDto) estimatedAnnualValue: MoneyDto;
+  @ApiProperty({ example: 36 }) @IsInt() @Min(1) @Max(240) termMonths: number;
+  @ApiProperty({ enum: TRACKS }) @IsIn(TRACKS) track: Track;
+  @ApiProperty({ type: [String], format: 'uuid' })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  panelPersonIds: string[];
+}
+
+export class ListCasesQuery {
+  @ApiPropertyOptional({ enum: CASE_STATES }) @IsOptional() @IsIn(CASE_STATES) state?: CaseState;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() consortiumId?: string;
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) cursor?: string;
+}
+
+export class PanelMemberDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() personId: string;
+}
+
+// ---- events ----
+
+export class EventTypeDto {
+  @ApiProperty({ enum: CLIENT_EVENT_TYPES }) @IsIn(CLIENT_EVENT_TYPES) type: string;
+}
+export class BareEventDto {
+  @ApiProperty({ enum: ['SUBMIT', 'COMPLETE_CONFLICT_CHECK'] }) @IsIn(CLIENT_EVENT_TYPES) type: string;
+}
+export class DecideMakeDto {
+  @ApiProperty({ enum: ['DECIDE_MAKE'] }) @IsIn(['DECIDE_MAKE']) type: 'DECIDE_MAKE';
+  @ApiProperty({ type: [String], format: 'uuid', description: 'member practices of the case consortium' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  providerIds: string[];
+  @ApiProperty({ enum: PSR_MAKE_PROCESSES }) @IsIn(PSR_MAKE_PROCESSES) psrProcess: PsrMakeProcess;
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(10000) justification: string;
+}
+
+@ValidatorConstraint({ name: 'weightsSumTo100' })
+class WeightsSumTo100 implements ValidatorConstraintInterface {
+  validate(v: unknown) {
+    return Array.isArray(v) && v.reduce((s, c) => s + (typeof c?.weight === 'number' ? c.weight : NaN), 0) === 100;
+  }
+  defaultMessage() {
+    return 'criteria weights must be integers summing to 100';
+  }
+}
+@ValidatorConstraint({ name: 'distinctKeys' })
+class DistinctKeys implements ValidatorConstraintInterface {
+  validate(v: unknown) {
+    return Array.isArray(v) && new Set(v.map((c) => c?.key)).size === v.length;
+  }
+  defaultMessage() {
+    return 'each criterion key may appear once';
+  }
+}
+export class CriterionDto {
+  @ApiProperty({ enum: CRITERION_KEYS }) @IsIn(CRITERION_KEYS) key: CriterionKey;
+  @ApiProperty({ minimum: 0, maximum: 100 }) @IsInt() @Min(0) @Max(100) weight: number;
+}
+export class DecideBuyDto {
+  @ApiProperty({ enum: ['DECIDE_BUY'] }) @IsIn(['DECIDE_BUY']) type: 'DECIDE_BUY';
+  @ApiProperty({ type: [CriterionDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(5)
+  @ValidateNested({ each: true })
+  @Type(() => CriterionDto)
+  @Validate(WeightsSumTo100)
+  @Validate(DistinctKeys)
+  criteria: CriterionDto[];
+  @ApiPropertyOptional({ format: 'date-time', description: 'not before the policy minimum; default: the minimum' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  tenderClosesAt?: string;
+}
+export class ProposeAwardDto {
+  @ApiProperty({ enum: ['PROPOSE_AWARD'] }) @IsIn(['PROPOSE_AWARD']) type: 'PROPOSE_AWARD';
+  @ApiProperty({ format: 'uuid' }) @IsUUID() bidId: string;
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(10000) justification: string;
+}
+export class ApproveAwardDto {
+  @ApiProperty({ enum: ['APPROVE_AWARD'] }) @IsIn(['APPROVE_AWARD']) type: 'APPROVE_AWARD';
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(10000) note: string;
+}
+export class RejectAwardDto {
+  @ApiProperty({ enum: ['REJECT_AWARD'] }) @IsIn(['REJECT_AWARD']) type: 'REJECT_AWARD';
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(10000) reason: string;
+}
+export class CancelDto {
+  @ApiProperty({ enum: ['CANCEL'] }) @IsIn(['CANCEL']) type: 'CANCEL';
+  @ApiProperty({ enum: CANCEL_REASON_CODES }) @IsIn(CANCEL_REASON_CODES) reasonCode: CancelReasonCode;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(10000) note?: string;
+}
+
+/** The payload class for each client event type. */
+export const EVENT_DTOS: Record<string, new () => object> = {
+  SUBMIT: BareEventDto,
+  COMPLETE_CONFLICT_CHECK: BareEventDto,
+  DECIDE_MAKE: DecideMakeDto,
+  DECIDE_BUY: DecideBuyDto,
+  PROPOSE_AWARD: ProposeAwardDto,
+  APPROVE_AWARD: ApproveAwardDto,
+  REJECT_AWARD: RejectAwardDto,
+  CANCEL: CancelDto,
+};
+
+export class DeadlineViewDto {
+  @ApiProperty() kind: string;
+  @ApiProperty({ format: 'date-time' }) dueAt: string;
+  @ApiProperty({ enum: ['pending', 'fired', 'cancelled', 'superseded'] }) status: string;
+}
+
+export class CaseDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'ocds-mkbuy1-5f0c...' }) ocid: string;
+  @ApiProperty() title: string;
+  @ApiProperty() serviceName: string;
+  @ApiProperty({ format: 'uuid' }) consortiumId: string;
+  @ApiProperty({ enum: SETTINGS }) fromSetting: string;
+  @ApiProperty({ enum: SETTINGS }) toSetting: string;
+  @ApiProperty({ type: MoneyDto }) estimatedAnnualValue: MoneyDto;
+  @ApiProperty() termMonths: number;
+  @ApiProperty({ enum: TRACKS }) track: string;
+  @ApiProperty({ enum: ['competitive', 'direct_award_c', 'most_suitable_provider'], nullable: true }) route:
+    string | null;
+  @ApiProperty({ enum: CASE_STATES, description: 'top-level state' }) state: string;
+  @ApiProperty({
+    description: 'full statechart value, e.g. {"standstill":"paused"}',
+    oneOf: [{ type: 'string' }, { type: 'object' }],
+  })
+  stateValue: unknown;
+  @ApiProperty({ description: 'optimistic-lock version; the ETag is "<version>"' }) version: number;
+  @ApiProperty({ enum: CLIENT_EVENT_TYPES, isArray: true, description: 'events the caller may send now' })
+  allowedEvents: string[];
+  @ApiProperty({ type: 'array', items: { type: 'object' } }) panel: unknown[];
+  @ApiProperty({ type: 'array', items: { type: 'object' } }) declarations: unknown[];
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    description: '[{ personId, providerId, relationship or interestId, declared }]',
+  })
+  detectedConflicts: unknown[];
+  @ApiProperty({ type: [DeadlineViewDto] }) deadlines: DeadlineViewDto[];
+  @ApiProperty({ type: 'array', items: { type: 'object' } }) flags: unknown[];
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object' },
+    description: 'present once every unexcluded evaluator scored every bid',
+  })
+  ranking?: unknown[];
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true }) proposal: unknown;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true }) cancellation: unknown;
+}
+
+export class CasePageDto {
+  @ApiProperty({ type: [CaseDto] }) items: CaseDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class HistoryEntryDto {
+  @ApiProperty() seq: number;
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty() actor: string;
+  @ApiProperty() type: string;
+  @ApiProperty({ nullable: true, type: String }) fromState: string | null;
+  @ApiProperty() toState: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) payload: Record<string, unknown>;
+  @ApiProperty() prevHash: string;
+  @ApiProperty() hash: string;
+}
+export class HistoryVerifyDto {
+  @ApiProperty() valid: boolean;
+  @ApiProperty() length: number;
+  @ApiProperty({ nullable: true, type: Number }) firstInvalidSeq: number | null;
+}

@@ -1,0 +1,198 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ClientEventType, CLIENT_EVENT_TYPES, DomainError } from '@makebuy/domain';
+import { CurrentPrincipal, Principal, Roles } from '@makebuy/auth';
+import { CaseCommands, CaseEntity, CaseHistory, CaseQueries, EventInput } from '@makebuy/cases';
+import { ApiSignedIn } from '../http/api-problems.decorator';
+import { validateBody } from '../http/validation';
+import { CaseAccessGuard, CaseRequest } from './case-access.guard';
+import { etagOf, parseIfMatch } from './if-match';
+import {
+  ApproveAwardDto,
+  BareEventDto,
+  CancelDto,
+  CaseDto,
+  CasePageDto,
+  CreateCaseDto,
+  DecideBuyDto,
+  DecideMakeDto,
+  EVENT_DTOS,
+  HistoryEntryDto,
+  HistoryVerifyDto,
+  ListCasesQuery,
+  ProposeAwardDto,
+  RejectAwardDto,
+} from './case.dto';
+
+const IF_MATCH = ApiHeader({
+  name: 'If-Match',
+  required: false,
+  description: 'the case version you saw, as "<version>"; stale: 412',
+});
+
+export const callerOf = (p: Principal) => ({
+  sub: p.sub,
+  personId: p.personId,
+  roles: p.roles,
+  consortiumId: p.consortiumId,
+  providerId: p.providerId,
+});
+
+@ApiTags('cases')
+@Controller('cases')
+export class CasesController {
+  constructor(
+    private readonly commands: CaseCommands,
+    private readonly queries: CaseQueries,
+  ) {}
+
+  @Post()
+  @Roles('commissioner')
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiOperation({ summary: 'Raise a redesign case (commissioner); returns the same body as GET /cases/{id}' })
+  @ApiCreatedResponse({ type: CaseDto })
+  @ApiSignedIn('FORBIDDEN', 'VALIDATION_FAILED')
+  async create(
+    @CurrentPrincipal() p: Principal,
+    @Body() dto: CreateCaseDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const row = await this.commands.createCase(callerOf(p), dto);
+    res.setHeader('ETag', etagOf(row.version));
+    res.setHeader('Location', `/api/v1/cases/${row.id}`);
+    return this.commands.view(row, callerOf(p));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Cases the caller may see, filtered by state and consortium' })
+  @ApiOkResponse({ type: CasePageDto })
+  @ApiSignedIn('VALIDATION_FAILED')
+  async list(@CurrentPrincipal() p: Principal, @Query() q: ListCasesQuery) {
+    const page = await this.queries.list(callerOf(p), { ...q, limit: q.limit ?? 50 });
+    return {
+      items: await Promise.all(page.items.map((r: CaseEntity) => this.commands.view(r, callerOf(p)))),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  @Get(':id')
+  @UseGuards(CaseAccessGuard)
+  @ApiOperation({
+    summary: 'Read a case: state, allowed events for the caller, panel, declarations, deadlines, flags, ranking',
+  })
+  @ApiOkResponse({
+    type: CaseDto,
+    headers: { ETag: { description: 'strong tag "<version>"', schema: { type: 'string' } } },
+  })
+  @ApiSignedIn('NOT_FOUND')
+  async get(@CurrentPrincipal() p: Principal, @Req() req: CaseRequest, @Res({ passthrough: true }) res: Response) {
+    const row = req.caseRow!;
+    res.setHeader('ETag', etagOf(row.version));
+    return this.commands.view(row, callerOf(p));
+  }
+
+  @Post(':id/events')
+  @HttpCode(200)
+  @UseGuards(CaseAccessGuard)
+  @IF_MATCH
+  @ApiExtraModels(
+    BareEventDto,
+    DecideMakeDto,
+    DecideBuyDto,
+    ProposeAwardDto,
+    ApproveAwardDto,
+    RejectAwardDto,
+    CancelDto,
+  )
+  @ApiBody({
+    schema: {
+      oneOf: [
+        BareEventDto,
+        DecideMakeDto,
+        DecideBuyDto,
+        ProposeAwardDto,
+        ApproveAwardDto,
+        RejectAwardDto,
+        CancelDto,
+      ].map((m) => ({ $ref: getSchemaPath(m) })),
+      discriminator: { propertyName: 'type' },
+    },
+  })
+  @ApiOperation({ summary: 'Send an event to the case statechart; returns the updated case' })
+  @ApiOkResponse({ type: CaseDto })
+  @ApiSignedIn(
+    'NOT_FOUND',
+    'FORBIDDEN',
+    'VALIDATION_FAILED',
+    'VERSION_MISMATCH',
+    'EVENT_NOT_ALLOWED',
+    'QUORUM_NOT_MET',
+    'DECLARATIONS_INCOMPLETE',
+    'EXCLUDED_BY_CONFLICT',
+    'SCORING_INCOMPLETE',
+    'NOT_MEMBER_PRACTICE',
+    'OPEN_BLOCKING_FLAGS',
+    'TENDER_PERIOD_TOO_SHORT',
+  )
+  async event(
+    @CurrentPrincipal() p: Principal,
+    @Req() req: CaseRequest,
+    @Body() body: Record<string, unknown>,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const type = body?.type;
+    if (typeof type !== 'string' || !(CLIENT_EVENT_TYPES as readonly string[]).includes(type)) {
+      throw new DomainError('VALIDATION_FAILED', `type must be one of ${CLIENT_EVENT_TYPES.join(', ')}`, {
+        errors: [{ field: 'type', message: 'unknown event type' }],
+      });
+    }
+    const caller = callerOf(p);
+    this.commands.assertMaySend(caller, type as ClientEventType);
+    const dto = await validateBody(EVENT_DTOS[type], body);
+    const expected = parseIfMatch(ifMatch);
+    const row = await this.commands.sendEvent(
+      caller,
+      req.caseRow!.id,
+      { ...(dto as object), type } as EventInput,
+      expected,
+    );
+    res.setHeader('ETag', etagOf(row.version));
+    return this.commands.view(row, caller);
+  }
+}
+
+@ApiTags('cases')
+@Controller('cases/:id/history')
+@UseGuards(CaseAccessGuard)
+export class CaseHistoryController {
+  constructor(private readonly history: CaseHistory) {}
+
+  @Get()
+  @Roles('commissioner', 'governance')
+  @ApiOperation({ summary: 'Every event on the case, with the hash chain' })
+  @ApiOkResponse({ type: [HistoryEntryDto] })
+  @ApiSignedIn('NOT_FOUND', 'FORBIDDEN')
+  list(@Param('id') id: string) {
+    return this.history.list(id.toLowerCase());
+  }
+
+  @Get('verify')
+  @Roles('commissioner', 'governance')
+  @ApiOperation({ summary: 'Recompute the hash chain' })
+  @ApiOkResponse({ type: HistoryVerifyDto })
+  @ApiSignedIn('NOT_FOUND', 'FORBIDDEN')
+  verify(@Param('id') id: string) {
+    return this.history.verify(id.toLowerCase());
+  }
+}
