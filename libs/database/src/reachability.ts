@@ -44,7 +44,10 @@ export async function probeRedis(url: string, timeoutMs = 3000): Promise<Unreach
     retryStrategy: () => null,
     enableOfflineQueue: false,
   });
-  redis.on('error', () => undefined);
+  let firstError: Error | null = null;
+  redis.on('error', (e: Error) => {
+    firstError ??= e;
+  });
   try {
     await redis.connect();
     await redis.ping();
@@ -53,7 +56,7 @@ export async function probeRedis(url: string, timeoutMs = 3000): Promise<Unreach
     return {
       service: 'Redis',
       address: address(url, 6379),
-      reason: (e as Error).message || String(e),
+      reason: ((firstError as Error | null) ?? (e as Error)).message || String(e),
       howToStart: REDIS_START,
     };
   } finally {

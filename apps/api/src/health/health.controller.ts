@@ -38,10 +38,11 @@ export class HealthController implements OnModuleDestroy {
         try {
           if (this.redis.status === 'wait' || this.redis.status === 'end')
             await this.redis.connect().catch(() => undefined);
-          const pong = await Promise.race([
-            this.redis.ping(),
-            new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 2000)),
-          ]);
+          let timer: NodeJS.Timeout | undefined;
+          const timeout = new Promise<never>((_, rej) => {
+            timer = setTimeout(() => rej(new Error('timeout after 2000ms')), 2000);
+          });
+          const pong = await Promise.race([this.redis.ping(), timeout]).finally(() => clearTimeout(timer));
           return pong === 'PONG' ? i.up() : i.down({ message: String(pong) });
         } catch (e) {
           return i.down({ message: (e as Error).message });

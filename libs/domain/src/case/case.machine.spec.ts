@@ -401,6 +401,12 @@ describe('award_checks', () => {
     expectCode(d, ev.checksCompleted(d, 0, { proposalSeq: d.context.proposalSeq + 1 }), 'EVENT_NOT_ALLOWED');
   });
 
+  it('refuses a flag count that is not a count', () => {
+    const d = ac();
+    expectCode(d, { ...ev.checksCompleted(d), blockingFlags: -1 } as CaseEvent, 'VALIDATION_FAILED');
+    expectCode(d, { ...ev.checksCompleted(d), blockingFlags: Number.NaN } as CaseEvent, 'VALIDATION_FAILED');
+  });
+
   it('a clean award goes straight to standstill', () => {
     const before = ac();
     const d = decide(before, ev.checksCompleted(before, 0, {}, at(7)));
@@ -588,6 +594,20 @@ describe('standstill', () => {
     const d = decide(paused, ev.representationResolved('not_upheld', 'rep-1', { openRepresentations: 1 }));
     expect(d).toMatchObject({ stateValue: { standstill: 'paused' } });
     expect(d.context.openRepresentations).toBe(1);
+  });
+
+  it('refuses a malformed count of open representations', () => {
+    const paused = given(route.pausedBuy);
+    expectCode(
+      paused,
+      ev.representationResolved('not_upheld', 'rep-1', { openRepresentations: -1 }),
+      'VALIDATION_FAILED',
+    );
+    expectCode(
+      paused,
+      ev.representationResolved('not_upheld', 'rep-1', { openRepresentations: 1.5 }),
+      'VALIDATION_FAILED',
+    );
   });
 
   it('an upheld representation goes back to evaluation (buy) or route_decision (make)', () => {

@@ -1,5 +1,5 @@
 import { and, assign, setup } from 'xstate';
-import { checkRules } from './case.rules';
+import { ruleViolation } from './case.rules';
 import type { CaseContext, CaseEffect, CaseEvent, CaseInput, CaseState, DeadlineKind, NoticeKind } from './case.types';
 
 /**
@@ -22,7 +22,9 @@ const facts = (event: CaseEvent) => event.facts ?? {};
 function remainingRepresentations(context: CaseContext, event: CaseEvent): number {
   // the database's count wins when the application supplies it
   const fromFacts = facts(event).openRepresentations;
-  return Math.max(0, fromFacts ?? context.openRepresentations - 1);
+  return typeof fromFacts === 'number' && Number.isInteger(fromFacts) && fromFacts >= 0
+    ? fromFacts
+    : Math.max(0, context.openRepresentations - 1);
 }
 
 /** scheduleDeadline for the current stage entry and revision of `kind`. */
@@ -52,7 +54,8 @@ export const caseMachine = setup({
     input: {} as CaseInput,
   },
   guards: {
-    rulesPass: ({ context, event }, params: { state: CaseState }) => checkRules(params.state, context, event) === null,
+    rulesPass: ({ context, event }, params: { state: CaseState }) =>
+      ruleViolation(params.state, context, event) === null,
     isCompetitive: ({ context }) => context.route === 'competitive',
     questionsUnanswered: ({ event }) => (facts(event).unansweredQuestions ?? 0) > 0,
     tooFewBids: ({ event }) => (facts(event).bidCount ?? 0) < (facts(event).minimumBids ?? 1),

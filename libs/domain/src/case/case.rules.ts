@@ -254,12 +254,16 @@ export function checkRules(state: CaseState, context: CaseContext, event: CaseEv
 
     case 'award_checks':
       if (event.type !== 'CHECKS_COMPLETED') return null;
-      return event.stageSeq === context.stageSeq && event.proposalSeq === context.proposalSeq
+      if (event.stageSeq !== context.stageSeq || event.proposalSeq !== context.proposalSeq) {
+        return violation('EVENT_NOT_ALLOWED', 'award checks finished for an earlier stage or proposal', {
+          stageSeq: event.stageSeq,
+          proposalSeq: event.proposalSeq,
+        });
+      }
+      // a bad count must not pass for a clean award
+      return isCount(event.blockingFlags) && isCount(event.advisoryFlags)
         ? null
-        : violation('EVENT_NOT_ALLOWED', 'award checks finished for an earlier stage or proposal', {
-            stageSeq: event.stageSeq,
-            proposalSeq: event.proposalSeq,
-          });
+        : violation('VALIDATION_FAILED', 'blockingFlags and advisoryFlags must be counts');
 
     case 'governance_review':
       if (event.type !== 'APPROVE_AWARD') return null;
@@ -276,9 +280,11 @@ export function checkRules(state: CaseState, context: CaseContext, event: CaseEv
 
     case 'standstill':
       if (event.type !== 'REPRESENTATION_RESOLVED') return null;
-      return event.outcome === 'upheld' || event.outcome === 'not_upheld'
-        ? null
-        : violation('VALIDATION_FAILED', `unknown representation outcome ${String(event.outcome)}`);
+      if (event.outcome !== 'upheld' && event.outcome !== 'not_upheld') {
+        return violation('VALIDATION_FAILED', `unknown representation outcome ${String(event.outcome)}`);
+      }
+      // optional: when given, the database's count replaces the machine's
+      return event.facts?.openRepresentations === undefined ? null : missingFacts(event, ['openRepresentations']);
 
     default:
       return null;

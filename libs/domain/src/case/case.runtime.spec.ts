@@ -91,6 +91,11 @@ describe('restoring stored snapshots', () => {
     ['a compound state without its child', { value: 'standstill', context: {} }],
     ['a child under an atomic state', { value: { draft: 'x' }, context: {} }],
     ['a prototype key', { value: 'constructor', context: {} }],
+    ['a context missing its counters', { value: 'draft', context: { caseId: 'case-1' } }],
+    [
+      'a context with a bad field',
+      { value: 'draft', context: { ...startCase(caseInput).context, deadlineRevisions: null } },
+    ],
   ])('%s is refused with SnapshotRestoreError', (_, persisted) => {
     expect(canRestore(1, persisted)).toBe(false);
     expectRestoreError(() => decideCase(1, persisted, ev.submit()));

@@ -60,9 +60,32 @@ export class SnapshotRestoreError extends Error {
 /** Rules a machine version's guards use; decideCase reports their codes before transitioning. */
 export type CaseRules = (state: CaseState, context: CaseContext, event: CaseEvent) => RuleViolation | null;
 
+/** Says which field of a stored context is malformed, or null; guards must never meet a malformed one. */
+export type CaseContextCheck = (context: Record<string, unknown>) => string | null;
+
 interface RegisteredMachine {
   machine: AnyStateMachine;
   rules: CaseRules;
+  checkContext: CaseContextCheck;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+const isCount = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isNullableString = (v: unknown) => v === null || typeof v === 'string';
+
+/** The fields the version 1 machine and rules read. */
+export function caseContextProblem(c: Record<string, unknown>): string | null {
+  if (typeof c.caseId !== 'string') return 'caseId';
+  for (const k of ['stageSeq', 'proposalSeq', 'openRepresentations']) if (!isCount(c[k])) return k;
+  if (!isRecord(c.deadlineRevisions) || !Object.values(c.deadlineRevisions).every(isCount)) return 'deadlineRevisions';
+  for (const k of ['route', 'tenderClosesAt', 'tenderPublishedAt', 'intentionPublishedAt', 'awardedAt']) {
+    if (!isNullableString(c[k])) return k;
+  }
+  if (c.criteria !== null && !Array.isArray(c.criteria)) return 'criteria';
+  if (c.proposal !== null && !isRecord(c.proposal)) return 'proposal';
+  if (c.cancellation !== null && !isRecord(c.cancellation)) return 'cancellation';
+  return null;
 }
 
 const registry = new Map<number, RegisteredMachine>();
@@ -71,14 +94,18 @@ const registry = new Map<number, RegisteredMachine>();
 export function registerCaseMachine(
   version: number,
   machine: AnyStateMachine,
-  options: { rules?: CaseRules } = {},
+  options: { rules?: CaseRules; checkContext?: CaseContextCheck } = {},
 ): void {
   if (!Number.isInteger(version) || version < 1)
     throw new RangeError(`case machine version must be a positive integer, got ${version}`);
   const existing = registry.get(version);
   if (existing && existing.machine !== machine)
     throw new Error(`case machine version ${version} is already registered`);
-  registry.set(version, { machine, rules: options.rules ?? checkRules });
+  registry.set(version, {
+    machine,
+    rules: options.rules ?? checkRules,
+    checkContext: options.checkContext ?? caseContextProblem,
+  });
 }
 
 export function registeredCaseMachineVersions(): number[] {
@@ -96,9 +123,6 @@ const EFFECT_TYPES = new Set<string>([
   'recordDetectedConflicts',
   'closeBids',
 ]);
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 /** The top-level state of a state value (`'draft'` or `{ standstill: 'paused' }`). */
 export function topLevelState(stateValue: unknown): CaseState {
@@ -134,9 +158,18 @@ function machineFor(version: number): RegisteredMachine {
  * Resolves `value`/`context` on `machine`. `exact` demands the resolved value equal the
  * stored one, so a snapshot never lands silently in another state.
  */
-function resolveOn(version: number, machine: AnyStateMachine, persisted: unknown, exact: boolean): AnyMachineSnapshot {
+function resolveOn(
+  version: number,
+  { machine, checkContext }: RegisteredMachine,
+  persisted: unknown,
+  exact: boolean,
+): AnyMachineSnapshot {
   if (!isRecord(persisted) || !isRecord(persisted.context) || !isStateValueShape(persisted.value)) {
     throw new SnapshotRestoreError('the stored case snapshot is malformed', { version });
+  }
+  const badField = checkContext(persisted.context);
+  if (badField) {
+    throw new SnapshotRestoreError(`the stored case context is malformed (${badField})`, { version, cause: badField });
   }
   const value = persisted.value;
   let snapshot: AnyMachineSnapshot;
@@ -168,7 +201,7 @@ const topKey = (v: StateValue): string => (typeof v === 'string' ? v : (Object.k
 
 function restore(version: number, persisted: unknown): RegisteredMachine & { snapshot: AnyMachineSnapshot } {
   const entry = machineFor(version);
-  return { ...entry, snapshot: resolveOn(version, entry.machine, persisted, true) };
+  return { ...entry, snapshot: resolveOn(version, entry, persisted, true) };
 }
 
 /** True when `persisted` can be restored by the machine registered for `version`. */
@@ -286,6 +319,6 @@ export function migrateCaseSnapshot(
     const from = topKey(stored.value);
     mapped = mapper && Object.prototype.hasOwnProperty.call(mapper, from) ? { ...stored, value: mapper[from] } : stored;
   }
-  const snapshot = resolveOn(toVersion, target.machine, mapped, false);
+  const snapshot = resolveOn(toVersion, target, mapped, false);
   return clone(target.machine.getPersistedSnapshot(snapshot)) as PersistedCaseSnapshot;
 }

@@ -1,0 +1,57 @@
+import { ConfigError, DEV_JWT_SECRET, loadAppConfig } from './app-config';
+import { validatePolicy } from './policy.loader';
+import policy from '../../../config/policy.json';
+
+describe('loadAppConfig', () => {
+  it('has the contract defaults', () => {
+    const c = loadAppConfig({});
+    expect(c).toMatchObject({
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/makebuy',
+      redisUrl: 'redis://127.0.0.1:6379',
+      port: 3000,
+      appRole: 'all',
+      timeAcceleration: 1,
+      jwtSecret: DEV_JWT_SECRET,
+      jwtSecretIsDevelopment: true,
+    });
+  });
+
+  it.each([
+    ['PORT', 'seventy'],
+    ['APP_ROLE', 'both'],
+    ['TIME_ACCELERATION', '0'],
+    ['TIME_ACCELERATION', '1000001'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['REDIS_URL', 'http://x'],
+    ['AUTH_JWT_SECRET', 'short'],
+  ])('refuses %s=%s naming the variable', (name, value) => {
+    expect(() => loadAppConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadAppConfig({ [name]: value })).toThrow(new RegExp(`^${name}:`));
+  });
+
+  it('refuses the development secret and acceleration in production', () => {
+    expect(() => loadAppConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_JWT_SECRET/);
+    expect(() => loadAppConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32), TIME_ACCELERATION: '10' })).toThrow(/TIME_ACCELERATION/);
+    expect(loadAppConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32) }).timeAcceleration).toBe(1);
+  });
+
+  it('accepts acceleration up to a million outside production', () => {
+    expect(loadAppConfig({ TIME_ACCELERATION: '1000000' }).timeAcceleration).toBe(1_000_000);
+  });
+});
+
+describe('policy', () => {
+  it('the shipped policy has the contract defaults', () => {
+    const p = validatePolicy(policy);
+    expect(p.tracks.fast).toMatchObject({ quorum: 2, declarationWindow: 3, minimumTenderPeriod: 10, clarificationCutoff: 2, unansweredQuestionExtension: 2, minimumBids: 1, evaluationSla: 5, governanceReviewSla: 3, standstill: 8, furtherStandstill: 5 });
+    expect(p.tracks.standard).toMatchObject({ quorum: 2, declarationWindow: 10, minimumTenderPeriod: 20, clarificationCutoff: 3, unansweredQuestionExtension: 2, minimumBids: 1, evaluationSla: 15, governanceReviewSla: 10, standstill: 8, furtherStandstill: 5 });
+  });
+  it('a bad value stops the boot, naming the entry', () => {
+    const bad = JSON.parse(JSON.stringify(policy));
+    bad.tracks.fast.quorum = 0;
+    expect(() => validatePolicy(bad)).toThrow(/tracks\.fast\.quorum/);
+    const bad2 = JSON.parse(JSON.stringify(policy));
+    bad2.routes.competitive.fast = { standstil: 3 };
+    expect(() => validatePolicy(bad2)).toThrow(/standstil is not a policy key/);
+  });
+});
