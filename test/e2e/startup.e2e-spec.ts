@@ -18,7 +18,10 @@ describe('startup when a service cannot be reached', () => {
   });
 
   it('names Redis, the address tried and the start command', () => {
-    const r = run({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/makebuy_test_unreachable', REDIS_URL: 'redis://127.0.0.1:6391' });
+    const r = run({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/makebuy_test_unreachable',
+      REDIS_URL: 'redis://127.0.0.1:6391',
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('Redis is not reachable at 127.0.0.1:6391');
     expect(r.stderr).toContain('redis-server --daemonize yes');

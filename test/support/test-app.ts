@@ -22,6 +22,8 @@ export interface TestAppOptions {
   worker?: boolean;
   env?: Record<string, string>;
   policy?: (p: PolicyBook) => PolicyBook;
+  /** reuse another app's database and queue prefix (a restart); nothing is dropped on close */
+  reuse?: AppConfig;
 }
 
 export interface TestApp {
@@ -53,10 +55,9 @@ export async function testConfig(suite: string, extra: Record<string, string> = 
 }
 
 export async function startTestApp(opts: TestAppOptions): Promise<TestApp> {
-  const config = await testConfig(opts.suite, {
-    TIME_ACCELERATION: String(opts.timeAcceleration ?? 1),
-    ...(opts.env ?? {}),
-  });
+  const config = opts.reuse
+    ? { ...opts.reuse, timeAcceleration: opts.timeAcceleration ?? opts.reuse.timeAcceleration }
+    : await testConfig(opts.suite, { TIME_ACCELERATION: String(opts.timeAcceleration ?? 1), ...(opts.env ?? {}) });
   const basePolicy = loadPolicy('config/policy.json');
   const policy = opts.policy ? opts.policy(basePolicy) : basePolicy;
   await ensureDatabase(config.databaseUrl);
@@ -81,6 +82,7 @@ export async function startTestApp(opts: TestAppOptions): Promise<TestApp> {
     adminToken: () => token('admin-test', ['admin']),
     close: async () => {
       await app.close();
+      if (opts.reuse) return;
       await clearQueues(config.queuePrefix);
       await dropDatabase(config.databaseUrl);
     },

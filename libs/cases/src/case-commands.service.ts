@@ -10,6 +10,7 @@ import {
   PolicyBook,
   policyFor,
   Role,
+  SnapshotRestoreError,
   Track,
 } from '@makebuy/domain';
 import { APP_CONFIG, AppConfig, POLICY_BOOK } from '@makebuy/settings';
@@ -130,7 +131,13 @@ export class CaseCommands implements OnModuleInit {
   /** Client events the caller could send now: the state accepts it, the role allows it, no exclusion forbids it. */
   async allowedEvents(row: CaseEntity, viewer: CaseViewer): Promise<ClientEventType[]> {
     if (row.needsMigration) return [];
-    const accepted = new Set(acceptedEventTypes(row.machineVersion, row.snapshot));
+    let accepted: Set<string>;
+    try {
+      accepted = new Set(acceptedEventTypes(row.machineVersion, row.snapshot));
+    } catch (e) {
+      if (e instanceof SnapshotRestoreError) return []; // reported by the engine and the migrator, never a crash
+      throw e;
+    }
     const candidates = CLIENT_EVENT_TYPES.filter(
       (t) => accepted.has(t) && EVENT_ROLES[t].some((r: Role) => viewer.roles.includes(r)),
     );

@@ -9,6 +9,7 @@ import { CasePanel } from './case-panel.service';
 import { CaseQueries } from './case-query.service';
 import { CaseCommands } from './case-commands.service';
 import { CaseTimePolicy } from './case-time-policy.service';
+import { CaseMigrator } from './case-migrator.service';
 import { DirectoryModule } from '@makebuy/directory';
 import { CaseFactsRegistry, CaseViewRegistry, ExclusionRegistry } from './case-registries';
 
@@ -28,6 +29,7 @@ import { CaseFactsRegistry, CaseViewRegistry, ExclusionRegistry } from './case-r
     ExclusionRegistry,
     CaseCommands,
     CaseTimePolicy,
+    CaseMigrator,
   ],
   exports: [
     CaseEngine,
@@ -41,6 +43,7 @@ import { CaseFactsRegistry, CaseViewRegistry, ExclusionRegistry } from './case-r
     ExclusionRegistry,
     CaseCommands,
     CaseTimePolicy,
+    CaseMigrator,
   ],
 })
 export class CasesModule {}

@@ -10,3 +10,4 @@ export * from './cases.module';
 export * from './case-registries';
 export * from './case-commands.service';
 export * from './case-time-policy.service';
+export * from './case-migrator.service';

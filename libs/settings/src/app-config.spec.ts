@@ -31,7 +31,9 @@ describe('loadAppConfig', () => {
 
   it('refuses the development secret and acceleration in production', () => {
     expect(() => loadAppConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_JWT_SECRET/);
-    expect(() => loadAppConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32), TIME_ACCELERATION: '10' })).toThrow(/TIME_ACCELERATION/);
+    expect(() =>
+      loadAppConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32), TIME_ACCELERATION: '10' }),
+    ).toThrow(/TIME_ACCELERATION/);
     expect(loadAppConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32) }).timeAcceleration).toBe(1);
   });
 
@@ -43,8 +45,30 @@ describe('loadAppConfig', () => {
 describe('policy', () => {
   it('the shipped policy has the contract defaults', () => {
     const p = validatePolicy(policy);
-    expect(p.tracks.fast).toMatchObject({ quorum: 2, declarationWindow: 3, minimumTenderPeriod: 10, clarificationCutoff: 2, unansweredQuestionExtension: 2, minimumBids: 1, evaluationSla: 5, governanceReviewSla: 3, standstill: 8, furtherStandstill: 5 });
-    expect(p.tracks.standard).toMatchObject({ quorum: 2, declarationWindow: 10, minimumTenderPeriod: 20, clarificationCutoff: 3, unansweredQuestionExtension: 2, minimumBids: 1, evaluationSla: 15, governanceReviewSla: 10, standstill: 8, furtherStandstill: 5 });
+    expect(p.tracks.fast).toMatchObject({
+      quorum: 2,
+      declarationWindow: 3,
+      minimumTenderPeriod: 10,
+      clarificationCutoff: 2,
+      unansweredQuestionExtension: 2,
+      minimumBids: 1,
+      evaluationSla: 5,
+      governanceReviewSla: 3,
+      standstill: 8,
+      furtherStandstill: 5,
+    });
+    expect(p.tracks.standard).toMatchObject({
+      quorum: 2,
+      declarationWindow: 10,
+      minimumTenderPeriod: 20,
+      clarificationCutoff: 3,
+      unansweredQuestionExtension: 2,
+      minimumBids: 1,
+      evaluationSla: 15,
+      governanceReviewSla: 10,
+      standstill: 8,
+      furtherStandstill: 5,
+    });
   });
   it('a bad value stops the boot, naming the entry', () => {
     const bad = JSON.parse(JSON.stringify(policy));

@@ -17,7 +17,13 @@ import { DirectoryModule, DirectoryService, ProviderKind, Relationship } from '@
 
 const DEMO = 'Riverside GP Consortium (demo)';
 
-const MEMBERS = ['Riverside Medical Practice', 'Hillview Surgery', 'Bridge Street Health Centre', 'Meadowbank Practice', 'Old Town Surgery'];
+const MEMBERS = [
+  'Riverside Medical Practice',
+  'Hillview Surgery',
+  'Bridge Street Health Centre',
+  'Meadowbank Practice',
+  'Old Town Surgery',
+];
 const OUTSIDE: [string, ProviderKind][] = [
   ['City Hospitals NHS Trust', 'nhs_trust'],
   ['SkinCare Partners Ltd', 'independent'],
@@ -35,9 +41,27 @@ interface Seeded {
 }
 
 const PEOPLE: Seeded[] = [
-  { name: 'Dr Claire Morgan', email: 'claire.morgan@riverside.example', roles: ['commissioner'], note: 'commissioner, case lead', consortium: true },
-  { name: 'Dr Colin Price', email: 'colin.price@riverside.example', roles: ['commissioner'], note: 'commissioner', consortium: true },
-  { name: 'Grace Okafor', email: 'grace.okafor@riverside.example', roles: ['governance'], note: 'governance officer', consortium: true },
+  {
+    name: 'Dr Claire Morgan',
+    email: 'claire.morgan@riverside.example',
+    roles: ['commissioner'],
+    note: 'commissioner, case lead',
+    consortium: true,
+  },
+  {
+    name: 'Dr Colin Price',
+    email: 'colin.price@riverside.example',
+    roles: ['commissioner'],
+    note: 'commissioner',
+    consortium: true,
+  },
+  {
+    name: 'Grace Okafor',
+    email: 'grace.okafor@riverside.example',
+    roles: ['governance'],
+    note: 'governance officer',
+    consortium: true,
+  },
   {
     name: 'Dr Paul Hughes',
     email: 'paul.hughes@riverside.example',
@@ -57,12 +81,48 @@ const PEOPLE: Seeded[] = [
       ['SkinCare Partners Ltd', 'family'],
     ],
   },
-  { name: 'Margaret Lewis', email: 'margaret.lewis@riverside.example', roles: ['commissioner'], note: 'panel member; lay member, no interests', consortium: true },
-  { name: 'Tom Evans', email: 'tom.evans@cityhospitals.example', roles: ['provider'], note: 'bid manager', provider: 'City Hospitals NHS Trust' },
-  { name: 'Sara Khan', email: 'sara.khan@skincare.example', roles: ['provider'], note: 'bid manager', provider: 'SkinCare Partners Ltd' },
-  { name: 'Lee Wong', email: 'lee.wong@communityhealth.example', roles: ['provider'], note: 'bid manager', provider: 'Community Health CIC' },
-  { name: 'Anna Reid', email: 'anna.reid@riversidemedical.example', roles: ['provider'], note: 'practice manager', provider: 'Riverside Medical Practice' },
-  { name: 'Ben Carter', email: 'ben.carter@hillview.example', roles: ['provider'], note: 'practice manager', provider: 'Hillview Surgery' },
+  {
+    name: 'Margaret Lewis',
+    email: 'margaret.lewis@riverside.example',
+    roles: ['commissioner'],
+    note: 'panel member; lay member, no interests',
+    consortium: true,
+  },
+  {
+    name: 'Tom Evans',
+    email: 'tom.evans@cityhospitals.example',
+    roles: ['provider'],
+    note: 'bid manager',
+    provider: 'City Hospitals NHS Trust',
+  },
+  {
+    name: 'Sara Khan',
+    email: 'sara.khan@skincare.example',
+    roles: ['provider'],
+    note: 'bid manager',
+    provider: 'SkinCare Partners Ltd',
+  },
+  {
+    name: 'Lee Wong',
+    email: 'lee.wong@communityhealth.example',
+    roles: ['provider'],
+    note: 'bid manager',
+    provider: 'Community Health CIC',
+  },
+  {
+    name: 'Anna Reid',
+    email: 'anna.reid@riversidemedical.example',
+    roles: ['provider'],
+    note: 'practice manager',
+    provider: 'Riverside Medical Practice',
+  },
+  {
+    name: 'Ben Carter',
+    email: 'ben.carter@hillview.example',
+    roles: ['provider'],
+    note: 'practice manager',
+    provider: 'Hillview Surgery',
+  },
 ];
 
 @Module({})
@@ -85,7 +145,10 @@ async function main() {
     const providerIds = new Map<string, string>();
     const ensureProvider = async (name: string, kind: ProviderKind, member: boolean) => {
       const [p] = await ds.query(`SELECT id FROM providers WHERE name = $1 ORDER BY created_at LIMIT 1`, [name]);
-      providerIds.set(name, p?.id ?? (await dir.createProvider({ name, kind, memberOfConsortiumId: member ? consortiumId : null })).id);
+      providerIds.set(
+        name,
+        p?.id ?? (await dir.createProvider({ name, kind, memberOfConsortiumId: member ? consortiumId : null })).id,
+      );
     };
     for (const m of MEMBERS) await ensureProvider(m, 'gp_practice', true);
     for (const [n, k] of OUTSIDE) await ensureProvider(n, k, false);
@@ -106,17 +169,32 @@ async function main() {
       for (const [provider, relationship] of p.affiliations ?? []) {
         await dir.addAffiliation(id, { providerId: providerIds.get(provider)!, relationship });
       }
-      rows.push({ name: p.name, roles: p.roles.join(','), note: p.note, id, token: await signToken(config.jwtSecret, id, p.roles, '30d') });
+      rows.push({
+        name: p.name,
+        roles: p.roles.join(','),
+        note: p.note,
+        id,
+        token: await signToken(config.jwtSecret, id, p.roles, '30d'),
+      });
     }
-    rows.push({ name: 'Directory admin', roles: 'admin', note: 'admin (no directory entry needed)', id: 'admin-seed', token: await signToken(config.jwtSecret, 'admin-seed', ['admin'], '30d') });
+    rows.push({
+      name: 'Directory admin',
+      roles: 'admin',
+      note: 'admin (no directory entry needed)',
+      id: 'admin-seed',
+      token: await signToken(config.jwtSecret, 'admin-seed', ['admin'], '30d'),
+    });
 
-    console.log(`\nmakebuy demo data in ${new URL(config.databaseUrl).pathname.slice(1)}: consortium "${DEMO}" (${consortiumId})`);
+    console.log(
+      `\nmakebuy demo data in ${new URL(config.databaseUrl).pathname.slice(1)}: consortium "${DEMO}" (${consortiumId})`,
+    );
     console.log(`member practices: ${MEMBERS.join(', ')}`);
     console.log(`outside providers: ${OUTSIDE.map(([n]) => n).join(', ')}\n`);
     for (const r of rows) {
       console.log(`${r.name} — ${r.note} [${r.roles}]\n  id:    ${r.id}\n  token: ${r.token}\n`);
     }
-    if (config.jwtSecretIsDevelopment) console.log('(tokens are signed with the development secret; set AUTH_JWT_SECRET for anything real)');
+    if (config.jwtSecretIsDevelopment)
+      console.log('(tokens are signed with the development secret; set AUTH_JWT_SECRET for anything real)');
   } finally {
     await app.close();
   }
