@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { ConfigError, loadAppConfig, loadPolicy } from '@makebuy/settings';
 import { describeUnreachable, ensureDatabase, probePostgres, probeRedis, runMigrations } from '@makebuy/database';
 import { createApiApp } from './bootstrap';
 import { WorkerModule } from '../../worker/src/worker.module';
+import { startWorker } from '../../worker/src/main';
 
 /**
  * The composition root for every role: APP_ROLE=all (default) serves the API and runs the
@@ -28,12 +28,7 @@ async function main(): Promise<void> {
   if (config.appRole !== 'worker') await runMigrations(config.databaseUrl);
 
   if (config.appRole === 'worker') {
-    const ctx = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, policy }), {
-      bufferLogs: true,
-    });
-    ctx.useLogger(ctx.get(Logger));
-    ctx.enableShutdownHooks();
-    ctx.get(Logger).log(`makebuy worker started (queue prefix ${config.queuePrefix})`);
+    await startWorker();
     return;
   }
   const app = await createApiApp({

@@ -1,4 +1,39 @@
-/** Worker-only entry point (same as APP_ROLE=worker with the api entry). */
-process.env.APP_ROLE = 'worker';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-require('../../api/src/main');
+/**
+ * Worker-only entry point: BullMQ processors, the outbox relay and the deadline reconciler,
+ * without an HTTP listener (NestFactory.createApplicationContext).
+ */
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { ConfigError, loadAppConfig, loadPolicy } from '@makebuy/settings';
+import { describeUnreachable, probePostgres, probeRedis } from '@makebuy/database';
+import { WorkerModule } from './worker.module';
+
+export async function startWorker(): Promise<void> {
+  const config = { ...loadAppConfig(), appRole: 'worker' as const };
+  const policy = loadPolicy(config.policyFile);
+  for (const problem of [await probePostgres(config.databaseUrl), await probeRedis(config.redisUrl)]) {
+    if (problem) {
+      process.stderr.write(describeUnreachable(problem) + '\n');
+      process.exit(1);
+    }
+  }
+  const ctx = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, policy }), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  ctx.useLogger(ctx.get(Logger));
+  ctx.enableShutdownHooks();
+  ctx.get(Logger).log(`makebuy worker started (queue prefix ${config.queuePrefix})`);
+}
+
+if (require.main === module) {
+  startWorker().catch((e) => {
+    process.stderr.write(
+      e instanceof ConfigError
+        ? `makebuy worker cannot start: bad configuration: ${e.message}\n`
+        : `makebuy worker failed to start: ${(e as Error)?.message ?? e}\n`,
+    );
+    process.exit(1);
+  });
+}
