@@ -1,9 +1,31 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DirectoryModule } from '@makebuy/directory';
+import { NotificationsModule } from '@makebuy/notifications';
+import { CONFLICTS_ENTITIES } from './conflicts.entities';
+import { InterestsService } from './interests.service';
+import { AnnualDeclarationsService } from './annual-declarations.service';
+import { DeclarationReminders } from './declaration-reminders';
+import { ConflictDetection } from './conflict-detection.service';
+import { DeclarationsService } from './declarations.service';
+import { PanelService } from './panel.service';
+import { ConflictsService } from './conflicts.service';
+import { ConflictsCaseHooks } from './conflicts-case-hooks';
 
-/** conflicts feature (application services, entities, effect handlers). */
+/** Conflicts of interest: the register of interests, case panels and declarations, governance
+ * reviews and mitigations, detected conflicts, and the annual declaration check. */
 @Module({
-  imports: [],
-  providers: [],
-  exports: [],
+  imports: [TypeOrmModule.forFeature(CONFLICTS_ENTITIES), DirectoryModule, NotificationsModule],
+  providers: [
+    InterestsService,
+    AnnualDeclarationsService,
+    DeclarationReminders,
+    ConflictDetection,
+    DeclarationsService,
+    PanelService,
+    ConflictsService,
+    ConflictsCaseHooks,
+  ],
+  exports: [InterestsService, AnnualDeclarationsService, DeclarationsService, PanelService, ConflictsService],
 })
 export class ConflictsModule {}

@@ -1,9 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ConflictsModule } from '@makebuy/conflicts';
+import { CasesHttpModule } from '../cases/cases-http.module';
+import { InterestsController, RegistersController } from './interests.controller';
+import { CaseDeclarationsController, CasePanelController } from './case-conflicts.controller';
+import { PanelMemberGuard } from './panel-member.guard';
 
-/** HTTP endpoints of the conflicts feature. */
+/** HTTP endpoints of the conflicts feature: the register of interests, case panels, declarations and reviews. */
 @Module({
-  imports: [ConflictsModule],
-  controllers: [],
+  imports: [ConflictsModule, CasesHttpModule],
+  controllers: [InterestsController, RegistersController, CasePanelController, CaseDeclarationsController],
+  providers: [PanelMemberGuard],
 })
 export class ConflictsHttpModule {}

@@ -1,0 +1,146 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, In } from 'typeorm';
+import type { PolicyBook } from '@makebuy/domain';
+import { Clock, POLICY_BOOK } from '@makebuy/settings';
+import { DirectoryService } from '@makebuy/directory';
+import { CasePanel } from '@makebuy/cases';
+import { DetectedConflictEntity, InterestEntity } from './conflicts.entities';
+import { endedInterestCutoff } from './conflict.rules';
+
+/**
+ * Why a set of providers became relevant to a case: its consortium's member practices (from the
+ * start), the providers a make decision names, the bidders once tendering closes (sealed before).
+ */
+export type DetectionReason = 'member_practices' | 'make_providers' | 'bidders_revealed';
+
+/** A panel member's link to a provider: an affiliation in the directory or a register interest. */
+export interface ConflictLink {
+  personId: string;
+  providerId: string;
+  relationship: string | null;
+  interestId: string | null;
+  source: 'affiliation' | 'interest';
+}
+
+export const linkKey = (l: Pick<ConflictLink, 'personId' | 'providerId' | 'relationship' | 'interestId'>): string =>
+  `${l.personId}|${l.providerId}|${l.relationship ?? ''}|${l.interestId ?? ''}`;
+
+/** Finds and records the links between a case's panel members and the providers relevant to it. */
+@Injectable()
+export class ConflictDetection {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly directory: DirectoryService,
+    private readonly panel: CasePanel,
+    private readonly clock: Clock,
+    @Inject(POLICY_BOOK) private readonly policy: PolicyBook,
+  ) {}
+
+  /**
+   * Records, in the caller's transaction, every link between the case's current panel members (or
+   * the given ones among them) and `providerIds`. Safe to repeat: a link is recorded once, with
+   * the reason it was first detected for. Returns the links found.
+   */
+  async recordDetectedConflicts(
+    tx: EntityManager,
+    caseId: string,
+    providerIds: string[],
+    reason: DetectionReason,
+    opts: { personIds?: string[]; now?: Date } = {},
+  ): Promise<ConflictLink[]> {
+    const now = opts.now ?? this.clock.now();
+    const members = (await this.panel.members(caseId, tx)).map((m) => m.personId);
+    const personIds = opts.personIds ? members.filter((p) => opts.personIds!.includes(p)) : members;
+    const links = await this.detect(personIds, providerIds, now, tx);
+    if (links.length) {
+      await tx
+        .createQueryBuilder()
+        .insert()
+        .into(DetectedConflictEntity)
+        .values(
+          links.map((l) => ({
+            id: randomUUID(),
+            caseId,
+            personId: l.personId,
+            providerId: l.providerId,
+            relationship: l.relationship,
+            interestId: l.interestId,
+            reason,
+            detectedAt: now,
+          })),
+        )
+        .orIgnore()
+        .execute();
+    }
+    return links;
+  }
+
+  /** Member practices of the case's consortium are relevant from the start. */
+  async recordMemberPracticeConflicts(
+    tx: EntityManager,
+    row: { id: string; consortiumId: string },
+    personIds: string[] | undefined,
+    now: Date,
+  ): Promise<ConflictLink[]> {
+    const practices = await this.memberPracticeIds(row.consortiumId);
+    return this.recordDetectedConflicts(tx, row.id, practices, 'member_practices', { personIds, now });
+  }
+
+  /**
+   * Links between people and providers: affiliations, and register interests naming the provider
+   * that have not ended, or ended within the period the public register still shows them.
+   */
+  async detect(
+    personIds: string[],
+    providerIds: string[],
+    now: Date,
+    tx: EntityManager = this.ds.manager,
+  ): Promise<ConflictLink[]> {
+    if (!personIds.length || !providerIds.length) return [];
+    const providers = new Set(providerIds);
+    const cutoff = endedInterestCutoff(now, this.policy.register.endedInterestVisibleMonths);
+    const [affiliations, interests] = await Promise.all([
+      this.directory.affiliationsOf(personIds),
+      tx.find(InterestEntity, { where: { personId: In(personIds), providerId: In([...providers]) } }),
+    ]);
+    const links: ConflictLink[] = [
+      ...affiliations
+        .filter((a) => providers.has(a.providerId))
+        .map((a) => ({
+          personId: a.personId,
+          providerId: a.providerId,
+          relationship: a.relationship as string,
+          interestId: null,
+          source: 'affiliation' as const,
+        })),
+      ...interests
+        .filter((i) => i.endsOn === null || i.endsOn >= cutoff)
+        .map((i) => ({
+          personId: i.personId,
+          providerId: i.providerId!,
+          relationship: null,
+          interestId: i.id,
+          source: 'interest' as const,
+        })),
+    ];
+    return links.sort((a, b) => (linkKey(a) < linkKey(b) ? -1 : 1));
+  }
+
+  /** Recorded links of a case (every reason). */
+  recorded(caseId: string, tx: EntityManager = this.ds.manager): Promise<DetectedConflictEntity[]> {
+    return tx.find(DetectedConflictEntity, { where: { caseId }, order: { detectedAt: 'ASC', id: 'ASC' } });
+  }
+
+  async memberPracticeIds(consortiumId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.directory.listProviders({ memberOfConsortiumId: consortiumId, limit: 200, cursor });
+      ids.push(...page.items.map((p) => p.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return ids;
+  }
+}

@@ -1,0 +1,128 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { PanelMemberFacts, PolicyBook, policyFor } from '@makebuy/domain';
+import { POLICY_BOOK } from '@makebuy/settings';
+import { DirectoryService } from '@makebuy/directory';
+import { CaseEntity, CasePanel } from '@makebuy/cases';
+import { DeclarationEntity } from './conflicts.entities';
+import { ConflictCheckStatus, conflictCheckStatus, Exclusion, exclusionFor } from './conflict.rules';
+import { ConflictDetection, ConflictLink, DetectionReason } from './conflict-detection.service';
+import { InterestsService, RegisterInterestFacts } from './interests.service';
+
+export interface AwardParticipants {
+  panel: PanelMemberFacts[];
+  /** register interests of the panel members */
+  interests: RegisterInterestFacts[];
+}
+
+/**
+ * What other features ask of the conflicts feature: who is excluded from what on a case, the
+ * participants' declarations for the award checks, and recording detected conflicts when more
+ * providers become relevant (the tendering feature calls it when bidders are revealed).
+ */
+@Injectable()
+export class ConflictsService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly panel: CasePanel,
+    private readonly directory: DirectoryService,
+    private readonly detection: ConflictDetection,
+    private readonly interests: InterestsService,
+    @Inject(POLICY_BOOK) private readonly policy: PolicyBook,
+  ) {}
+
+  /** The person's mitigation on the case (from their current, reviewed declaration). */
+  async exclusionOf(caseId: string, personId: string, tx: EntityManager = this.ds.manager): Promise<Exclusion> {
+    const d = await tx.findOneBy(DeclarationEntity, { caseId, personId, supersededAt: IsNull() });
+    return exclusionFor(d?.mitigation ?? null);
+  }
+
+  /** Panel members who may score: not excluded from evaluation (exclude_from_evaluation, exclude_entirely). */
+  async unexcludedEvaluators(caseId: string, tx: EntityManager = this.ds.manager): Promise<string[]> {
+    const { members, current } = await this.panelState(caseId, tx);
+    return members.filter((p) => !exclusionFor(current.get(p)?.mitigation ?? null).fromEvaluation);
+  }
+
+  /** Panel members who may decide: not excluded from decisions (exclude_from_decision, exclude_entirely). */
+  async unexcludedDecisionMakers(caseId: string, tx: EntityManager = this.ds.manager): Promise<string[]> {
+    const { members, current } = await this.panelState(caseId, tx);
+    return members.filter((p) => !exclusionFor(current.get(p)?.mitigation ?? null).fromDecision);
+  }
+
+  /**
+   * Facts for the award checks: the panel with each member's mitigation (null: not reviewed) and
+   * current declaration, and the panel members' register interests (ended ones included).
+   */
+  async awardParticipants(caseId: string, tx: EntityManager = this.ds.manager): Promise<AwardParticipants> {
+    const { members, current } = await this.panelState(caseId, tx);
+    const [people, interests] = await Promise.all([
+      this.directory.findPeople(members),
+      this.interests.interestsOf(members, tx),
+    ]);
+    const names = new Map(people.map((p) => [p.id, p.name]));
+    const panel = members.map((personId) => {
+      const d = current.get(personId);
+      return {
+        personId,
+        name: names.get(personId) ?? personId,
+        mitigation: d?.mitigation ?? null,
+        declaredInterestIds: d ? [...d.interestIds].sort() : [],
+        nilReturn: d?.nilReturn ?? false,
+      };
+    });
+    return { panel, interests };
+  }
+
+  /** Register interests (id, personId, providerId, category, description) of the given people, ended ones included. */
+  interestsOf(personIds: string[], tx: EntityManager = this.ds.manager): Promise<RegisterInterestFacts[]> {
+    return this.interests.interestsOf(personIds, tx);
+  }
+
+  /**
+   * Records links between the case's panel and `providerIds` in the caller's transaction. The
+   * `make_providers` reason is handled here (effect recordDetectedConflicts); the tendering feature
+   * calls this with `bidders_revealed` from its own handler when tendering closes.
+   */
+  recordDetectedConflicts(
+    tx: EntityManager,
+    caseId: string,
+    providerIds: string[],
+    reason: DetectionReason,
+  ): Promise<ConflictLink[]> {
+    return this.detection.recordDetectedConflicts(tx, caseId, providerIds, reason);
+  }
+
+  /** Why COMPLETE_CONFLICT_CHECK would pass or fail now. */
+  async conflictCheck(row: CaseEntity, tx: EntityManager = this.ds.manager): Promise<ConflictCheckStatus> {
+    const { members, current } = await this.panelState(row.id, tx);
+    const quorum = this.quorumOf(row);
+    return conflictCheckStatus(
+      members.map((personId) => {
+        const d = current.get(personId);
+        return { personId, declaration: d ? { id: d.id, mitigation: d.mitigation } : null };
+      }),
+      quorum,
+    );
+  }
+
+  /** Unexcluded decision makers the case needs (policy quorum for its track and route). */
+  quorumOf(row: Pick<CaseEntity, 'track' | 'context'>): number {
+    return policyFor(this.policy, row.track, row.context.route).quorum;
+  }
+
+  async panelSize(caseId: string, tx: EntityManager = this.ds.manager): Promise<number> {
+    return (await this.panel.members(caseId, tx)).length;
+  }
+
+  private async panelState(caseId: string, tx: EntityManager) {
+    const [members, declarations] = await Promise.all([
+      this.panel.members(caseId, tx),
+      tx.find(DeclarationEntity, { where: { caseId, supersededAt: IsNull() } }),
+    ]);
+    return {
+      members: members.map((m) => m.personId),
+      current: new Map(declarations.map((d) => [d.personId, d])),
+    };
+  }
+}
