@@ -1,0 +1,176 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { DomainError, FLAG_SEVERITY, type FlagCode, type FlagSeverity } from '@makebuy/domain';
+import { decodeCursor, Page, pageOf } from '@makebuy/database';
+import { CaseFactsRegistry, CaseViewRegistry } from '@makebuy/cases';
+import { Clock } from '@makebuy/settings';
+import { FlagEntity, FlagStatus } from './flag.entities';
+
+export interface RaiseFlagInput {
+  caseId: string;
+  consortiumId: string;
+  /** the proposal the flag is about (the case's current `proposalSeq`; 0 before any proposal) */
+  proposalSeq: number;
+  code: FlagCode;
+  /** defaults to the contract's severity for the code */
+  severity?: FlagSeverity;
+  /** one human sentence */
+  summary: string;
+  evidence: Record<string, unknown>;
+  /** unique per case: raising the same key again returns the existing flag */
+  dedupeKey: string;
+  /** when it was raised (default: the clock's now) */
+  at?: Date;
+}
+
+/** A flag as clients see it (GET /flags, GET /cases/{id}/flags, the case view). */
+export interface FlagView {
+  id: string;
+  caseId: string;
+  consortiumId: string;
+  proposalSeq: number;
+  code: FlagCode;
+  severity: FlagSeverity;
+  status: FlagStatus;
+  summary: string;
+  evidence: Record<string, unknown>;
+  createdAt: string;
+  resolution: string | null;
+  justification: string | null;
+  resolvedBy: string | null;
+  resolvedAt: string | null;
+}
+
+export interface FlagListQuery {
+  status?: FlagStatus;
+  code?: FlagCode;
+  consortiumId?: string;
+  caseId?: string;
+  severity?: FlagSeverity;
+  limit: number;
+  cursor?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const toFlagView = (f: FlagEntity): FlagView => ({
+  id: f.id,
+  caseId: f.caseId,
+  consortiumId: f.consortiumId,
+  proposalSeq: f.proposalSeq,
+  code: f.code,
+  severity: f.severity,
+  status: f.status,
+  summary: f.summary,
+  evidence: f.evidence,
+  createdAt: f.createdAt.toISOString(),
+  resolution: f.resolution,
+  justification: f.justification,
+  resolvedBy: f.resolvedBy,
+  resolvedAt: f.resolvedAt ? f.resolvedAt.toISOString() : null,
+});
+
+/**
+ * Flags: raised by the award checks and by deadline escalation, listed for governance, counted
+ * for APPROVE_AWARD. Raising is idempotent on (case, dedupeKey).
+ */
+@Injectable()
+export class FlagsService implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly facts: CaseFactsRegistry,
+    private readonly views: CaseViewRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    // APPROVE_AWARD is refused (422 OPEN_BLOCKING_FLAGS) while a blocking flag of the proposal is open
+    this.facts.register(['APPROVE_AWARD'], async (tx, row) => ({
+      openBlockingFlags: await this.openBlockingFlags(tx, row.id, row.context.proposalSeq),
+    }));
+    this.views.register('flags', async (row) => ({ flags: (await this.forCase(row.id)).map(toFlagView) }));
+  }
+
+  /**
+   * Raises a flag in the caller's transaction. Idempotent: a second raise with the same
+   * (caseId, dedupeKey) returns the flag already stored and changes nothing.
+   */
+  async raise(tx: EntityManager, input: RaiseFlagInput): Promise<FlagEntity> {
+    const severity = input.severity ?? FLAG_SEVERITY[input.code];
+    if (!severity) throw new Error(`unknown flag code ${input.code}`);
+    const inserted = await tx
+      .createQueryBuilder()
+      .insert()
+      .into(FlagEntity)
+      .values({
+        caseId: input.caseId,
+        consortiumId: input.consortiumId,
+        proposalSeq: input.proposalSeq,
+        code: input.code,
+        severity,
+        status: 'open',
+        summary: input.summary,
+        evidence: input.evidence,
+        dedupeKey: input.dedupeKey,
+        createdAt: input.at ?? this.clock.now(),
+      } as never)
+      .orIgnore()
+      .returning('id')
+      .execute();
+    const id = (inserted.raw as { id: string }[])[0]?.id;
+    const flag = id
+      ? await tx.findOneByOrFail(FlagEntity, { id })
+      : await tx.findOneByOrFail(FlagEntity, { caseId: input.caseId, dedupeKey: input.dedupeKey });
+    return flag;
+  }
+
+  /** Open blocking flags of one proposal of a case (APPROVE_AWARD needs none). */
+  openBlockingFlags(tx: EntityManager, caseId: string, proposalSeq: number): Promise<number> {
+    return tx.countBy(FlagEntity, { caseId, proposalSeq, severity: 'blocking', status: 'open' });
+  }
+
+  /** Every flag of a case: newest proposal first, then in the order raised. */
+  forCase(caseId: string, tx: EntityManager = this.ds.manager): Promise<FlagEntity[]> {
+    return tx
+      .getRepository(FlagEntity)
+      .createQueryBuilder('f')
+      .where('f.case_id = :caseId', { caseId })
+      .orderBy('f.proposal_seq', 'DESC')
+      .addOrderBy('f.created_at', 'ASC')
+      .addOrderBy('f.dedupe_key', 'ASC')
+      .getMany();
+  }
+
+  find(id: string, tx: EntityManager = this.ds.manager): Promise<FlagEntity | null> {
+    return tx.findOneBy(FlagEntity, { id });
+  }
+
+  async get(id: string, tx: EntityManager = this.ds.manager): Promise<FlagEntity> {
+    const flag = await this.find(id, tx);
+    if (!flag) throw new DomainError('NOT_FOUND', `flag ${id} not found`);
+    return flag;
+  }
+
+  /** All flags, newest first, filtered (governance's work list). */
+  async list(q: FlagListQuery): Promise<Page<FlagEntity>> {
+    const qb = this.ds
+      .getRepository(FlagEntity)
+      .createQueryBuilder('f')
+      .orderBy('f.created_at', 'DESC')
+      .addOrderBy('f.id', 'DESC')
+      .limit(q.limit + 1);
+    if (q.status) qb.andWhere('f.status = :status', { status: q.status });
+    if (q.code) qb.andWhere('f.code = :code', { code: q.code });
+    if (q.severity) qb.andWhere('f.severity = :severity', { severity: q.severity });
+    if (q.consortiumId) qb.andWhere('f.consortium_id = :consortiumId', { consortiumId: q.consortiumId });
+    if (q.caseId) qb.andWhere('f.case_id = :caseId', { caseId: q.caseId });
+    const after = decodeCursor(q.cursor);
+    if (after && !UUID.test(after.id))
+      throw new DomainError('VALIDATION_FAILED', 'cursor is not valid', {
+        errors: [{ field: 'cursor', message: 'not a cursor from this API' }],
+      });
+    if (after) qb.andWhere('(f.created_at, f.id) < (:t, :id)', { t: after.t, id: after.id });
+    return pageOf(await qb.getMany(), q.limit, (f) => ({ t: f.createdAt.toISOString(), id: f.id }));
+  }
+}
