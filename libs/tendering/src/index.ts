@@ -1,1 +1,26 @@
 export * from './tendering.module';
+export * from './tendering-queries.service';
+export * from './tenders.service';
+export * from './bids.service';
+export * from './clarifications.service';
+export * from './evaluation.service';
+export * from './representations.service';
+export {
+  TENDER_STATUSES,
+  BID_OUTCOMES,
+  tenderStatusOf,
+  statesOfTenderStatus,
+  type TenderStatus,
+  type BidOutcome,
+} from './tender-status';
+export {
+  BID_STATUSES,
+  BID_ACTIONS,
+  REPRESENTATION_STATUSES,
+  type BidStatus,
+  type BidAction,
+  type BidResponses,
+  type RepresentationStatus,
+  type RepresentationOutcome,
+} from './tendering.entities';
+export { BIDDER_NOTICES, ALL_PROVIDERS_NOTICES } from './tendering-case-hooks';

@@ -1,9 +1,44 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DirectoryModule } from '@makebuy/directory';
+import { ConflictsModule } from '@makebuy/conflicts';
+import { NotificationsModule } from '@makebuy/notifications';
+import { BidEntity, BidRevisionEntity, QuestionEntity, RepresentationEntity, ScoreEntity } from './tendering.entities';
+import { TenderAccess } from './tender-access.service';
+import { TenderingQueries } from './tendering-queries.service';
+import { BidsService } from './bids.service';
+import { ClarificationsService } from './clarifications.service';
+import { EvaluationService } from './evaluation.service';
+import { RepresentationsService } from './representations.service';
+import { TendersService } from './tenders.service';
+import { TenderingCaseHooks } from './tendering-case-hooks';
 
-/** tendering feature (application services, entities, effect handlers). */
+/** Tendering and the provider portal: the published tender, clarifications, sealed bids, evaluation,
+ * standstill representations. Conflicts and notifications never import this module. */
 @Module({
-  imports: [],
-  providers: [],
-  exports: [],
+  imports: [
+    TypeOrmModule.forFeature([QuestionEntity, BidEntity, BidRevisionEntity, ScoreEntity, RepresentationEntity]),
+    DirectoryModule,
+    ConflictsModule,
+    NotificationsModule,
+  ],
+  providers: [
+    TenderAccess,
+    TenderingQueries,
+    BidsService,
+    ClarificationsService,
+    EvaluationService,
+    RepresentationsService,
+    TendersService,
+    TenderingCaseHooks,
+  ],
+  exports: [
+    TenderingQueries,
+    TendersService,
+    BidsService,
+    ClarificationsService,
+    EvaluationService,
+    RepresentationsService,
+  ],
 })
 export class TenderingModule {}

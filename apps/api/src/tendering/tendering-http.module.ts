@@ -1,9 +1,15 @@
 import { Module } from '@nestjs/common';
 import { TenderingModule } from '@makebuy/tendering';
+import { TenderGuard } from './tender.guard';
+import { TenderPanelGuard } from './tender-panel.guard';
+import { TenderController, TendersController } from './tenders.controller';
+import { MyBidsController } from './bids.controller';
+import { RepresentationsController } from './representations.controller';
 
-/** HTTP endpoints of the tendering feature. */
+/** HTTP endpoints of the tendering feature: the provider portal, evaluation and representations. */
 @Module({
   imports: [TenderingModule],
-  controllers: [],
+  controllers: [TendersController, TenderController, MyBidsController, RepresentationsController],
+  providers: [TenderGuard, TenderPanelGuard],
 })
 export class TenderingHttpModule {}

@@ -1,0 +1,79 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Principal, Roles } from '@makebuy/auth';
+import { RepresentationsService } from '@makebuy/tendering';
+import { ApiSignedIn } from '../http/api-problems.decorator';
+import { IdPipe } from '../http/uuid.pipe';
+import { callerOf } from '../cases/cases.controller';
+import { parseIfMatch } from '../cases/if-match';
+import { TenderGuard } from './tender.guard';
+import { RepresentationChangeDto, RepresentationDto, ResolveRepresentationDto, TextDto } from './tendering.dto';
+
+const IF_MATCH = ApiHeader({
+  name: 'If-Match',
+  required: false,
+  description: 'the case version you saw, as "<version>"; stale: 412',
+});
+const CASE_ID = new IdPipe('case');
+
+/**
+ * Standstill representations. Providers cannot see cases, so the case guard is not used here: a case
+ * without a published tender is 404 for everyone, and each action says who may take it.
+ */
+@ApiTags('cases')
+@Controller('cases/:id/representations')
+@UseGuards(TenderGuard)
+export class RepresentationsController {
+  constructor(private readonly representations: RepresentationsService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: "Representations on a case: the case's people see all; a bidder its own",
+  })
+  @ApiOkResponse({ type: [RepresentationDto] })
+  @ApiSignedIn('NOT_FOUND')
+  list(@CurrentPrincipal() p: Principal, @Param('id', CASE_ID) id: string) {
+    return this.representations.list(callerOf(p), id);
+  }
+
+  @Post()
+  @Roles('provider')
+  @IF_MATCH
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiOperation({
+    summary: 'Lodge a written representation (a provider that bid); pauses the standstill',
+    description:
+      'Only during standstill and before it ends (while paused, further representations are accepted), else 422 WINDOW_CLOSED. A provider that did not bid gets 403. Audited as REPRESENTATION_LODGED; `stateValue` becomes {"standstill":"paused"}.',
+  })
+  @ApiCreatedResponse({ type: RepresentationChangeDto })
+  @ApiSignedIn('NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED', 'VERSION_MISMATCH', 'WINDOW_CLOSED')
+  lodge(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', CASE_ID) id: string,
+    @Body() dto: TextDto,
+    @Headers('if-match') ifMatch: string | undefined,
+  ) {
+    return this.representations.lodge(callerOf(p), id, dto.text, parseIfMatch(ifMatch));
+  }
+
+  @Post(':representationId/resolve')
+  @HttpCode(200)
+  @Roles('governance')
+  @IF_MATCH
+  @ApiOperation({
+    summary: 'Resolve a representation (governance); audited as REPRESENTATION_RESOLVED',
+    description:
+      'upheld: back to evaluation (the bids and scores are kept). not_upheld: once none is open, a further standstill runs from now. A resolved representation: 409 CONFLICT.',
+  })
+  @ApiOkResponse({ type: RepresentationChangeDto })
+  @ApiSignedIn('NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED', 'VERSION_MISMATCH', 'EVENT_NOT_ALLOWED', 'CONFLICT')
+  resolve(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', CASE_ID) id: string,
+    @Param('representationId', new IdPipe('representation')) representationId: string,
+    @Body() dto: ResolveRepresentationDto,
+    @Headers('if-match') ifMatch: string | undefined,
+  ) {
+    return this.representations.resolve(callerOf(p), id, representationId, dto, parseIfMatch(ifMatch));
+  }
+}

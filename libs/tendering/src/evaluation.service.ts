@@ -1,0 +1,188 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { CRITERION_KEYS, Criterion, CriterionKey, DomainError, rankBids, weightedScore } from '@makebuy/domain';
+import { CaseCaller, CaseEngine, CaseEntity, CasePanel } from '@makebuy/cases';
+import { DirectoryService } from '@makebuy/directory';
+import { BidEntity, ScoreEntity } from './tendering.entities';
+import { TenderingQueries } from './tendering-queries.service';
+import { TenderAccess } from './tender-access.service';
+import { round2 } from './tender-status';
+import { ConflictsService } from '@makebuy/conflicts';
+
+export interface ScoreView {
+  id: string;
+  caseId: string;
+  bidId: string;
+  evaluatorId: string;
+  scores: Partial<Record<CriterionKey, number>>;
+  comment: string;
+  /** this sheet's weighted score (0..10) */
+  weightedScore: number | null;
+  scoredAt: string;
+  /** the case version after recording (for If-Match on the next write) */
+  caseVersion: number;
+}
+
+export interface RankingEntry {
+  bidId: string;
+  providerId: string;
+  providerName: string;
+  /** 0..10, rounded to 2 decimals (the order uses the unrounded score) */
+  weightedScore: number | null;
+  rank: number | null;
+}
+
+/** Where scoring stands: who must score, which bids, which sheets count. */
+export interface ScoringState {
+  evaluators: string[];
+  bids: BidEntity[];
+  /** sheets of the unexcluded evaluators for the live bids */
+  sheets: ScoreEntity[];
+  /** every unexcluded evaluator scored every live bid (and there is at least one of each) */
+  complete: boolean;
+}
+
+/** Scores are numbers from 0 to 10 for exactly the tender's criteria. */
+export function scoreSheetProblems(
+  criteria: readonly Criterion[],
+  scores: Record<string, unknown>,
+): { field: string; message: string }[] {
+  const keys = new Set<string>(criteria.map((c) => c.key));
+  const errors: { field: string; message: string }[] = [];
+  for (const c of criteria) {
+    const v = scores[c.key];
+    if (v === undefined) errors.push({ field: `scores.${c.key}`, message: `a score for ${c.key} is required` });
+    else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 10)
+      errors.push({ field: `scores.${c.key}`, message: 'must be a number from 0 to 10' });
+  }
+  for (const k of Object.keys(scores)) {
+    if (!keys.has(k))
+      errors.push({
+        field: `scores.${k}`,
+        message: (CRITERION_KEYS as readonly string[]).includes(k)
+          ? `${k} is not a criterion of this tender`
+          : `unknown criterion ${k}`,
+      });
+  }
+  return errors;
+}
+
+/** Evaluation: panel members not excluded from evaluation score every live bid; the ranking follows. */
+@Injectable()
+export class EvaluationService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly engine: CaseEngine,
+    private readonly access: TenderAccess,
+    private readonly panel: CasePanel,
+    private readonly conflicts: ConflictsService,
+    private readonly queries: TenderingQueries,
+    private readonly directory: DirectoryService,
+  ) {}
+
+  /** POST /tenders/{caseId}/bids/{bidId}/scores: a second sheet from the same evaluator replaces the first. */
+  async recordScores(
+    caller: CaseCaller,
+    caseId: string,
+    bidId: string,
+    input: { scores: Record<string, number>; comment?: string },
+    expectedVersion?: number,
+  ): Promise<ScoreView> {
+    const tender = await this.access.publishedTender(caseId);
+    const evaluatorId = caller.personId;
+    if (!evaluatorId || !(await this.panel.isMember(caseId, evaluatorId))) {
+      throw new DomainError('FORBIDDEN', 'only a panel member of this case may score its bids');
+    }
+    const errors = scoreSheetProblems(tender.context.criteria ?? [], input.scores);
+    if (errors.length) {
+      throw new DomainError('VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.message}`).join('; '), {
+        errors,
+      });
+    }
+    const comment = input.comment ?? '';
+    const { row, result } = await this.engine.apply({
+      caseId,
+      actor: { id: evaluatorId, roles: caller.roles },
+      event: { type: 'SCORE_RECORDED', bidId, evaluatorId },
+      expectedVersion,
+      within: async (tx, locked, _decision, now) => {
+        // the machine accepted: the case is in evaluation, so bids are open
+        const bid = await tx.findOneBy(BidEntity, { id: bidId, caseId, status: 'submitted' });
+        if (!bid) throw new DomainError('NOT_FOUND', `bid ${bidId} not found on this tender`);
+        if (!(await this.conflicts.unexcludedEvaluators(caseId, tx)).includes(evaluatorId)) {
+          throw new DomainError('EXCLUDED_BY_CONFLICT', `${evaluatorId} is excluded from evaluation on this case`);
+        }
+        await tx
+          .createQueryBuilder()
+          .insert()
+          .into(ScoreEntity)
+          .values({ caseId, bidId, evaluatorId, scores: input.scores, comment, scoredAt: now })
+          .orUpdate(['scores', 'comment', 'scored_at'], ['bid_id', 'evaluator_id'])
+          .execute();
+        const sheet = await tx.findOneByOrFail(ScoreEntity, { bidId, evaluatorId });
+        return { sheet, criteria: locked.context.criteria ?? [] };
+      },
+      audit: ({ sheet }) => ({ bidId, evaluatorId, scores: sheet.scores, comment: sheet.comment }),
+    });
+    const { sheet, criteria } = result;
+    return {
+      id: sheet.id,
+      caseId,
+      bidId,
+      evaluatorId,
+      scores: sheet.scores,
+      comment: sheet.comment,
+      weightedScore: nullableRound(weightedScore(criteria, [sheet])),
+      scoredAt: sheet.scoredAt.toISOString(),
+      caseVersion: row.version,
+    };
+  }
+
+  async scoringState(row: CaseEntity, tx: EntityManager = this.ds.manager): Promise<ScoringState> {
+    const evaluators = await this.conflicts.unexcludedEvaluators(row.id, tx);
+    const bids = await this.queries.liveBidRows(row.id, tx);
+    const counted = new Set(evaluators);
+    const live = new Set(bids.map((b) => b.id));
+    const sheets = (await tx.find(ScoreEntity, { where: { caseId: row.id } })).filter(
+      (s) => counted.has(s.evaluatorId) && live.has(s.bidId),
+    );
+    const have = new Set(sheets.map((s) => `${s.evaluatorId}|${s.bidId}`));
+    const complete =
+      evaluators.length > 0 && bids.length > 0 && evaluators.every((e) => bids.every((b) => have.has(`${e}|${b.id}`)));
+    return { evaluators, bids, sheets, complete };
+  }
+
+  scoringComplete(row: CaseEntity, tx: EntityManager): Promise<boolean> {
+    return this.scoringState(row, tx).then((s) => s.complete);
+  }
+
+  /** The ranking of the live bids, once every unexcluded evaluator scored every one; else null. */
+  async ranking(row: CaseEntity, tx: EntityManager = this.ds.manager): Promise<RankingEntry[] | null> {
+    const state = await this.scoringState(row, tx);
+    if (!state.complete) return null;
+    const criteria = row.context.criteria ?? [];
+    const ranked = rankBids(
+      criteria,
+      state.sheets.map((s) => ({ bidId: s.bidId, scores: s.scores })),
+      state.bids.map((b) => ({ id: b.id, providerId: b.providerId })),
+    );
+    const names = new Map(
+      (await this.directory.findProviders(state.bids.map((b) => b.providerId))).map((p) => [p.id, p.name]),
+    );
+    return ranked.map((r) => ({
+      bidId: r.bidId,
+      providerId: r.providerId,
+      providerName: names.get(r.providerId) ?? '',
+      weightedScore: nullableRound(r.weightedScore),
+      rank: r.rank,
+    }));
+  }
+
+  /** Sheets counted for the ranking, per live bid (for the bidders' assessment summary). */
+  async countedSheets(row: CaseEntity, tx: EntityManager = this.ds.manager): Promise<ScoreEntity[]> {
+    return (await this.scoringState(row, tx)).sheets;
+  }
+}
+
+const nullableRound = (x: number | null): number | null => (x === null ? null : round2(x));

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { DomainError } from '@makebuy/domain';
+import { CaseAccess, CaseCaller, CaseEntity, CaseHistory } from '@makebuy/cases';
+import { AFTER_CLOSE_STATES } from './tender-status';
+
+/**
+ * Who may see what of a tender. A published tender (DECIDE_BUY ran: `context.tenderPublishedAt`) is
+ * public to every signed-in person; the case behind it stays visible only to its own people.
+ */
+@Injectable()
+export class TenderAccess {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly cases: CaseAccess,
+    private readonly history: CaseHistory,
+  ) {}
+
+  /** The case of a published tender, else NOT_FOUND (unknown case, make route, not yet published). */
+  async publishedTender(caseId: string, tx: EntityManager = this.ds.manager): Promise<CaseEntity> {
+    const row = await tx.findOneBy(CaseEntity, { id: caseId });
+    if (!row || !row.context.tenderPublishedAt) throw new DomainError('NOT_FOUND', `tender ${caseId} not found`);
+    return row;
+  }
+
+  /** The caller acts for a provider (provider role and a person record naming the provider). */
+  isProviderUser(caller: Pick<CaseCaller, 'roles' | 'providerId'>): boolean {
+    return caller.roles.includes('provider') && !!caller.providerId;
+  }
+
+  requireProviderUser(caller: Pick<CaseCaller, 'roles' | 'providerId' | 'personId'>): {
+    providerId: string;
+    personId: string;
+  } {
+    if (!this.isProviderUser(caller) || !caller.personId) {
+      throw new DomainError('FORBIDDEN', 'only a provider user acting for a provider may do this');
+    }
+    return { providerId: caller.providerId as string, personId: caller.personId };
+  }
+
+  canSeeCase(caller: CaseCaller, row: CaseEntity, tx?: EntityManager): Promise<boolean> {
+    return this.cases.canSee(caller, row, tx);
+  }
+
+  /** NOT_FOUND unless the caller may see the case itself (its creator, panel, governance, its commissioners). */
+  async requireCaseViewer(caller: CaseCaller, row: CaseEntity, tx?: EntityManager): Promise<void> {
+    if (!(await this.cases.canSee(caller, row, tx))) throw new DomainError('NOT_FOUND', `case ${row.id} not found`);
+  }
+
+  /**
+   * Tendering has closed: the deadline moved the case on to evaluation or unsuccessful. A case cancelled
+   * while tendering never closed, and its bids stay sealed.
+   */
+  async hasClosed(row: CaseEntity): Promise<boolean> {
+    if (!row.context.tenderPublishedAt) return false;
+    if (AFTER_CLOSE_STATES.includes(row.state)) return true;
+    if (row.state !== 'cancelled') return false;
+    const events = await this.history.list(row.id);
+    return events.some(
+      (e) => e.fromState === 'tendering' && (e.toState === 'evaluation' || e.toState === 'unsuccessful'),
+    );
+  }
+}
