@@ -42,12 +42,28 @@ export function loggerModule(config: AppConfig) {
       // never log bodies (sealed bids) or credentials
       redact: ['req.headers.authorization', 'req.headers.cookie'],
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: sealedUrl(req.url),
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        err: safeError,
       },
       autoLogging: { ignore: (req) => req.url === '/health' },
     },
   });
+}
+
+/** Bid traffic must not reveal who bid on which tender, or how many, before close: the tender is masked. */
+export function sealedUrl(url: string): string {
+  return url.replace(/\/tenders\/[^/?]+\/bids/, '/tenders/[sealed]/bids');
+}
+
+/** Logged errors never carry SQL parameters (they could hold sealed bid contents). */
+export function safeError(err: unknown): Record<string, unknown> {
+  const e = err as { name?: string; message?: string; code?: string; stack?: string };
+  return { type: e?.name, message: e?.message, code: e?.code, stack: e?.stack };
 }
 
 /** The HTTP application: controllers, guards, filters, OpenAPI. */

@@ -36,6 +36,9 @@ import {
   Track,
 } from '@makebuy/domain';
 
+import { ConflictCheckDto, DeclarationDto, DetectedConflictDto, PanelMemberViewDto } from '../conflicts/conflicts.dto';
+import { AwardChecksViewDto, FlagDto } from '../flags/flag.dto';
+
 export const SETTINGS = ['secondary', 'community', 'primary'] as const;
 
 export class MoneyDto {
@@ -195,16 +198,22 @@ export class CaseDto {
   @ApiProperty({ description: 'optimistic-lock version; the ETag is "<version>"' }) version: number;
   @ApiProperty({ enum: CLIENT_EVENT_TYPES, isArray: true, description: 'events the caller may send now' })
   allowedEvents: string[];
-  @ApiProperty({ type: 'array', items: { type: 'object' } }) panel: unknown[];
-  @ApiProperty({ type: 'array', items: { type: 'object' } }) declarations: unknown[];
+  @ApiProperty({ type: [PanelMemberViewDto] }) panel: PanelMemberViewDto[];
+  @ApiProperty({ type: [DeclarationDto] }) declarations: DeclarationDto[];
   @ApiProperty({
-    type: 'array',
-    items: { type: 'object' },
+    type: [DetectedConflictDto],
     description: '[{ personId, providerId, relationship or interestId, declared }]',
   })
-  detectedConflicts: unknown[];
+  detectedConflicts: DetectedConflictDto[];
   @ApiProperty({ type: [DeadlineViewDto] }) deadlines: DeadlineViewDto[];
-  @ApiProperty({ type: 'array', items: { type: 'object' } }) flags: unknown[];
+  @ApiProperty({ type: [FlagDto] }) flags: FlagDto[];
+  @ApiProperty({ type: AwardChecksViewDto, nullable: true }) awardChecks: AwardChecksViewDto | null;
+  @ApiProperty({
+    type: ConflictCheckDto,
+    nullable: true,
+    description: 'while in conflict_check: why COMPLETE_CONFLICT_CHECK would fail',
+  })
+  conflictCheck: ConflictCheckDto | null;
   @ApiPropertyOptional({
     type: 'array',
     items: { type: 'object' },
