@@ -7,6 +7,22 @@ import { QueueGateway } from './queue.gateway';
 import { JobName } from './queue.catalogue';
 
 /**
+ * How long one publish may wait for Redis. The Redis client queues commands while disconnected
+ * (and retries without limit, as BullMQ needs), so without a bound an outage would hold this
+ * transaction and its row locks open until Redis came back.
+ */
+const PUBLISH_TIMEOUT_MS = 5_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+  });
+  // a publish that completes after the timeout is harmless: the job id is deterministic
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
  * Publishes committed outbox rows to BullMQ (at least once; job ids are deterministic so a
  * second publish is harmless). Runs on an in-process timer, woken after commits, so it keeps
  * working when Redis loses its data. Only the worker role starts it.
@@ -87,7 +103,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       for (const row of rows) {
         try {
           const delayMs = row.delayUntil ? row.delayUntil.getTime() - now : 0;
-          await this.gateway.add(row.topic as JobName, row.payload as never, { jobId: row.jobId, delayMs });
+          await withTimeout(
+            this.gateway.add(row.topic as JobName, row.payload as never, { jobId: row.jobId, delayMs }),
+            PUBLISH_TIMEOUT_MS,
+          );
           await tx.update(
             OutboxEntity,
             { id: row.id },

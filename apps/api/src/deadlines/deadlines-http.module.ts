@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '@makebuy/auth';
 import { DeadlinesModule } from '@makebuy/deadlines';
+import { QueueBoard } from './queue-board';
 
-/** HTTP endpoints of the deadlines feature. */
+/** HTTP side of the deadlines feature: the admin queue board (deadlines show in GET /cases/{id}). */
 @Module({
-  imports: [DeadlinesModule],
-  controllers: [],
+  imports: [DeadlinesModule, AuthModule],
+  providers: [QueueBoard],
 })
 export class DeadlinesHttpModule {}

@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+import { DeadlinesRepository } from './deadlines.repository';
+import type { DeadlineEntity, EscalationEntity } from './deadline.entity';
+
+/** Read side of deadlines for other features, operators and tests. */
+@Injectable()
+export class DeadlineQueries {
+  constructor(private readonly repo: DeadlinesRepository) {}
+
+  /** Every deadline of a case (transition and reminder rows), by due instant. */
+  forCase(caseId: string): Promise<DeadlineEntity[]> {
+    return this.repo.forCase(caseId);
+  }
+
+  escalations(caseId: string): Promise<EscalationEntity[]> {
+    return this.repo.escalationsOf(caseId);
+  }
+}

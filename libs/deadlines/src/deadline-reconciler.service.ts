@@ -1,0 +1,114 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '@makebuy/settings';
+import { JOBS, QueueGateway } from '@makebuy/queue';
+import { DeadlinesRepository } from './deadlines.repository';
+import { DeadlineFiring } from './deadline-firing.service';
+
+export interface ReconcileReport {
+  /** due deadlines applied (or found stale and superseded) directly from PostgreSQL */
+  fired: number;
+  superseded: number;
+  failed: number;
+  /** future deadlines whose job was missing from Redis and was enqueued again */
+  requeued: number;
+  /** set when Redis could not be checked (the due pass does not need it) */
+  redisError?: string;
+}
+
+/** How long a reconciler's claim on a due deadline lasts (efficiency only: firing is fenced). */
+const CLAIM_LEASE_MS = 5_000;
+const DUE_BATCH = 25;
+const PARALLEL = 4;
+const FUTURE_BATCH = 500;
+
+async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let i = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (i < items.length) await fn(items[i++]);
+    }),
+  );
+}
+
+/**
+ * The safety net under BullMQ. PostgreSQL is the source of truth: due deadlines still pending
+ * are applied directly (so a deadline fires even when Redis lost its data or a worker died
+ * holding the job), and future deadlines whose job is missing from Redis are enqueued again.
+ * Safe to run in every worker at once and as often as wanted.
+ */
+@Injectable()
+export class DeadlineReconciler {
+  private readonly log = new Logger(DeadlineReconciler.name);
+
+  constructor(
+    private readonly repo: DeadlinesRepository,
+    private readonly firing: DeadlineFiring,
+    private readonly gateway: QueueGateway,
+    private readonly clock: Clock,
+  ) {}
+
+  async reconcile(): Promise<ReconcileReport> {
+    const report: ReconcileReport = { fired: 0, superseded: 0, failed: 0, requeued: 0 };
+    await this.fireDue(report);
+    try {
+      report.requeued = await this.requeueMissing();
+    } catch (e) {
+      report.redisError = (e as Error).message;
+      this.log.warn(`could not check deadline jobs in Redis: ${report.redisError}`);
+    }
+    if (report.fired || report.superseded || report.failed || report.requeued) {
+      this.log.log(
+        `reconciled deadlines: ${report.fired} fired, ${report.superseded} superseded, ${report.failed} failed, ${report.requeued} re-enqueued`,
+      );
+    }
+    return report;
+  }
+
+  /** Due and overdue pending deadlines, in claimed batches. */
+  private async fireDue(report: ReconcileReport): Promise<void> {
+    for (;;) {
+      const claimed = await this.repo.claimDue(this.clock.now(), DUE_BATCH, CLAIM_LEASE_MS);
+      await eachLimit(claimed, PARALLEL, async ({ id }) => {
+        try {
+          const r = await this.firing.fire(id);
+          if (r.outcome === 'fired') report.fired++;
+          else if (r.outcome === 'superseded') report.superseded++;
+        } catch {
+          // recorded on the row with a back-off; the next pass retries it
+          report.failed++;
+        }
+      });
+      if (claimed.length < DUE_BATCH) return;
+    }
+  }
+
+  /** Pending deadlines not yet due whose `deadline.fire` job is not in Redis: enqueue again. */
+  private async requeueMissing(): Promise<number> {
+    let after: { dueAt: Date; id: string } | null = null;
+    let requeued = 0;
+    for (;;) {
+      const now = this.clock.now();
+      const rows = await this.repo.pendingFuture(now, FUTURE_BATCH, after);
+      if (rows.length === 0) return requeued;
+      const missing: typeof rows = [];
+      await eachLimit(rows, 50, async (d) => {
+        if (!(await this.gateway.getJob(JOBS.fireDeadline, d.jobId))) missing.push(d);
+      });
+      for (const d of missing) {
+        await this.gateway.add(
+          JOBS.fireDeadline,
+          { deadlineId: d.id, caseId: d.caseId, kind: d.kind },
+          { jobId: d.jobId, delayMs: d.dueAt.getTime() - now.getTime() },
+        );
+      }
+      await this.repo.markEnqueued(
+        missing.map((d) => d.id),
+        now,
+      );
+      requeued += missing.length;
+      if (rows.length < FUTURE_BATCH) return requeued;
+      const last = rows[rows.length - 1];
+      after = { dueAt: last.dueAt, id: last.id };
+    }
+  }
+}

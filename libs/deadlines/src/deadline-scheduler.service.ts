@@ -1,0 +1,113 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { CaseEffect, DeadlineKind } from '@makebuy/domain';
+import { CaseEntity, CaseTimePolicy, CaseViewRegistry, EffectRegistry } from '@makebuy/cases';
+import { deadlineJobId, JOBS, OutboxWriter } from '@makebuy/queue';
+import { DeadlinesRepository } from './deadlines.repository';
+import { isSlaKind, reminderKind } from './deadline-kinds';
+import type { DeadlinePurpose } from './deadline.entity';
+
+type Schedule = Extract<CaseEffect, { type: 'scheduleDeadline' }>;
+type Cancel = Extract<CaseEffect, { type: 'cancelDeadlines' }>;
+
+/** A deadline as GET /cases/{id} shows it. */
+export interface DeadlineView {
+  kind: string;
+  dueAt: string;
+  status: string;
+}
+
+/**
+ * Carries out `scheduleDeadline` and `cancelDeadlines` in the command's transaction: the row in
+ * `deadlines` (the source of truth) and its `deadline.fire` job in the outbox, committed together.
+ */
+@Injectable()
+export class DeadlineScheduler implements OnModuleInit {
+  constructor(
+    private readonly effects: EffectRegistry,
+    private readonly views: CaseViewRegistry,
+    private readonly time: CaseTimePolicy,
+    private readonly outbox: OutboxWriter,
+    private readonly repo: DeadlinesRepository,
+  ) {}
+
+  onModuleInit(): void {
+    this.effects.register('scheduleDeadline', (effect, { tx, row, now }) => this.schedule(tx, row, effect, now));
+    this.effects.register('cancelDeadlines', (effect, { tx, row, decision, now }) =>
+      this.cancel(tx, row, effect, now, `cancelled: ${decision.fromState ?? '-'} -> ${decision.toState}`),
+    );
+    this.views.register('deadlines', async (row) => {
+      const rows = await this.repo.forCase(row.id);
+      const standstill = rows.find((d) => d.kind === 'standstill_end' && d.status === 'pending');
+      return {
+        deadlines: rows.map((d): DeadlineView => ({ kind: d.kind, dueAt: d.dueAt.toISOString(), status: d.status })),
+        standstillEndsAt: standstill ? standstill.dueAt.toISOString() : null,
+      };
+    });
+  }
+
+  /** The due instant: as given (already final, e.g. tenderClosesAt), else from policy, accelerated. */
+  dueAt(row: CaseEntity, effect: Schedule, now: Date): Date {
+    if (effect.dueAt) return new Date(effect.dueAt);
+    if (!effect.policyKey) throw new Error(`scheduleDeadline ${effect.kind} has neither dueAt nor policyKey`);
+    return this.time.dueFor(effect.policyKey, row, new Date(effect.from ?? now.toISOString()), now);
+  }
+
+  async schedule(tx: EntityManager, row: CaseEntity, effect: Schedule, now: Date): Promise<void> {
+    const dueAt = this.dueAt(row, effect, now);
+    const id = await this.add(tx, row, effect.kind, 'transition', effect, dueAt, now);
+    // a newer schedule of the same kind replaces any older one still pending
+    if (id) {
+      await this.repo.settlePendingOfCase(
+        tx,
+        row.id,
+        [effect.kind],
+        'superseded',
+        now,
+        `replaced by revision ${effect.revision} of stage ${effect.stageSeq}`,
+        [id],
+      );
+    }
+    if (isSlaKind(effect.kind)) {
+      const remindAt = this.time.reminderBefore(row, dueAt, now);
+      if (remindAt) await this.add(tx, row, reminderKind(effect.kind), 'reminder', effect, remindAt, now);
+    }
+  }
+
+  async cancel(tx: EntityManager, row: CaseEntity, effect: Cancel, now: Date, outcome: string): Promise<void> {
+    const kinds =
+      effect.kinds === 'all' ? null : effect.kinds.flatMap((k: DeadlineKind) => [k as string, reminderKind(k)]);
+    await this.repo.settlePendingOfCase(tx, row.id, kinds, 'cancelled', now, outcome);
+  }
+
+  private async add(
+    tx: EntityManager,
+    row: CaseEntity,
+    kind: string,
+    purpose: DeadlinePurpose,
+    effect: Schedule,
+    dueAt: Date,
+    now: Date,
+  ): Promise<string | null> {
+    const jobId = deadlineJobId(row.id, kind, effect.stageSeq, effect.revision);
+    const id = await this.repo.insertPending(tx, {
+      caseId: row.id,
+      kind,
+      purpose,
+      stageSeq: effect.stageSeq,
+      revision: effect.revision,
+      dueAt,
+      jobId,
+      createdAt: now,
+    });
+    if (id) {
+      await this.outbox.enqueue(
+        tx,
+        JOBS.fireDeadline,
+        { deadlineId: id, caseId: row.id, kind },
+        { jobId, caseId: row.id, delayUntil: dueAt },
+      );
+    }
+    return id;
+  }
+}

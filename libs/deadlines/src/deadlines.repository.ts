@@ -1,0 +1,169 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { DeadlineEntity, DeadlinePurpose, DeadlineStatus, EscalationEntity } from './deadline.entity';
+
+export interface NewDeadline {
+  caseId: string;
+  kind: string;
+  purpose: DeadlinePurpose;
+  stageSeq: number;
+  revision: number;
+  dueAt: Date;
+  jobId: string;
+  createdAt: Date;
+}
+
+/** Queries on deadlines and escalations. No rules here: callers decide, this reads and writes. */
+@Injectable()
+export class DeadlinesRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** Inserts a pending deadline unless its job id exists. Returns the new row's id, or null. */
+  async insertPending(tx: EntityManager, d: NewDeadline): Promise<string | null> {
+    const r = await tx
+      .createQueryBuilder()
+      .insert()
+      .into(DeadlineEntity)
+      .values({ ...d, status: 'pending' })
+      .orIgnore()
+      .returning('id')
+      .execute();
+    return (r.raw as { id: string }[])[0]?.id ?? null;
+  }
+
+  find(id: string, tx: EntityManager = this.ds.manager): Promise<DeadlineEntity | null> {
+    return tx.findOneBy(DeadlineEntity, { id });
+  }
+
+  /** Locks one deadline row for the rest of the transaction (after the case row: one lock order). */
+  lock(tx: EntityManager, id: string): Promise<DeadlineEntity | null> {
+    return tx
+      .getRepository(DeadlineEntity)
+      .createQueryBuilder('d')
+      .where('d.id = :id', { id })
+      .setLock('pessimistic_write')
+      .getOne();
+  }
+
+  /** pending -> fired | cancelled | superseded; a settled row never changes again. */
+  async settle(
+    tx: EntityManager,
+    id: string,
+    status: Exclude<DeadlineStatus, 'pending'>,
+    at: Date,
+    outcome: string,
+  ): Promise<boolean> {
+    const r = await tx
+      .createQueryBuilder()
+      .update(DeadlineEntity)
+      .set({ status, settledAt: at, outcome: outcome.slice(0, 500), claimedUntil: null })
+      .where('id = :id AND status = :pending', { id, pending: 'pending' })
+      .execute();
+    return (r.affected ?? 0) > 0;
+  }
+
+  /** Settles the pending deadlines of a case, of these kinds (all kinds when null). */
+  async settlePendingOfCase(
+    tx: EntityManager,
+    caseId: string,
+    kinds: string[] | null,
+    status: 'cancelled' | 'superseded',
+    at: Date,
+    outcome: string,
+    exceptIds: string[] = [],
+  ): Promise<number> {
+    const qb = tx
+      .createQueryBuilder()
+      .update(DeadlineEntity)
+      .set({ status, settledAt: at, outcome: outcome.slice(0, 500), claimedUntil: null })
+      .where('case_id = :caseId AND status = :pending', { caseId, pending: 'pending' });
+    if (kinds) qb.andWhere('kind IN (:...kinds)', { kinds });
+    if (exceptIds.length) qb.andWhere('id NOT IN (:...exceptIds)', { exceptIds });
+    const r = await qb.execute();
+    return r.affected ?? 0;
+  }
+
+  /** The transition deadline a reminder belongs to. */
+  parentOf(tx: EntityManager, reminder: DeadlineEntity, kind: string): Promise<DeadlineEntity | null> {
+    return tx.findOneBy(DeadlineEntity, {
+      caseId: reminder.caseId,
+      kind,
+      purpose: 'transition',
+      stageSeq: reminder.stageSeq,
+      revision: reminder.revision,
+    });
+  }
+
+  /** Records a failed attempt and holds the row back from the reconciler for `retryInMs`. */
+  async recordFailure(id: string, message: string, retryAt: Date): Promise<void> {
+    await this.ds
+      .createQueryBuilder()
+      .update(DeadlineEntity)
+      .set({ attempts: () => 'attempts + 1', lastError: message.slice(0, 1000), claimedUntil: retryAt })
+      .where('id = :id AND status = :pending', { id, pending: 'pending' })
+      .execute();
+  }
+
+  /**
+   * Claims a batch of due pending deadlines for one reconciler pass: rows another worker is
+   * claiming right now are skipped (SKIP LOCKED) and a claim lasts `leaseMs`, so two workers
+   * share the work. No lock is held while the deadlines fire (firing takes the case lock first).
+   */
+  async claimDue(now: Date, limit: number, leaseMs: number): Promise<{ id: string; attempts: number }[]> {
+    // TypeORM answers an UPDATE with [rows, rowCount]
+    const [rows]: [{ id: string; attempts: number }[], number] = await this.ds.query(
+      `UPDATE deadlines d SET claimed_until = $2
+         FROM (SELECT id FROM deadlines
+                WHERE status = 'pending' AND due_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
+                ORDER BY due_at, id
+                LIMIT $3
+                FOR UPDATE SKIP LOCKED) due
+        WHERE d.id = due.id
+        RETURNING d.id, d.attempts`,
+      [now, new Date(now.getTime() + leaseMs), limit],
+    );
+    return rows;
+  }
+
+  /** Pending deadlines not yet due, in (dueAt, id) order after a key. */
+  pendingFuture(
+    now: Date,
+    limit: number,
+    after: { dueAt: Date; id: string } | null,
+  ): Promise<Pick<DeadlineEntity, 'id' | 'caseId' | 'kind' | 'jobId' | 'dueAt'>[]> {
+    const qb = this.ds
+      .getRepository(DeadlineEntity)
+      .createQueryBuilder('d')
+      .select(['d.id', 'd.caseId', 'd.kind', 'd.jobId', 'd.dueAt'])
+      .where(`d.status = 'pending' AND d.due_at > :now`, { now })
+      .orderBy('d.due_at', 'ASC')
+      .addOrderBy('d.id', 'ASC')
+      .limit(limit);
+    if (after) qb.andWhere('(d.due_at, d.id) > (:t, :id)', { t: after.dueAt, id: after.id });
+    return qb.getMany();
+  }
+
+  async markEnqueued(ids: string[], at: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.ds
+      .createQueryBuilder()
+      .update(DeadlineEntity)
+      .set({ enqueuedAt: at })
+      .where('id IN (:...ids)', { ids })
+      .execute();
+  }
+
+  forCase(caseId: string, tx: EntityManager = this.ds.manager): Promise<DeadlineEntity[]> {
+    return tx.find(DeadlineEntity, { where: { caseId }, order: { dueAt: 'ASC', createdAt: 'ASC' } });
+  }
+
+  /** One escalation per deadline (a second firing of the same deadline cannot add another). */
+  async insertEscalation(tx: EntityManager, e: Omit<EscalationEntity, 'id'>): Promise<void> {
+    await tx.createQueryBuilder().insert().into(EscalationEntity).values(e).orIgnore().execute();
+  }
+
+  escalationsOf(caseId: string, tx: EntityManager = this.ds.manager): Promise<EscalationEntity[]> {
+    return tx.find(EscalationEntity, { where: { caseId }, order: { breachedAt: 'ASC' } });
+  }
+}
