@@ -159,8 +159,20 @@ export type CaseEvent =
   | (Base & { type: 'CANCEL'; reasonCode: CancelReasonCode; note?: string })
   | (Base & { type: 'PANEL_MEMBER_ADDED'; personId: string })
   | (Base & { type: 'PANEL_MEMBER_REMOVED'; personId: string })
-  | (Base & { type: 'DECLARATION_MADE'; declarationId: string; personId: string; interestIds: string[]; nilReturn: boolean })
-  | (Base & { type: 'DECLARATION_REVIEWED'; declarationId: string; personId: string; mitigation: Mitigation; note: string })
+  | (Base & {
+      type: 'DECLARATION_MADE';
+      declarationId: string;
+      personId: string;
+      interestIds: string[];
+      nilReturn: boolean;
+    })
+  | (Base & {
+      type: 'DECLARATION_REVIEWED';
+      declarationId: string;
+      personId: string;
+      mitigation: Mitigation;
+      note: string;
+    })
   | (Base & { type: 'SCORE_RECORDED'; bidId: string; evaluatorId: string })
   | (Base & { type: 'QUESTION_ANSWERED'; questionId: string })
   | (Base & {
@@ -171,8 +183,21 @@ export type CaseEvent =
       /** the scheduleDeadline revision that fired; when given, a superseded one is refused */
       revision?: number;
     })
-  | (Base & { type: 'CHECKS_COMPLETED'; stageSeq: number; proposalSeq: number; blockingFlags: number; advisoryFlags: number })
-  | (Base & { type: 'FLAG_RESOLVED'; flagId: string; code: string; severity: 'blocking' | 'advisory'; resolution: 'accepted' | 'upheld'; proposalSeq: number })
+  | (Base & {
+      type: 'CHECKS_COMPLETED';
+      stageSeq: number;
+      proposalSeq: number;
+      blockingFlags: number;
+      advisoryFlags: number;
+    })
+  | (Base & {
+      type: 'FLAG_RESOLVED';
+      flagId: string;
+      code: string;
+      severity: 'blocking' | 'advisory';
+      resolution: 'accepted' | 'upheld';
+      proposalSeq: number;
+    })
   | (Base & { type: 'REPRESENTATION_LODGED'; representationId: string })
   | (Base & { type: 'REPRESENTATION_RESOLVED'; representationId: string; outcome: 'upheld' | 'not_upheld' });
 
@@ -241,7 +266,13 @@ export type CaseEffect =
       dueAt?: string;
       /** when computed: working days from this instant, per policy key */
       from?: string;
-      policyKey?: 'declarationWindow' | 'evaluationSla' | 'governanceReviewSla' | 'standstill' | 'furtherStandstill' | 'unansweredQuestionExtension';
+      policyKey?:
+        | 'declarationWindow'
+        | 'evaluationSla'
+        | 'governanceReviewSla'
+        | 'standstill'
+        | 'furtherStandstill'
+        | 'unansweredQuestionExtension';
     }
   | { type: 'cancelDeadlines'; kinds: DeadlineKind[] | 'all' }
   | { type: 'runAwardChecks'; stageSeq: number; proposalSeq: number }
