@@ -120,11 +120,15 @@ export class TenderingCaseHooks implements OnModuleInit {
   /** PROPOSE_AWARD: the bid is a live bid of this tender, and scoring is complete. */
   private async proposalFacts(tx: EntityManager, row: CaseEntity, event: FactEvent) {
     const bidId = (event as { bidId?: unknown }).bidId;
-    const bidExists =
-      typeof bidId === 'string' &&
-      UUID.test(bidId) &&
-      (await tx.existsBy(BidEntity, { id: bidId.toLowerCase(), caseId: row.id, status: 'submitted' }));
-    return { bidExists, scoringComplete: await this.evaluation.scoringComplete(row, tx) };
+    const bid =
+      typeof bidId === 'string' && UUID.test(bidId)
+        ? await tx.findOneBy(BidEntity, { id: bidId.toLowerCase(), caseId: row.id, status: 'submitted' })
+        : null;
+    return {
+      bidExists: !!bid,
+      ...(bid ? { bidProviderId: bid.providerId } : {}),
+      scoringComplete: await this.evaluation.scoringComplete(row, tx),
+    };
   }
 
   /**

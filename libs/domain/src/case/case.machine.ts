@@ -126,8 +126,8 @@ export const caseMachine = setup({
           seq,
           kind: 'buy' as const,
           bidId: event.bidId,
-          // the application knows the bid's provider
-          providerIds: [],
+          // the awardee: the proposed bid's provider, supplied with the facts
+          providerIds: typeof event.facts?.bidProviderId === 'string' ? [event.facts.bidProviderId] : [],
           justification: event.justification,
           proposedBy: event.actor.id,
           proposedAt: event.now,

@@ -27,7 +27,7 @@ export const STATE_DEADLINE: Partial<Record<CaseState, DeadlineKind>> = {
 };
 
 type FactKey = keyof CaseFacts;
-type FactType = 'count' | 'boolean' | 'instant' | 'ids';
+type FactType = 'count' | 'boolean' | 'instant' | 'ids' | 'id';
 
 const FACT_TYPES: Record<FactKey, FactType> = {
   quorum: 'count',
@@ -42,6 +42,7 @@ const FACT_TYPES: Record<FactKey, FactType> = {
   extendedTenderClosesAt: 'instant',
   scoringComplete: 'boolean',
   bidExists: 'boolean',
+  bidProviderId: 'id',
   openBlockingFlags: 'count',
   unansweredQuestions: 'count',
   bidCount: 'count',
@@ -62,6 +63,8 @@ function hasFact(facts: CaseFacts, key: FactKey): boolean {
       return Number.isFinite(instantMs(v));
     case 'ids':
       return Array.isArray(v) && v.every((x) => typeof x === 'string');
+    case 'id':
+      return typeof v === 'string' && v.length > 0;
   }
 }
 

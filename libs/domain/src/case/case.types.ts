@@ -124,6 +124,8 @@ export interface CaseFacts {
   /** PROPOSE_AWARD */
   scoringComplete?: boolean;
   bidExists?: boolean;
+  /** PROPOSE_AWARD: the proposed bid's provider (the awardee on the buy route) */
+  bidProviderId?: string;
   /** APPROVE_AWARD: open blocking flags of the current proposal */
   openBlockingFlags?: number;
   /** DEADLINE_DUE tender_close */
