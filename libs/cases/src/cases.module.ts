@@ -13,37 +13,26 @@ import { CaseMigrator } from './case-migrator.service';
 import { DirectoryModule } from '@makebuy/directory';
 import { CaseFactsRegistry, CaseViewRegistry, ExclusionRegistry } from './case-registries';
 
+const CASE_SERVICES = [
+  CaseEngine,
+  EffectRegistry,
+  CaseAccess,
+  CaseHistory,
+  CasePanel,
+  CaseQueries,
+  CaseFactsRegistry,
+  CaseViewRegistry,
+  ExclusionRegistry,
+  CaseCommands,
+  CaseTimePolicy,
+  CaseMigrator,
+];
+
 /** The case aggregate: durable state, the audit chain, the engine that applies events. */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([CaseEntity, CaseEventEntity, CasePanelEntity]), DirectoryModule],
-  providers: [
-    CaseEngine,
-    EffectRegistry,
-    CaseAccess,
-    CaseHistory,
-    CasePanel,
-    CaseQueries,
-    CaseFactsRegistry,
-    CaseViewRegistry,
-    ExclusionRegistry,
-    CaseCommands,
-    CaseTimePolicy,
-    CaseMigrator,
-  ],
-  exports: [
-    CaseEngine,
-    EffectRegistry,
-    CaseAccess,
-    CaseHistory,
-    CasePanel,
-    CaseQueries,
-    CaseFactsRegistry,
-    CaseViewRegistry,
-    ExclusionRegistry,
-    CaseCommands,
-    CaseTimePolicy,
-    CaseMigrator,
-  ],
+  providers: CASE_SERVICES,
+  exports: CASE_SERVICES,
 })
 export class CasesModule {}

@@ -2,3 +2,4 @@ export * from './app-config';
 export * from './policy.loader';
 export * from './settings.module';
 export * from './clock';
+export * from './shutdown-logger';

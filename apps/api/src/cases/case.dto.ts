@@ -38,6 +38,7 @@ import {
 
 import { ConflictCheckDto, DeclarationDto, DetectedConflictDto, PanelMemberViewDto } from '../conflicts/conflicts.dto';
 import { AwardChecksViewDto, FlagDto } from '../flags/flag.dto';
+import { PageQuery } from '../http/page-query.dto';
 
 export const SETTINGS = ['secondary', 'community', 'primary'] as const;
 
@@ -63,17 +64,9 @@ export class CreateCaseDto {
   panelPersonIds: string[];
 }
 
-export class ListCasesQuery {
+export class ListCasesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CASE_STATES }) @IsOptional() @IsIn(CASE_STATES) state?: CaseState;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() consortiumId?: string;
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) cursor?: string;
 }
 
 export class PanelMemberDto {

@@ -1,25 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
   IsBoolean,
   IsIn,
-  IsInt,
   IsNotEmpty,
   IsOptional,
   IsString,
   IsUUID,
-  Max,
   MaxLength,
-  Min,
   Validate,
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
 import { INTEREST_CATEGORIES, InterestCategory, Mitigation, MITIGATIONS } from '@makebuy/domain';
 import { isCalendarDate } from '@makebuy/conflicts';
+import { PageQuery } from '../http/page-query.dto';
 
 @ValidatorConstraint({ name: 'calendarDate' })
 class CalendarDate implements ValidatorConstraintInterface {
@@ -31,20 +28,7 @@ class CalendarDate implements ValidatorConstraintInterface {
   }
 }
 
-export class PageQuery {
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
-}
+export { PageQuery };
 
 export class PublicRegisterQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'only interests naming this provider' })

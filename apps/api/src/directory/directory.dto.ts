@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PROVIDER_KINDS, ProviderKind, RELATIONSHIPS, Relationship } from '@makebuy/directory';
+import { PageQuery } from '../http/page-query.dto';
 
 export class CreateConsortiumDto {
   @ApiProperty({ example: 'North Riverside GP Consortium' })
@@ -35,17 +35,9 @@ export class ProviderDto {
   @ApiProperty({ format: 'uuid', nullable: true }) memberOfConsortiumId: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
-export class ListProvidersQuery {
+export class ListProvidersQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() memberOfConsortiumId?: string;
   @ApiPropertyOptional({ enum: PROVIDER_KINDS }) @IsOptional() @IsIn(PROVIDER_KINDS) kind?: ProviderKind;
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) cursor?: string;
 }
 export class ProviderPageDto {
   @ApiProperty({ type: [ProviderDto] }) items: ProviderDto[];

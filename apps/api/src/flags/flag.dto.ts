@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { FLAG_CODES, FLAG_SEVERITIES, type FlagCode, type FlagSeverity } from '@makebuy/domain';
 import {
   AWARD_CHECK_RUN_STATUSES,
@@ -9,6 +8,7 @@ import {
   type FlagResolution,
   type FlagStatus,
 } from '@makebuy/flags';
+import { PageQuery } from '../http/page-query.dto';
 
 export class FlagDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -62,33 +62,17 @@ export class AwardChecksViewDto {
   @ApiProperty({ nullable: true, type: Number }) advisoryFlags: number | null;
 }
 
-export class ListFlagsQuery {
+export class ListFlagsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: FLAG_STATUSES }) @IsOptional() @IsIn(FLAG_STATUSES) status?: FlagStatus;
   @ApiPropertyOptional({ enum: FLAG_CODES }) @IsOptional() @IsIn(FLAG_CODES) code?: FlagCode;
   @ApiPropertyOptional({ enum: FLAG_SEVERITIES }) @IsOptional() @IsIn(FLAG_SEVERITIES) severity?: FlagSeverity;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() consortiumId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() caseId?: string;
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) cursor?: string;
 }
 
-export class ListCaseFlagsQuery {
+export class ListCaseFlagsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: FLAG_STATUSES }) @IsOptional() @IsIn(FLAG_STATUSES) status?: FlagStatus;
   @ApiPropertyOptional({ enum: FLAG_CODES }) @IsOptional() @IsIn(FLAG_CODES) code?: FlagCode;
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) cursor?: string;
 }
 
 export class ResolveFlagDto {

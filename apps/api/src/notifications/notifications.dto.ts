@@ -1,16 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { PageQuery } from '../http/page-query.dto';
 
-export class ListNotificationsQuery {
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) cursor?: string;
+export class ListNotificationsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: only notifications not yet read' })
   @IsOptional()
   @IsIn(['true', 'false'])

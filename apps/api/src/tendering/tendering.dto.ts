@@ -2,14 +2,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsIn,
-  IsInt,
   IsNotEmpty,
   IsObject,
   IsOptional,
   IsString,
-  Max,
   MaxLength,
-  Min,
   Validate,
   ValidateNested,
   ValidatorConstraint,
@@ -26,6 +23,7 @@ import {
   TenderStatus,
 } from '@makebuy/tendering';
 import { CriterionDto, MoneyDto } from '../cases/case.dto';
+import { PageQuery } from '../http/page-query.dto';
 
 const MAX_RESPONSE = 20000;
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
@@ -77,16 +75,7 @@ const criterionMap = (valueType: 'string' | 'number', description: string) =>
 
 // ---- queries ----
 
-export class PageQuery {
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) cursor?: string;
-}
+export { PageQuery };
 
 export class ListTendersQuery extends PageQuery {
   @ApiPropertyOptional({
