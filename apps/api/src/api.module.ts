@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
@@ -31,6 +31,8 @@ export interface AppOptions {
 
 export function loggerModule(config: AppConfig) {
   return LoggerModule.forRoot({
+    // path-to-regexp v8 syntax (Express 5): every route, without the legacy-route warning
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
       level: config.logLevel,
       genReqId: (req, res) => {
