@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { NotificationKind, NotificationsService } from '@makebuy/notifications';
 
-export const ANNUAL_DECLARATION_NOTICE = 'annual_declaration_due';
+export const ANNUAL_DECLARATION_NOTICE: NotificationKind = 'annual_declaration_due';
 
 /** The annual-declaration reminder, sent through the person's notifications (GET /notifications). */
 @Injectable()
@@ -23,8 +23,7 @@ export class DeclarationReminders {
       tx,
       [personId],
       {
-        // TODO: drop the cast once libs/notifications lists this kind in NotificationKind
-        kind: ANNUAL_DECLARATION_NOTICE as NotificationKind,
+        kind: ANNUAL_DECLARATION_NOTICE,
         caseId: null,
         title: 'Your declaration of interests is due',
         body: `${since} Please declare your interests, or make a nil return, in the register of interests.`,
