@@ -73,22 +73,7 @@ export class AwardChecks implements OnModuleInit {
 
   /** In the transition's transaction: the run row and its job (published after commit). */
   async schedule(tx: EntityManager, caseId: string, stageSeq: number, proposalSeq: number, now: Date): Promise<void> {
-    await tx
-      .createQueryBuilder()
-      .insert()
-      .into(AwardCheckRunEntity)
-      .values({
-        caseId,
-        stageSeq,
-        proposalSeq,
-        status: 'running',
-        attempts: 0,
-        lastError: null,
-        createdAt: now,
-        updatedAt: now,
-      } as never)
-      .orIgnore()
-      .execute();
+    await this.insertRun(tx, caseId, stageSeq, proposalSeq, now);
     await this.outbox.enqueue(
       tx,
       JOBS.runAwardChecks,
@@ -173,10 +158,15 @@ export class AwardChecks implements OnModuleInit {
     return stored;
   }
 
-  private async startAttempt(caseId: string, stageSeq: number, proposalSeq: number): Promise<void> {
-    const now = this.clock.now();
-    // a run row is written with the transition; recreate it if it is somehow missing
-    await this.ds
+  /** The run row (status running), unless one exists for this stage entry. */
+  private async insertRun(
+    manager: EntityManager,
+    caseId: string,
+    stageSeq: number,
+    proposalSeq: number,
+    now: Date,
+  ): Promise<void> {
+    await manager
       .createQueryBuilder()
       .insert()
       .into(AwardCheckRunEntity)
@@ -186,11 +176,18 @@ export class AwardChecks implements OnModuleInit {
         proposalSeq,
         status: 'running',
         attempts: 0,
+        lastError: null,
         createdAt: now,
         updatedAt: now,
       } as never)
       .orIgnore()
       .execute();
+  }
+
+  private async startAttempt(caseId: string, stageSeq: number, proposalSeq: number): Promise<void> {
+    const now = this.clock.now();
+    // a run row is written with the transition; recreate it if it is somehow missing
+    await this.insertRun(this.ds.manager, caseId, stageSeq, proposalSeq, now);
     await this.ds.query(
       `UPDATE award_check_runs SET attempts = attempts + 1, status = 'running', updated_at = $3
         WHERE case_id = $1 AND stage_seq = $2 AND status IN ('running','failed')`,
