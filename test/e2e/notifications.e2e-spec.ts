@@ -1,3 +1,4 @@
+import type { NotificationView } from '@makebuy/notifications';
 /**
  * Notifications: what people are told about the cases they take part in, through
  * GET /notifications, and what they must not be told (nothing sealed before tendering closes).
@@ -9,17 +10,7 @@ import { given, World } from '../support/given';
 
 jest.setTimeout(60_000);
 
-type Notification = {
-  id: string;
-  kind: string;
-  caseId: string | null;
-  title: string;
-  body: string;
-  data: Record<string, unknown>;
-  createdAt: string;
-  readAt: string | null;
-  read: boolean;
-};
+type Notification = NotificationView;
 
 describe('notifications', () => {
   let t: TestApp;

@@ -18,21 +18,17 @@ import { validateBody } from '../http/validation';
 import { CaseAccessGuard, CaseRequest } from './case-access.guard';
 import { etagOf, parseIfMatch } from './if-match';
 import {
-  ApproveAwardDto,
-  BareEventDto,
-  CancelDto,
   CaseDto,
   CasePageDto,
   CreateCaseDto,
-  DecideBuyDto,
-  DecideMakeDto,
   EVENT_DTOS,
   HistoryEntryDto,
   HistoryVerifyDto,
   ListCasesQuery,
-  ProposeAwardDto,
-  RejectAwardDto,
 } from './case.dto';
+
+/** The payload classes of the client events, documented as one discriminated body. */
+const EVENT_BODY_MODELS = [...new Set(Object.values(EVENT_DTOS))];
 
 const IF_MATCH = ApiHeader({
   name: 'If-Match',
@@ -105,26 +101,10 @@ export class CasesController {
   @HttpCode(200)
   @UseGuards(CaseAccessGuard)
   @IF_MATCH
-  @ApiExtraModels(
-    BareEventDto,
-    DecideMakeDto,
-    DecideBuyDto,
-    ProposeAwardDto,
-    ApproveAwardDto,
-    RejectAwardDto,
-    CancelDto,
-  )
+  @ApiExtraModels(...EVENT_BODY_MODELS)
   @ApiBody({
     schema: {
-      oneOf: [
-        BareEventDto,
-        DecideMakeDto,
-        DecideBuyDto,
-        ProposeAwardDto,
-        ApproveAwardDto,
-        RejectAwardDto,
-        CancelDto,
-      ].map((m) => ({ $ref: getSchemaPath(m) })),
+      oneOf: EVENT_BODY_MODELS.map((m) => ({ $ref: getSchemaPath(m) })),
       discriminator: { propertyName: 'type' },
     },
   })
