@@ -26,6 +26,16 @@ export class ConfigError extends Error {
   }
 }
 
+const DURATION = /^([1-9]\d{0,8})(s|m|h|d)?$/;
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `24h`, `90m`, `3600s`, `2d` or plain seconds, in seconds. */
+export function parseDuration(text: string): number {
+  const m = DURATION.exec(text);
+  if (!m) throw new Error(`not a duration: ${text}`);
+  return Number(m[1]) * UNIT_SECONDS[m[2] ?? 's'];
+}
+
 class EnvSchema {
   @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV?: string;
   @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' }) DATABASE_URL?: string;
@@ -45,6 +55,9 @@ class EnvSchema {
   @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'an OCDS prefix like ocds-abc123' })
   OCID_PREFIX?: string;
   @IsOptional() @IsString() PUBLIC_BASE_URL?: string;
+  @IsOptional()
+  @Matches(DURATION, { message: 'a duration like 24h, 90m, 3600s or 2d' })
+  AUTH_MAX_TOKEN_AGE?: string;
 }
 
 export interface AppConfig {
@@ -65,6 +78,8 @@ export interface AppConfig {
   policyFile: string;
   ocidPrefix: string;
   publicBaseUrl: string;
+  /** longest accepted token life in seconds (`exp - iat`, or `exp - now` without `iat`) */
+  maxTokenAgeSeconds: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -80,10 +95,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(parsed, { forbidUnknownValues: false });
   if (errors.length) {
     const e = errors[0];
-    throw new ConfigError(
-      e.property,
-      `${Object.values(e.constraints ?? {}).join('; ')} (got ${JSON.stringify(raw[e.property])})`,
-    );
+    // name the variable, never its value: a rejected value may be a secret
+    throw new ConfigError(e.property, Object.values(e.constraints ?? {}).join('; '));
   }
   const nodeEnv = (parsed.NODE_ENV ?? 'development') as AppConfig['nodeEnv'];
   const production = nodeEnv === 'production';
@@ -114,6 +127,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     policyFile: parsed.POLICY_FILE ?? 'config/policy.json',
     ocidPrefix: parsed.OCID_PREFIX ?? 'ocds-mkbuy1',
     publicBaseUrl: parsed.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
+    maxTokenAgeSeconds: parseDuration(parsed.AUTH_MAX_TOKEN_AGE ?? '24h'),
   };
 }
 
@@ -134,4 +148,5 @@ const ENV_KEYS = [
   'POLICY_FILE',
   'OCID_PREFIX',
   'PUBLIC_BASE_URL',
+  'AUTH_MAX_TOKEN_AGE',
 ];
