@@ -198,7 +198,7 @@ async function main() {
       console.log(`${r.name} — ${r.note} [${r.roles}]\n  id:    ${r.id}\n  token: ${r.token}\n`);
     }
     console.log(
-      `tokens expire at ${expiryOf(rows[0].token).toISOString()} (after ${SEED_TOKEN_LIFE}); run npm run seed again or ` +
+      `tokens expire at ${expiryOf(rows[0].token).toISOString()} (in ${Math.round(parseInt(SEED_TOKEN_LIFE, 10) / 360) / 10} h); run npm run seed again or ` +
         'npm run token -- --sub <id> --roles <roles> for fresh ones',
     );
     if (config.jwtSecretIsDevelopment)
