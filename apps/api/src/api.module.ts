@@ -7,6 +7,7 @@ import type { PolicyBook } from '@makebuy/domain';
 import { AppConfig, Clock, SettingsModule, SystemClock } from '@makebuy/settings';
 import { DatabaseModule } from '@makebuy/database';
 import { QueueModule } from '@makebuy/queue';
+import { MetricsModule } from '@makebuy/metrics';
 import { AuthGuard, AuthModule } from '@makebuy/auth';
 import { DirectoryModule } from '@makebuy/directory';
 import { CasesModule } from '@makebuy/cases';
@@ -20,6 +21,7 @@ import { TenderingHttpModule } from './tendering/tendering-http.module';
 import { DeadlinesHttpModule } from './deadlines/deadlines-http.module';
 import { NotificationsHttpModule } from './notifications/notifications-http.module';
 import { FlagsHttpModule } from './flags/flags-http.module';
+import { MetricsHttpModule } from './metrics/metrics-http.module';
 
 export interface AppOptions {
   config: AppConfig;
@@ -52,7 +54,7 @@ export function loggerModule(config: AppConfig) {
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
         err: safeError,
       },
-      autoLogging: { ignore: (req) => req.url === '/health' },
+      autoLogging: { ignore: (req) => /^\/(health|metrics)(\/|\?|$)/.test(req.url ?? '') },
     },
   });
 }
@@ -77,12 +79,15 @@ export class ApiModule {
       imports: [
         SettingsModule.forRoot(opts.config, opts.policy, opts.clock ?? new SystemClock()),
         loggerModule(opts.config),
+        MetricsModule,
         DatabaseModule,
         QueueModule,
         AuthModule,
         DirectoryModule,
         CasesModule,
-        TerminusModule,
+        // no log line per failed probe: ConnectionWatch logs an outage once
+        TerminusModule.forRoot({ logger: false }),
+        MetricsHttpModule,
         CasesHttpModule,
         ConflictsHttpModule,
         TenderingHttpModule,

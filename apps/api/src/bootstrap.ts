@@ -19,7 +19,7 @@ export async function createApiApp(opts: AppOptions): Promise<INestApplication> 
   app.use(helmet({ contentSecurityPolicy: false }));
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.setGlobalPrefix('api/v1', { exclude: ['health', 'docs', 'docs-json', 'docs-yaml'] });
+  app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/live', 'metrics', 'docs', 'docs-json', 'docs-yaml'] });
   app.useGlobalPipes(globalValidationPipe());
   app.enableShutdownHooks();
   setupOpenApi(app);

@@ -24,6 +24,7 @@ export const STATUS_OF: Record<ErrorCode | 'PAYLOAD_TOO_LARGE' | 'INTERNAL', num
   OPEN_BLOCKING_FLAGS: 422,
   TENDER_PERIOD_TOO_SHORT: 422,
   PAYLOAD_TOO_LARGE: 413,
+  OVERLOADED: 503,
   INTERNAL: 500,
 };
 
@@ -47,6 +48,7 @@ export const TITLE_OF: Record<string, string> = {
   OPEN_BLOCKING_FLAGS: 'Open blocking flags',
   TENDER_PERIOD_TOO_SHORT: 'Tender period too short',
   PAYLOAD_TOO_LARGE: 'Payload too large',
+  OVERLOADED: 'Overloaded; retry later',
   INTERNAL: 'Internal error',
 };
 
