@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { isDomainError } from '@makebuy/domain';
 import { isConnectionUnavailable, isPoolTimeout } from '@makebuy/database';
 import { ConnectionWatch, Metrics } from '@makebuy/metrics';
-import { PROBLEM_CONTENT_TYPE, problemType, STATUS_OF, TITLE_OF } from './problem-details';
+import { PROBLEM_CONTENT_TYPE, ProblemCode, problemType, STATUS_OF, TITLE_OF } from './problem-details';
 
 /** What an OVERLOADED answer asks the client to wait before retrying. */
 const RETRY_AFTER_SECONDS = 2;
@@ -32,7 +32,7 @@ export class ProblemFilter implements ExceptionFilter {
     } else if (status >= 500) this.log.error({ err: exception, requestId: req.id }, 'unhandled error');
     const body = {
       type: problemType(code),
-      title: TITLE_OF[code] ?? 'Error',
+      title: TITLE_OF[code as ProblemCode] ?? 'Error',
       status,
       detail,
       code,
