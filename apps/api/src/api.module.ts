@@ -20,6 +20,8 @@ import { TenderingHttpModule } from './tendering/tendering-http.module';
 import { DeadlinesHttpModule } from './deadlines/deadlines-http.module';
 import { NotificationsHttpModule } from './notifications/notifications-http.module';
 import { FlagsHttpModule } from './flags/flags-http.module';
+import { FeedHttpModule } from './feed/feed-http.module';
+import { WebhooksHttpModule } from './webhooks/webhooks-http.module';
 
 export interface AppOptions {
   config: AppConfig;
@@ -89,6 +91,8 @@ export class ApiModule {
         DeadlinesHttpModule,
         NotificationsHttpModule,
         FlagsHttpModule,
+        FeedHttpModule,
+        WebhooksHttpModule,
         ...(opts.extra ?? []),
       ],
       controllers: [HealthController, DirectoryController],

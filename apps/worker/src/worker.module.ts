@@ -8,6 +8,7 @@ import { loggerModuleFor } from './worker.logger';
 import { DeadlinesWorkerModule } from './deadlines/deadlines-worker.module';
 import { FlagsWorkerModule } from './flags/flags-worker.module';
 import { ConflictsWorkerModule } from './conflicts/conflicts-worker.module';
+import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
 
 export interface WorkerOptions {
   config: AppConfig;
@@ -37,7 +38,7 @@ export class WorkerModule {
   static processors(_opts: WorkerOptions): DynamicModule {
     return {
       module: WorkerProcessorsModule,
-      imports: [DeadlinesWorkerModule, FlagsWorkerModule, ConflictsWorkerModule],
+      imports: [DeadlinesWorkerModule, FlagsWorkerModule, ConflictsWorkerModule, WebhooksWorkerModule],
       providers: [OutboxRelay],
     };
   }

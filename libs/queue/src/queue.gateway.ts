@@ -11,11 +11,13 @@ export class QueueGateway {
     @InjectQueue(QUEUES.deadlines) deadlines: Queue,
     @InjectQueue(QUEUES.awardChecks) awardChecks: Queue,
     @InjectQueue(QUEUES.maintenance) maintenance: Queue,
+    @InjectQueue(QUEUES.webhooks) webhooks: Queue,
   ) {
     this.queues = {
       [QUEUES.deadlines]: deadlines,
       [QUEUES.awardChecks]: awardChecks,
       [QUEUES.maintenance]: maintenance,
+      [QUEUES.webhooks]: webhooks,
     };
   }
 

@@ -45,7 +45,35 @@ class EnvSchema {
   @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'an OCDS prefix like ocds-abc123' })
   OCID_PREFIX?: string;
   @IsOptional() @IsString() PUBLIC_BASE_URL?: string;
+  @IsOptional() @Matches(/^[A-Za-z0-9+/_-]+={0,2}$/, { message: 'must be base64' }) WEBHOOK_SECRET_KEY?: string;
+  @IsOptional() @IsString() WEBHOOK_ALLOWED_HOSTS?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(120_000) WEBHOOK_TIMEOUT_MS?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) WEBHOOK_CONCURRENCY_PER_ENDPOINT?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(86_400_000) WEBHOOK_RETRY_BASE_MS?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(604_800_000) WEBHOOK_RETRY_MAX_DELAY_MS?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(2_592_000_000) WEBHOOK_RETRY_MAX_AGE_MS?: number;
 }
+
+/** Webhook delivery settings (contract: "Change feed and webhooks"). */
+export interface WebhookSettings {
+  /** AES-256-GCM key for stored webhook secrets (32 bytes) */
+  secretKey: Buffer;
+  secretKeyIsDevelopment: boolean;
+  /** hosts or CIDRs that webhooks may target although private, loopback or link-local */
+  allowedHosts: string[];
+  /** one attempt's limit, connect to last byte */
+  timeoutMs: number;
+  /** at most this many attempts in flight per endpoint, across every worker */
+  concurrencyPerEndpoint: number;
+  /** exponential back-off with jitter: first retry after about baseMs, doubling, each at most maxDelayMs */
+  retryBaseMs: number;
+  retryMaxDelayMs: number;
+  /** no attempt later than this after the delivery was created (3 days) */
+  retryMaxAgeMs: number;
+}
+
+/** Development only: production refuses to start without WEBHOOK_SECRET_KEY. */
+export const DEV_WEBHOOK_SECRET_KEY = Buffer.from('makebuy-development-webhook-key!').toString('base64');
 
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
@@ -65,6 +93,7 @@ export interface AppConfig {
   policyFile: string;
   ocidPrefix: string;
   publicBaseUrl: string;
+  webhooks: WebhookSettings;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -96,6 +125,13 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('TIME_ACCELERATION', 'is refused when NODE_ENV=production (sandbox and tests only)');
   }
   const port = parsed.PORT ?? 3000;
+  if (production && !parsed.WEBHOOK_SECRET_KEY) {
+    throw new ConfigError('WEBHOOK_SECRET_KEY', 'must be set (32 bytes, base64) when NODE_ENV=production');
+  }
+  const webhookKey = Buffer.from(parsed.WEBHOOK_SECRET_KEY ?? DEV_WEBHOOK_SECRET_KEY, 'base64');
+  if (webhookKey.length !== 32) {
+    throw new ConfigError('WEBHOOK_SECRET_KEY', `must decode to 32 bytes, got ${webhookKey.length}`);
+  }
   return {
     nodeEnv,
     databaseUrl: parsed.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/makebuy',
@@ -114,6 +150,19 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     policyFile: parsed.POLICY_FILE ?? 'config/policy.json',
     ocidPrefix: parsed.OCID_PREFIX ?? 'ocds-mkbuy1',
     publicBaseUrl: parsed.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
+    webhooks: {
+      secretKey: webhookKey,
+      secretKeyIsDevelopment: !parsed.WEBHOOK_SECRET_KEY,
+      allowedHosts: (parsed.WEBHOOK_ALLOWED_HOSTS ?? '')
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+      timeoutMs: parsed.WEBHOOK_TIMEOUT_MS ?? 15_000,
+      concurrencyPerEndpoint: parsed.WEBHOOK_CONCURRENCY_PER_ENDPOINT ?? 4,
+      retryBaseMs: parsed.WEBHOOK_RETRY_BASE_MS ?? 5_000,
+      retryMaxDelayMs: parsed.WEBHOOK_RETRY_MAX_DELAY_MS ?? 6 * 3600_000,
+      retryMaxAgeMs: parsed.WEBHOOK_RETRY_MAX_AGE_MS ?? 3 * 24 * 3600_000,
+    },
   };
 }
 
@@ -134,4 +183,11 @@ const ENV_KEYS = [
   'POLICY_FILE',
   'OCID_PREFIX',
   'PUBLIC_BASE_URL',
+  'WEBHOOK_SECRET_KEY',
+  'WEBHOOK_ALLOWED_HOSTS',
+  'WEBHOOK_TIMEOUT_MS',
+  'WEBHOOK_CONCURRENCY_PER_ENDPOINT',
+  'WEBHOOK_RETRY_BASE_MS',
+  'WEBHOOK_RETRY_MAX_DELAY_MS',
+  'WEBHOOK_RETRY_MAX_AGE_MS',
 ];
