@@ -26,6 +26,16 @@ export class ConfigError extends Error {
   }
 }
 
+const DURATION = /^([1-9]\d{0,8})(s|m|h|d)?$/;
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `24h`, `90m`, `3600s`, `2d` or plain seconds, in seconds. */
+export function parseDuration(text: string): number {
+  const m = DURATION.exec(text);
+  if (!m) throw new Error(`not a duration: ${text}`);
+  return Number(m[1]) * UNIT_SECONDS[m[2] ?? 's'];
+}
+
 class EnvSchema {
   @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV?: string;
   @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' }) DATABASE_URL?: string;
@@ -52,6 +62,9 @@ class EnvSchema {
   @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(86_400_000) WEBHOOK_RETRY_BASE_MS?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(604_800_000) WEBHOOK_RETRY_MAX_DELAY_MS?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(2_592_000_000) WEBHOOK_RETRY_MAX_AGE_MS?: number;
+  @IsOptional()
+  @Matches(DURATION, { message: 'a duration like 24h, 90m, 3600s or 2d' })
+  AUTH_MAX_TOKEN_AGE?: string;
 }
 
 /** Webhook delivery settings (contract: "Change feed and webhooks"). */
@@ -94,6 +107,8 @@ export interface AppConfig {
   ocidPrefix: string;
   publicBaseUrl: string;
   webhooks: WebhookSettings;
+  /** longest accepted token life in seconds (`exp - iat`, or `exp - now` without `iat`) */
+  maxTokenAgeSeconds: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -109,10 +124,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(parsed, { forbidUnknownValues: false });
   if (errors.length) {
     const e = errors[0];
-    throw new ConfigError(
-      e.property,
-      `${Object.values(e.constraints ?? {}).join('; ')} (got ${JSON.stringify(raw[e.property])})`,
-    );
+    // name the variable, never its value: a rejected value may be a secret
+    throw new ConfigError(e.property, Object.values(e.constraints ?? {}).join('; '));
   }
   const nodeEnv = (parsed.NODE_ENV ?? 'development') as AppConfig['nodeEnv'];
   const production = nodeEnv === 'production';
@@ -163,6 +176,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       retryMaxDelayMs: parsed.WEBHOOK_RETRY_MAX_DELAY_MS ?? 6 * 3600_000,
       retryMaxAgeMs: parsed.WEBHOOK_RETRY_MAX_AGE_MS ?? 3 * 24 * 3600_000,
     },
+    maxTokenAgeSeconds: parseDuration(parsed.AUTH_MAX_TOKEN_AGE ?? '24h'),
   };
 }
 
@@ -190,4 +204,5 @@ const ENV_KEYS = [
   'WEBHOOK_RETRY_BASE_MS',
   'WEBHOOK_RETRY_MAX_DELAY_MS',
   'WEBHOOK_RETRY_MAX_AGE_MS',
+  'AUTH_MAX_TOKEN_AGE',
 ];
