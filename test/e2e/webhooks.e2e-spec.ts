@@ -23,7 +23,11 @@ describe('webhooks', () => {
 
   beforeAll(async () => {
     rx = await startReceiver({
-      '/flaky': [{ status: 500, body: 'down' }, { status: 500, body: 'still down' }, { status: 200, body: 'ok' }],
+      '/flaky': [
+        { status: 500, body: 'down' },
+        { status: 500, body: 'still down' },
+        { status: 200, body: 'ok' },
+      ],
       '/gone': [{ status: 410, body: 'unsubscribed' }],
       '/hang': ['hang'],
       '/echo': [{ status: 500, body: 'your signature was v1,' + 'A'.repeat(44) + ' and whsec_c2VjcmV0c2VjcmV0' }],
@@ -85,7 +89,13 @@ describe('webhooks', () => {
       feedItemId: string | null;
       status: string;
       attemptCount: number;
-      attempts: { attempt: number; statusCode: number | null; outcome: string; responseExcerpt: string | null; durationMs: number }[];
+      attempts: {
+        attempt: number;
+        statusCode: number | null;
+        outcome: string;
+        responseExcerpt: string | null;
+        durationMs: number;
+      }[];
     }[];
   }
 
@@ -99,9 +109,22 @@ describe('webhooks', () => {
     const caseId = randomUUID();
     const [pub, ownBid] = await append(
       published(caseId),
-      { type: 'bid.received', caseId, ocid: null, consortiumId: w.consortiumId, providerId: p.providerId, data: { action: 'submitted' } },
+      {
+        type: 'bid.received',
+        caseId,
+        ocid: null,
+        consortiumId: w.consortiumId,
+        providerId: p.providerId,
+        data: { action: 'submitted' },
+      },
       // another provider's bid, and an event type not subscribed to: neither is sent
-      { type: 'bid.received', caseId, ocid: null, consortiumId: w.consortiumId, providerId: otherProvider().providerId },
+      {
+        type: 'bid.received',
+        caseId,
+        ocid: null,
+        consortiumId: w.consortiumId,
+        providerId: otherProvider().providerId,
+      },
       { type: 'tender.closed', caseId, ocid: null, consortiumId: w.consortiumId },
     );
     await eventually(async () => rx.on('/provider').length >= 2);
@@ -119,7 +142,9 @@ describe('webhooks', () => {
     expect(() => verify(`whsec_${Buffer.alloc(32, 1).toString('base64')}`, rx.on('/provider')[0])).toThrow();
     const ds1 = await deliveries(p.token, hook.id);
     expect(ds1.map((d) => d.status)).toEqual(['succeeded', 'succeeded']);
-    expect(new Set(rx.on('/provider').map((r) => r.headers['webhook-id']))).toEqual(new Set(ds1.map((d) => d.webhookId)));
+    expect(new Set(rx.on('/provider').map((r) => r.headers['webhook-id']))).toEqual(
+      new Set(ds1.map((d) => d.webhookId)),
+    );
     // the listing never shows the secret again
     const list = await t.http.get('/api/v1/webhooks').set(bearer(p.token));
     expect(list.status).toBe(200);
@@ -167,7 +192,11 @@ describe('webhooks', () => {
   it('a receiver that hangs is timed out, retried, and given up after the retry window', async () => {
     const hook = await subscribe(w.commissioner2.token, '/hang', ['tender.published']);
     await append(published());
-    await eventually(async () => (await deliveries(w.commissioner2.token, hook.id))[0]?.status === 'failed', 30_000, 200);
+    await eventually(
+      async () => (await deliveries(w.commissioner2.token, hook.id))[0]?.status === 'failed',
+      30_000,
+      200,
+    );
     const [d] = await deliveries(w.commissioner2.token, hook.id);
     expect(d.attempts.length).toBeGreaterThanOrEqual(2);
     for (const a of d.attempts) {
@@ -199,7 +228,9 @@ describe('webhooks', () => {
 
     const [latest] = await deliveries(p.token, hook.id);
     await eventually(async () => (await deliveries(p.token, hook.id))[0].status === 'succeeded');
-    const again = await t.http.post(`/api/v1/webhooks/${hook.id}/deliveries/${latest.id}/redeliver`).set(bearer(p.token));
+    const again = await t.http
+      .post(`/api/v1/webhooks/${hook.id}/deliveries/${latest.id}/redeliver`)
+      .set(bearer(p.token));
     expect(again.status).toBe(200);
     await eventually(async () => rx.on('/rotated').length === 3);
     expect(rx.on('/rotated')[2].headers['webhook-id']).toBe(latest.webhookId);
@@ -234,7 +265,10 @@ describe('webhooks', () => {
       'http://[::ffff:10.0.0.1]/hook',
       'ftp://example.org/hook',
     ]) {
-      const res = await t.http.post('/api/v1/webhooks').set(bearer(p.token)).send({ url, events: ['tender.published'] });
+      const res = await t.http
+        .post('/api/v1/webhooks')
+        .set(bearer(p.token))
+        .send({ url, events: ['tender.published'] });
       expect({ url, status: res.status, code: res.body.code }).toEqual({ url, status: 400, code: 'VALIDATION_FAILED' });
     }
     // events the owner may not see are refused too

@@ -30,7 +30,11 @@ export async function startReceiver(script: Record<string, Answer[]> = {}): Prom
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const path = req.url ?? '/';
-      received.push({ path, headers: req.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8') });
+      received.push({
+        path,
+        headers: req.headers as Record<string, string>,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       const answers = script[path] ?? [{ status: 204 }];
       const n = served.get(path) ?? 0;
       served.set(path, n + 1);

@@ -77,7 +77,12 @@ describe('webhook target policy (SSRF)', () => {
       'loop.evil.test': [['127.0.0.1']],
     });
     const policy = new WebhookTargetPolicy([], resolver);
-    for (const host of Object.keys({ 'metadata.evil.test': 1, 'mixed.evil.test': 1, 'v6.evil.test': 1, 'loop.evil.test': 1 })) {
+    for (const host of Object.keys({
+      'metadata.evil.test': 1,
+      'mixed.evil.test': 1,
+      'v6.evil.test': 1,
+      'loop.evil.test': 1,
+    })) {
       await expect(deliver(policy, `https://${host}/hook`)).rejects.toThrow(/resolves to/);
     }
     await expect(deliver(policy, 'https://nowhere.test/hook')).rejects.toThrow(/does not resolve/);
