@@ -8,6 +8,7 @@ import type { PolicyBook } from '@makebuy/domain';
 import { AppConfig, Clock, redactError, redactUrl, SettingsModule, SystemClock } from '@makebuy/settings';
 import { DatabaseModule } from '@makebuy/database';
 import { QueueModule } from '@makebuy/queue';
+import { MetricsModule } from '@makebuy/metrics';
 import { AuthGuard, AuthModule } from '@makebuy/auth';
 import { DirectoryModule } from '@makebuy/directory';
 import { CasesModule } from '@makebuy/cases';
@@ -24,6 +25,7 @@ import { NotificationsHttpModule } from './notifications/notifications-http.modu
 import { FlagsHttpModule } from './flags/flags-http.module';
 import { FeedHttpModule } from './feed/feed-http.module';
 import { WebhooksHttpModule } from './webhooks/webhooks-http.module';
+import { MetricsHttpModule } from './metrics/metrics-http.module';
 
 export interface AppOptions {
   config: AppConfig;
@@ -59,7 +61,7 @@ export function loggerModule(config: AppConfig, destination?: DestinationStream)
           res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
           err: redactError,
         },
-        autoLogging: { ignore: (req) => req.url === '/health' },
+        autoLogging: { ignore: (req) => /^\/(health|metrics)(\/|\?|$)/.test(req.url ?? '') },
       },
       ...(destination ? [destination] : []),
     ] as Params['pinoHttp'],
@@ -75,12 +77,15 @@ export class ApiModule {
       imports: [
         SettingsModule.forRoot(opts.config, opts.policy, opts.clock ?? new SystemClock()),
         loggerModule(opts.config, opts.logDestination),
+        MetricsModule,
         DatabaseModule,
         QueueModule,
         AuthModule,
         DirectoryModule,
         CasesModule,
-        TerminusModule,
+        // no log line per failed probe: ConnectionWatch logs an outage once
+        TerminusModule.forRoot({ logger: false }),
+        MetricsHttpModule,
         CasesHttpModule,
         ConflictsHttpModule,
         TenderingHttpModule,

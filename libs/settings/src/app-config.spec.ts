@@ -15,6 +15,7 @@ describe('loadAppConfig', () => {
       timeAcceleration: 1,
       jwtSecret: DEV_JWT_SECRET,
       jwtSecretIsDevelopment: true,
+      metricsAllowedCidrs: ['127.0.0.1/32', '::1/128'],
     });
   });
 
@@ -26,6 +27,9 @@ describe('loadAppConfig', () => {
     ['DATABASE_URL', 'mysql://x'],
     ['REDIS_URL', 'http://x'],
     ['AUTH_JWT_SECRET', 'short'],
+    ['METRICS_ALLOWED_CIDRS', '10.0.0.0/33'],
+    ['METRICS_ALLOWED_CIDRS', 'localhost'],
+    ['DATABASE_POOL_MAX', '0'],
   ])('refuses %s=%s naming the variable', (name, value) => {
     expect(() => loadAppConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadAppConfig({ [name]: value })).toThrow(new RegExp(`^${name}:`));
