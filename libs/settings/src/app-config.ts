@@ -26,6 +26,12 @@ export class ConfigError extends Error {
   }
 }
 
+/** An OCDS ocid prefix: `ocds-` and the 6 characters the Open Contracting Partnership registered. */
+export const OCID_PREFIX_PATTERN = /^ocds-[a-z0-9]{6}$/;
+
+/** Open Government Licence v3.0: the usual licence of UK public sector open data. */
+export const DEFAULT_OCDS_LICENSE = 'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/';
+
 class EnvSchema {
   @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV?: string;
   @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' }) DATABASE_URL?: string;
@@ -42,9 +48,14 @@ class EnvSchema {
   @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(60_000) OUTBOX_POLL_INTERVAL_MS?: number;
   @IsOptional() @IsString() POLICY_FILE?: string;
   @IsOptional()
-  @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'an OCDS prefix like ocds-abc123' })
+  @Matches(OCID_PREFIX_PATTERN, {
+    message: "an OCDS prefix: 'ocds-' and 6 lowercase letters or digits, as registered with the Open Contracting Partnership",
+  })
   OCID_PREFIX?: string;
-  @IsOptional() @IsString() PUBLIC_BASE_URL?: string;
+  @IsOptional() @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'an http(s) URL without query or fragment' })
+  PUBLIC_BASE_URL?: string;
+  @IsOptional() @IsString() @MinLength(1) OCDS_PUBLISHER_NAME?: string;
+  @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'the URL of a licence' }) OCDS_LICENSE?: string;
 }
 
 export interface AppConfig {
@@ -64,7 +75,11 @@ export interface AppConfig {
   outboxPollIntervalMs: number;
   policyFile: string;
   ocidPrefix: string;
+  /** no trailing slash */
   publicBaseUrl: string;
+  /** the OCDS publisher named in every package */
+  ocdsPublisherName: string;
+  ocdsLicense: string;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -113,7 +128,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     outboxPollIntervalMs: parsed.OUTBOX_POLL_INTERVAL_MS ?? 1_000,
     policyFile: parsed.POLICY_FILE ?? 'config/policy.json',
     ocidPrefix: parsed.OCID_PREFIX ?? 'ocds-mkbuy1',
-    publicBaseUrl: parsed.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
+    publicBaseUrl: (parsed.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    ocdsPublisherName: parsed.OCDS_PUBLISHER_NAME ?? 'makebuy',
+    ocdsLicense: parsed.OCDS_LICENSE ?? DEFAULT_OCDS_LICENSE,
   };
 }
 
@@ -134,4 +151,6 @@ const ENV_KEYS = [
   'POLICY_FILE',
   'OCID_PREFIX',
   'PUBLIC_BASE_URL',
+  'OCDS_PUBLISHER_NAME',
+  'OCDS_LICENSE',
 ];
