@@ -11,7 +11,7 @@ import {
   type JsonObject,
 } from '@makebuy/domain';
 import { APP_CONFIG, AppConfig } from '@makebuy/settings';
-import { decodeCursor, encodeCursor } from '@makebuy/database';
+import { encodeOpaqueCursor, invalidCursor, verifyCursor } from '@makebuy/database';
 import { OcdsReleaseEntity } from './ocds-release.entity';
 
 export const OCDS_API_BASE = '/api/v1/ocds';
@@ -43,17 +43,14 @@ export class OcdsPublicationService {
   }
 
   async releasePackage(q: { ocid?: string; limit: number; cursor?: string }): Promise<JsonObject> {
-    const after = decodeCursor(q.cursor);
+    const after = q.cursor ? positionOf(q.cursor) : null;
     const qb = this.ds
       .getRepository(OcdsReleaseEntity)
       .createQueryBuilder('r')
       .orderBy('r.position', 'ASC')
       .limit(q.limit + 1);
     if (q.ocid) qb.andWhere('r.ocid = :ocid', { ocid: q.ocid });
-    if (after) {
-      if (!/^\d+$/.test(after.id)) throw badCursor();
-      qb.andWhere('r.position > :pos', { pos: after.id });
-    }
+    if (after) qb.andWhere('r.position > :pos', { pos: after });
     const rows = await qb.getMany();
     const more = rows.length > q.limit;
     const page = more ? rows.slice(0, q.limit) : rows;
@@ -72,7 +69,7 @@ export class OcdsPublicationService {
     };
     if (more) {
       const last = page[page.length - 1];
-      out.links = { next: `${url}${params(encodeCursor({ t: last.publishedAt.toISOString(), id: last.position }))}` };
+      out.links = { next: `${url}${params(encodeOpaqueCursor({ p: last.position }))}` };
     }
     return out;
   }
@@ -114,8 +111,9 @@ export class OcdsPublicationService {
   }
 }
 
-function badCursor() {
-  return new DomainError('VALIDATION_FAILED', 'cursor is not valid', {
-    errors: [{ field: 'cursor', message: 'not a cursor from this API' }],
-  });
+/** The publication position a cursor of this API points after (signed, so never forged). */
+function positionOf(cursor: string): string {
+  const v = verifyCursor(cursor) as { p?: unknown } | null;
+  if (typeof v?.p !== 'string' || !/^\d{1,19}$/.test(v.p)) throw invalidCursor();
+  return v.p;
 }

@@ -49,10 +49,12 @@ class EnvSchema {
   @IsOptional() @IsString() POLICY_FILE?: string;
   @IsOptional()
   @Matches(OCID_PREFIX_PATTERN, {
-    message: "an OCDS prefix: 'ocds-' and 6 lowercase letters or digits, as registered with the Open Contracting Partnership",
+    message:
+      "an OCDS prefix: 'ocds-' and 6 lowercase letters or digits, as registered with the Open Contracting Partnership",
   })
   OCID_PREFIX?: string;
-  @IsOptional() @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'an http(s) URL without query or fragment' })
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'an http(s) URL without query or fragment' })
   PUBLIC_BASE_URL?: string;
   @IsOptional() @IsString() @MinLength(1) OCDS_PUBLISHER_NAME?: string;
   @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'the URL of a licence' }) OCDS_LICENSE?: string;

@@ -12,7 +12,10 @@ export class ReleasePackageQuery extends PageQuery {
 }
 
 export class RecordQuery {
-  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'add the versioned release (every value with its history)' })
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'add the versioned release (every value with its history)',
+  })
   @IsOptional()
   @IsIn(['true', 'false'])
   versioned?: 'true' | 'false';

@@ -287,5 +287,5 @@ function money(m: OcdsMoney): JsonObject {
 
 /** Lifetime value: an annual value over a term in months. */
 export function lifetimeValue(annual: number, termMonths: number, currency: string): OcdsMoney {
-  return { amount: Math.round(annual * termMonths * 100 / 12) / 100, currency };
+  return { amount: Math.round((annual * termMonths * 100) / 12) / 100, currency };
 }
