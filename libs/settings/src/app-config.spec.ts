@@ -44,6 +44,25 @@ describe('loadAppConfig', () => {
     );
   });
 
+  it('never repeats a rejected value (it may be a secret)', () => {
+    const secret = 'short-s3cret';
+    let message = '';
+    try {
+      loadAppConfig({ AUTH_JWT_SECRET: secret });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^AUTH_JWT_SECRET:/);
+    expect(message).not.toContain(secret);
+  });
+
+  it('reads AUTH_MAX_TOKEN_AGE (default 24h)', () => {
+    expect(loadAppConfig({}).maxTokenAgeSeconds).toBe(86400);
+    expect(loadAppConfig({ AUTH_MAX_TOKEN_AGE: '90m' }).maxTokenAgeSeconds).toBe(5400);
+    expect(loadAppConfig({ AUTH_MAX_TOKEN_AGE: '3600' }).maxTokenAgeSeconds).toBe(3600);
+    expect(() => loadAppConfig({ AUTH_MAX_TOKEN_AGE: 'forever' })).toThrow(/^AUTH_MAX_TOKEN_AGE:/);
+  });
+
   it('refuses the development secret and acceleration in production', () => {
     expect(() => loadAppConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_JWT_SECRET/);
     expect(() =>

@@ -32,6 +32,16 @@ export const OCID_PREFIX_PATTERN = /^ocds-[a-z0-9]{6}$/;
 /** Open Government Licence v3.0: the usual licence of UK public sector open data. */
 export const DEFAULT_OCDS_LICENSE = 'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/';
 
+const DURATION = /^([1-9]\d{0,8})(s|m|h|d)?$/;
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `24h`, `90m`, `3600s`, `2d` or plain seconds, in seconds. */
+export function parseDuration(text: string): number {
+  const m = DURATION.exec(text);
+  if (!m) throw new Error(`not a duration: ${text}`);
+  return Number(m[1]) * UNIT_SECONDS[m[2] ?? 's'];
+}
+
 class EnvSchema {
   @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV?: string;
   @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' }) DATABASE_URL?: string;
@@ -58,6 +68,9 @@ class EnvSchema {
   PUBLIC_BASE_URL?: string;
   @IsOptional() @IsString() @MinLength(1) OCDS_PUBLISHER_NAME?: string;
   @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'the URL of a licence' }) OCDS_LICENSE?: string;
+  @IsOptional()
+  @Matches(DURATION, { message: 'a duration like 24h, 90m, 3600s or 2d' })
+  AUTH_MAX_TOKEN_AGE?: string;
 }
 
 export interface AppConfig {
@@ -82,6 +95,8 @@ export interface AppConfig {
   /** the OCDS publisher named in every package */
   ocdsPublisherName: string;
   ocdsLicense: string;
+  /** longest accepted token life in seconds (`exp - iat`, or `exp - now` without `iat`) */
+  maxTokenAgeSeconds: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -97,10 +112,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(parsed, { forbidUnknownValues: false });
   if (errors.length) {
     const e = errors[0];
-    throw new ConfigError(
-      e.property,
-      `${Object.values(e.constraints ?? {}).join('; ')} (got ${JSON.stringify(raw[e.property])})`,
-    );
+    // name the variable, never its value: a rejected value may be a secret
+    throw new ConfigError(e.property, Object.values(e.constraints ?? {}).join('; '));
   }
   const nodeEnv = (parsed.NODE_ENV ?? 'development') as AppConfig['nodeEnv'];
   const production = nodeEnv === 'production';
@@ -133,6 +146,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicBaseUrl: (parsed.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     ocdsPublisherName: parsed.OCDS_PUBLISHER_NAME ?? 'makebuy',
     ocdsLicense: parsed.OCDS_LICENSE ?? DEFAULT_OCDS_LICENSE,
+    maxTokenAgeSeconds: parseDuration(parsed.AUTH_MAX_TOKEN_AGE ?? '24h'),
   };
 }
 
@@ -153,6 +167,7 @@ const ENV_KEYS = [
   'POLICY_FILE',
   'OCID_PREFIX',
   'PUBLIC_BASE_URL',
+  'AUTH_MAX_TOKEN_AGE',
   'OCDS_PUBLISHER_NAME',
   'OCDS_LICENSE',
 ];
