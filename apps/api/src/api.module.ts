@@ -8,6 +8,7 @@ import type { PolicyBook } from '@makebuy/domain';
 import { AppConfig, Clock, redactError, redactUrl, SettingsModule, SystemClock } from '@makebuy/settings';
 import { DatabaseModule } from '@makebuy/database';
 import { QueueModule } from '@makebuy/queue';
+import { MetricsModule } from '@makebuy/metrics';
 import { AuthGuard, AuthModule } from '@makebuy/auth';
 import { DirectoryModule } from '@makebuy/directory';
 import { CasesModule } from '@makebuy/cases';
@@ -23,6 +24,7 @@ import { DeadlinesHttpModule } from './deadlines/deadlines-http.module';
 import { NotificationsHttpModule } from './notifications/notifications-http.module';
 import { FlagsHttpModule } from './flags/flags-http.module';
 import { OcdsHttpModule } from './ocds/ocds-http.module';
+import { MetricsHttpModule } from './metrics/metrics-http.module';
 
 export interface AppOptions {
   config: AppConfig;
@@ -58,7 +60,7 @@ export function loggerModule(config: AppConfig, destination?: DestinationStream)
           res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
           err: redactError,
         },
-        autoLogging: { ignore: (req) => req.url === '/health' },
+        autoLogging: { ignore: (req) => /^\/(health|metrics)(\/|\?|$)/.test(req.url ?? '') },
       },
       ...(destination ? [destination] : []),
     ] as Params['pinoHttp'],
@@ -74,12 +76,15 @@ export class ApiModule {
       imports: [
         SettingsModule.forRoot(opts.config, opts.policy, opts.clock ?? new SystemClock()),
         loggerModule(opts.config, opts.logDestination),
+        MetricsModule,
         DatabaseModule,
         QueueModule,
         AuthModule,
         DirectoryModule,
         CasesModule,
-        TerminusModule,
+        // no log line per failed probe: ConnectionWatch logs an outage once
+        TerminusModule.forRoot({ logger: false }),
+        MetricsHttpModule,
         CasesHttpModule,
         ConflictsHttpModule,
         TenderingHttpModule,

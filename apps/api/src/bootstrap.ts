@@ -22,7 +22,7 @@ export async function createApiApp(opts: AppOptions): Promise<INestApplication> 
   app.disable('x-powered-by');
   app.use(noStoreWhenAuthenticated);
   app.set('etag', false);
-  app.setGlobalPrefix('api/v1', { exclude: ['health', 'docs', 'docs-json', 'docs-yaml'] });
+  app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/live', 'metrics', 'docs', 'docs-json', 'docs-yaml'] });
   app.useGlobalPipes(globalValidationPipe());
   app.enableShutdownHooks();
   answerClientErrorsAsProblems(app.getHttpServer());

@@ -13,6 +13,7 @@ describe('loadAppConfig', () => {
       timeAcceleration: 1,
       jwtSecret: DEV_JWT_SECRET,
       jwtSecretIsDevelopment: true,
+      metricsAllowedCidrs: ['127.0.0.1/32', '::1/128'],
     });
   });
 
@@ -30,6 +31,9 @@ describe('loadAppConfig', () => {
     ['OCID_PREFIX', 'ocds-abc1234'],
     ['PUBLIC_BASE_URL', 'example.org'],
     ['PUBLIC_BASE_URL', 'https://example.org/?x=1'],
+    ['METRICS_ALLOWED_CIDRS', '10.0.0.0/33'],
+    ['METRICS_ALLOWED_CIDRS', 'localhost'],
+    ['DATABASE_POOL_MAX', '0'],
   ])('refuses %s=%s naming the variable', (name, value) => {
     expect(() => loadAppConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadAppConfig({ [name]: value })).toThrow(new RegExp(`^${name}:`));

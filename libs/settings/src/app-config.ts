@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { isIP } from 'node:net';
 import { plainToInstance, Type } from 'class-transformer';
 import {
   IsIn,
@@ -68,6 +69,9 @@ class EnvSchema {
   PUBLIC_BASE_URL?: string;
   @IsOptional() @IsString() @MinLength(1) OCDS_PUBLISHER_NAME?: string;
   @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'the URL of a licence' }) OCDS_LICENSE?: string;
+  @IsOptional() @IsString() METRICS_ALLOWED_CIDRS?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) DATABASE_POOL_MAX?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(60_000) DATABASE_POOL_WAIT_MS?: number;
   @IsOptional()
   @Matches(DURATION, { message: 'a duration like 24h, 90m, 3600s or 2d' })
   AUTH_MAX_TOKEN_AGE?: string;
@@ -95,6 +99,12 @@ export interface AppConfig {
   /** the OCDS publisher named in every package */
   ocdsPublisherName: string;
   ocdsLicense: string;
+  /** networks that may read /metrics without an admin token */
+  metricsAllowedCidrs: string[];
+  /** connections in the database pool */
+  databasePoolMax: number;
+  /** how long a request may queue for a pool connection before it is answered 503 OVERLOADED */
+  databasePoolWaitMs: number;
   /** longest accepted token life in seconds (`exp - iat`, or `exp - now` without `iat`) */
   maxTokenAgeSeconds: number;
 }
@@ -146,6 +156,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicBaseUrl: (parsed.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     ocdsPublisherName: parsed.OCDS_PUBLISHER_NAME ?? 'makebuy',
     ocdsLicense: parsed.OCDS_LICENSE ?? DEFAULT_OCDS_LICENSE,
+    metricsAllowedCidrs: parseCidrs(parsed.METRICS_ALLOWED_CIDRS ?? '127.0.0.1/32,::1/128'),
+    databasePoolMax: parsed.DATABASE_POOL_MAX ?? 20,
+    databasePoolWaitMs: parsed.DATABASE_POOL_WAIT_MS ?? 2_000,
     maxTokenAgeSeconds: parseDuration(parsed.AUTH_MAX_TOKEN_AGE ?? '24h'),
   };
 }
@@ -167,7 +180,26 @@ const ENV_KEYS = [
   'POLICY_FILE',
   'OCID_PREFIX',
   'PUBLIC_BASE_URL',
+  'METRICS_ALLOWED_CIDRS',
+  'DATABASE_POOL_MAX',
+  'DATABASE_POOL_WAIT_MS',
   'AUTH_MAX_TOKEN_AGE',
   'OCDS_PUBLISHER_NAME',
   'OCDS_LICENSE',
 ];
+
+/** Comma-separated CIDRs (a bare address is one host); anything else stops the boot. */
+function parseCidrs(raw: string): string[] {
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const [i, c] of list.entries()) {
+    const [addr, bits, extra] = c.split('/');
+    const type = isIP(addr);
+    const max = type === 4 ? 32 : 128;
+    const ok = type !== 0 && extra === undefined && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= max));
+    if (!ok) throw new ConfigError('METRICS_ALLOWED_CIDRS', `entry ${i + 1} is not a CIDR like 10.0.0.0/8`);
+  }
+  return list;
+}

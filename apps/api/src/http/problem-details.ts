@@ -29,6 +29,7 @@ export const STATUS_OF: Record<ProblemCode, number> = {
   TENDER_PERIOD_TOO_SHORT: 422,
   PAYLOAD_TOO_LARGE: 413,
   HEADERS_TOO_LARGE: 431,
+  OVERLOADED: 503,
   INTERNAL: 500,
 };
 
@@ -53,6 +54,7 @@ export const TITLE_OF: Record<ProblemCode, string> = {
   TENDER_PERIOD_TOO_SHORT: 'Tender period too short',
   PAYLOAD_TOO_LARGE: 'Payload too large',
   HEADERS_TOO_LARGE: 'Request headers too large',
+  OVERLOADED: 'Overloaded; retry later',
   INTERNAL: 'Internal error',
 };
 
