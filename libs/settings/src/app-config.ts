@@ -45,6 +45,7 @@ class EnvSchema {
   @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'an OCDS prefix like ocds-abc123' })
   OCID_PREFIX?: string;
   @IsOptional() @IsString() PUBLIC_BASE_URL?: string;
+  @IsOptional() @IsIn(['true', 'false'], { message: 'true or false' }) CONSOLE_DEV_SIGNIN?: string;
 }
 
 export interface AppConfig {
@@ -65,6 +66,8 @@ export interface AppConfig {
   policyFile: string;
   ocidPrefix: string;
   publicBaseUrl: string;
+  /** the console's "sign in as" page and its token-minting endpoint (never in production) */
+  consoleDevSignIn: boolean;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -96,6 +99,10 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('TIME_ACCELERATION', 'is refused when NODE_ENV=production (sandbox and tests only)');
   }
   const port = parsed.PORT ?? 3000;
+  const consoleDevSignIn = (parsed.CONSOLE_DEV_SIGNIN ?? String(nodeEnv === 'development')) === 'true';
+  if (production && consoleDevSignIn) {
+    throw new ConfigError('CONSOLE_DEV_SIGNIN', 'is refused when NODE_ENV=production (development sign-in only)');
+  }
   return {
     nodeEnv,
     databaseUrl: parsed.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/makebuy',
@@ -114,6 +121,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     policyFile: parsed.POLICY_FILE ?? 'config/policy.json',
     ocidPrefix: parsed.OCID_PREFIX ?? 'ocds-mkbuy1',
     publicBaseUrl: parsed.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
+    consoleDevSignIn,
   };
 }
 
@@ -134,4 +142,5 @@ const ENV_KEYS = [
   'POLICY_FILE',
   'OCID_PREFIX',
   'PUBLIC_BASE_URL',
+  'CONSOLE_DEV_SIGNIN',
 ];
