@@ -23,11 +23,8 @@ import { TenderingHttpModule } from './tendering/tendering-http.module';
 import { DeadlinesHttpModule } from './deadlines/deadlines-http.module';
 import { NotificationsHttpModule } from './notifications/notifications-http.module';
 import { FlagsHttpModule } from './flags/flags-http.module';
-<<<<<<< HEAD
 import { ConsoleHttpModule } from './console/console-http.module';
-=======
 import { MetricsHttpModule } from './metrics/metrics-http.module';
->>>>>>> main
 
 export interface AppOptions {
   config: AppConfig;
