@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, TestApp } from '../support/test-app';
