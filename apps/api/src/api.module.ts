@@ -25,6 +25,8 @@ import { NotificationsHttpModule } from './notifications/notifications-http.modu
 import { FlagsHttpModule } from './flags/flags-http.module';
 import { FeedHttpModule } from './feed/feed-http.module';
 import { WebhooksHttpModule } from './webhooks/webhooks-http.module';
+import { OcdsHttpModule } from './ocds/ocds-http.module';
+import { ConsoleHttpModule } from './console/console-http.module';
 import { MetricsHttpModule } from './metrics/metrics-http.module';
 
 export interface AppOptions {
@@ -94,6 +96,8 @@ export class ApiModule {
         FlagsHttpModule,
         FeedHttpModule,
         WebhooksHttpModule,
+        OcdsHttpModule,
+        ConsoleHttpModule.forRoot(),
         ...(opts.extra ?? []),
       ],
       controllers: [HealthController, DirectoryController],
