@@ -10,6 +10,7 @@ import { QueueModule } from '@makebuy/queue';
 import { AuthGuard, AuthModule } from '@makebuy/auth';
 import { DirectoryModule } from '@makebuy/directory';
 import { CasesModule } from '@makebuy/cases';
+import { CaseWorkflowModule } from '@makebuy/case-workflow';
 import { ProblemFilter } from './http/problem.filter';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { HealthController } from './health/health.controller';
@@ -82,6 +83,7 @@ export class ApiModule {
         AuthModule,
         DirectoryModule,
         CasesModule,
+        CaseWorkflowModule,
         TerminusModule,
         CasesHttpModule,
         ConflictsHttpModule,

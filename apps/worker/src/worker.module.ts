@@ -4,6 +4,7 @@ import { AppConfig, Clock, SettingsModule, SystemClock } from '@makebuy/settings
 import { DatabaseModule } from '@makebuy/database';
 import { OutboxRelay, QueueModule } from '@makebuy/queue';
 import { CasesModule } from '@makebuy/cases';
+import { CaseWorkflowModule } from '@makebuy/case-workflow';
 import { loggerModuleFor } from './worker.logger';
 import { DeadlinesWorkerModule } from './deadlines/deadlines-worker.module';
 import { FlagsWorkerModule } from './flags/flags-worker.module';
@@ -28,6 +29,7 @@ export class WorkerModule {
         DatabaseModule,
         QueueModule,
         CasesModule,
+        CaseWorkflowModule,
         WorkerModule.processors(opts),
       ],
     };
