@@ -18,6 +18,7 @@ import { ApiSignedIn } from '../http/api-problems.decorator';
 import { validateBody } from '../http/validation';
 import { CaseAccessGuard, CaseRequest } from './case-access.guard';
 import { etagOf, parseIfMatch } from './if-match';
+import { committedView } from './committed-view';
 import {
   CaseDto,
   CasePageDto,
@@ -68,7 +69,7 @@ export class CasesController {
     const row = await this.commands.createCase(callerOf(p), dto);
     res.setHeader('ETag', etagOf(row.version));
     res.setHeader('Location', `/api/v1/cases/${row.id}`);
-    return this.views.view(row, callerOf(p));
+    return committedView(row, () => this.views.view(row, callerOf(p)));
   }
 
   @Get()
@@ -150,7 +151,7 @@ export class CasesController {
       expected,
     );
     res.setHeader('ETag', etagOf(row.version));
-    return this.views.view(row, caller);
+    return committedView(row, () => this.views.view(row, caller));
   }
 }
 
