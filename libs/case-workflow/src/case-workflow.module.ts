@@ -4,9 +4,9 @@ import { TenderingModule } from '@makebuy/tendering';
 import { FlagsModule } from '@makebuy/flags';
 import { DeadlinesModule } from '@makebuy/deadlines';
 import { NotificationsModule } from '@makebuy/notifications';
-import { CaseWorkflow } from './case-workflow';
-import { CaseViews } from './case-views';
-import { CaseObligations } from './case-obligations';
+import { CaseWorkflow } from './case-workflow.service';
+import { CaseViews } from './case-views.service';
+import { CaseObligations } from './case-obligations.service';
 
 /**
  * The case workflow room, one floor above the features: binds itself to the case engine once

@@ -9,7 +9,7 @@ jest.setTimeout(120_000);
 
 const root = path.resolve(__dirname, '../../..');
 const typesFile = path.join(root, 'libs/domain/src/case/case.types.ts');
-const roomFile = path.join(root, 'libs/case-workflow/src/case-workflow.ts');
+const roomFile = path.join(root, 'libs/case-workflow/src/case-workflow.service.ts');
 
 function compilerOptions(): ts.CompilerOptions {
   const configPath = path.join(root, 'tsconfig.json');

@@ -7,7 +7,7 @@ import { EvaluationService, RepresentationsService, TenderingQueries } from '@ma
 import { FlagsService } from '@makebuy/flags';
 import { DeadlineQueries, SLA_STAGE } from '@makebuy/deadlines';
 import { CaseGovernance } from '@makebuy/notifications';
-import { Obligation, ObligationInputs, obligationsOf } from './obligations';
+import { Obligation, ObligationInputs, obligationsOf } from './obligations.rules';
 
 /**
  * The obligations of a case, read through the caller's transaction, and the people behind them.

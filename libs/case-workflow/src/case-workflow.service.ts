@@ -15,7 +15,7 @@ import { TenderingCaseParts } from '@makebuy/tendering';
 import { AwardChecks, AwardsService, FlagsService } from '@makebuy/flags';
 import { DeadlineEscalation, DeadlineScheduler } from '@makebuy/deadlines';
 import { NoticeDispatcher } from '@makebuy/notifications';
-import { CaseObligations } from './case-obligations';
+import { CaseObligations } from './case-obligations.service';
 
 /**
  * The case workflow: what every case event needs and what every effect does, in one place.
