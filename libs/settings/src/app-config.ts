@@ -62,6 +62,7 @@ class EnvSchema {
   @IsOptional()
   @Matches(DURATION, { message: 'a duration like 24h, 90m, 3600s or 2d' })
   AUTH_MAX_TOKEN_AGE?: string;
+  @IsOptional() @IsIn(['true', 'false'], { message: 'true or false' }) CONSOLE_DEV_SIGNIN?: string;
 }
 
 export interface AppConfig {
@@ -90,6 +91,8 @@ export interface AppConfig {
   databasePoolWaitMs: number;
   /** longest accepted token life in seconds (`exp - iat`, or `exp - now` without `iat`) */
   maxTokenAgeSeconds: number;
+  /** the console's "sign in as" page and its token-minting endpoint (never in production) */
+  consoleDevSignIn: boolean;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -119,6 +122,10 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('TIME_ACCELERATION', 'is refused when NODE_ENV=production (sandbox and tests only)');
   }
   const port = parsed.PORT ?? 3000;
+  const consoleDevSignIn = (parsed.CONSOLE_DEV_SIGNIN ?? String(nodeEnv === 'development')) === 'true';
+  if (production && consoleDevSignIn) {
+    throw new ConfigError('CONSOLE_DEV_SIGNIN', 'is refused when NODE_ENV=production (development sign-in only)');
+  }
   return {
     nodeEnv,
     databaseUrl: parsed.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/makebuy',
@@ -141,6 +148,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databasePoolMax: parsed.DATABASE_POOL_MAX ?? 20,
     databasePoolWaitMs: parsed.DATABASE_POOL_WAIT_MS ?? 2_000,
     maxTokenAgeSeconds: parseDuration(parsed.AUTH_MAX_TOKEN_AGE ?? '24h'),
+    consoleDevSignIn,
   };
 }
 
@@ -165,6 +173,7 @@ const ENV_KEYS = [
   'DATABASE_POOL_MAX',
   'DATABASE_POOL_WAIT_MS',
   'AUTH_MAX_TOKEN_AGE',
+  'CONSOLE_DEV_SIGNIN',
 ];
 
 /** Comma-separated CIDRs (a bare address is one host); anything else stops the boot. */
