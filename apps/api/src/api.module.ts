@@ -24,6 +24,7 @@ import { TenderingHttpModule } from './tendering/tendering-http.module';
 import { DeadlinesHttpModule } from './deadlines/deadlines-http.module';
 import { NotificationsHttpModule } from './notifications/notifications-http.module';
 import { FlagsHttpModule } from './flags/flags-http.module';
+import { OcdsHttpModule } from './ocds/ocds-http.module';
 import { ConsoleHttpModule } from './console/console-http.module';
 import { MetricsHttpModule } from './metrics/metrics-http.module';
 
@@ -93,6 +94,7 @@ export class ApiModule {
         DeadlinesHttpModule,
         NotificationsHttpModule,
         FlagsHttpModule,
+        OcdsHttpModule,
         ConsoleHttpModule.forRoot(),
         ...(opts.extra ?? []),
       ],
