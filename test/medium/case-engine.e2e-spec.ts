@@ -14,7 +14,7 @@ import { JOBS, OutboxRelay, QueueGateway, QueueModule } from '@makebuy/queue';
 import { DirectoryModule, DirectoryService } from '@makebuy/directory';
 import { CaseEngine, CasePanel, CasesModule, EffectContext } from '@makebuy/cases';
 import { CaseWorkflow, CaseWorkflowModule } from '@makebuy/case-workflow';
-import { clearQueues, eventually, testConfig } from '../support/test-app';
+import { assertTestDatabase, clearQueues, eventually, testConfig } from '../support/test-app';
 
 jest.setTimeout(60_000);
 
@@ -108,14 +108,13 @@ describe('case engine and outbox relay (PostgreSQL and Redis, no HTTP)', () => {
       { seq: number; type: string; xmin: string }[]
     >;
   const outboxRows = (id: string) =>
-    ds.query(
-      `SELECT topic, job_id, published_at, xmin::text AS xmin FROM outbox WHERE case_id = $1 ORDER BY id`,
-      [id],
-    ) as Promise<{ topic: string; job_id: string; published_at: Date | null; xmin: string }[]>;
+    ds.query(`SELECT topic, job_id, published_at, xmin::text AS xmin FROM outbox WHERE case_id = $1 ORDER BY id`, [
+      id,
+    ]) as Promise<{ topic: string; job_id: string; published_at: Date | null; xmin: string }[]>;
   const deadlineRows = (id: string) =>
-    ds.query(`SELECT kind, status, xmin::text AS xmin FROM deadlines WHERE case_id = $1 ORDER BY kind`, [id]) as Promise<
-      { kind: string; status: string; xmin: string }[]
-    >;
+    ds.query(`SELECT kind, status, xmin::text AS xmin FROM deadlines WHERE case_id = $1 ORDER BY kind`, [
+      id,
+    ]) as Promise<{ kind: string; status: string; xmin: string }[]>;
 
   it('a transition writes the snapshot, the audit row, the deadline rows and their outbox rows in one transaction', async () => {
     const id = await draftCase();
@@ -178,9 +177,9 @@ describe('case engine and outbox relay (PostgreSQL and Redis, no HTTP)', () => {
     };
     workflow.carryOut = failing;
     try {
-      await expect(
-        engine.apply({ caseId: id, actor: commissioner, event: { type: 'SUBMIT' } }),
-      ).rejects.toThrow('the effect handler failed');
+      await expect(engine.apply({ caseId: id, actor: commissioner, event: { type: 'SUBMIT' } })).rejects.toThrow(
+        'the effect handler failed',
+      );
     } finally {
       workflow.carryOut = carryOut;
     }
@@ -192,5 +191,15 @@ describe('case engine and outbox relay (PostgreSQL and Redis, no HTTP)', () => {
     // nothing was half-applied: the same event succeeds afterwards
     await engine.apply({ caseId: id, actor: commissioner, event: { type: 'SUBMIT' } });
     expect(await caseRow(id)).toMatchObject({ state: 'conflict_check', version: 2 });
+  });
+
+  it('the suites refuse a DATABASE_URL whose database does not say test (they drop it afterwards)', async () => {
+    await expect(testConfig('guard', { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/makebuy' })).rejects.toThrow(
+      'refusing to run against database "makebuy"',
+    );
+    expect(() => assertTestDatabase('postgres://postgres@127.0.0.1:5432/production_test_copy')).toThrow(
+      'does not start with makebuy_test_',
+    );
+    expect(() => assertTestDatabase(config.databaseUrl)).not.toThrow();
   });
 });
