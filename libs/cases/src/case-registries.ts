@@ -57,18 +57,22 @@ export class CaseViewRegistry {
 }
 
 /** Per-caller exclusions (conflicts registers the provider): used for allowedEvents. */
-export type ExclusionProvider = (
-  caseId: string,
-  personId: string,
-) => Promise<{ fromDecision: boolean; fromEvaluation: boolean }>;
+export interface CallerExclusion {
+  /** the caller's declaration on this case was reviewed */
+  reviewed: boolean;
+  fromDecision: boolean;
+  fromEvaluation: boolean;
+}
+export type ExclusionProvider = (caseId: string, personId: string) => Promise<CallerExclusion>;
+const NO_EXCLUSION: CallerExclusion = { reviewed: false, fromDecision: false, fromEvaluation: false };
 
 @Injectable()
 export class ExclusionRegistry {
-  private provider: ExclusionProvider = async () => ({ fromDecision: false, fromEvaluation: false });
+  private provider: ExclusionProvider = async () => NO_EXCLUSION;
   set(p: ExclusionProvider): void {
     this.provider = p;
   }
   of(caseId: string, personId: string | null) {
-    return personId ? this.provider(caseId, personId) : Promise.resolve({ fromDecision: false, fromEvaluation: false });
+    return personId ? this.provider(caseId, personId) : Promise.resolve(NO_EXCLUSION);
   }
 }

@@ -46,7 +46,13 @@ export class ConflictsCaseHooks implements OnModuleInit {
         unexcludedDecisionMakers: status.unexcludedDecisionMakers,
       };
     });
-    this.facts.register(['DECIDE_MAKE', 'DECIDE_BUY', 'PROPOSE_AWARD'], async (tx, row, event) => ({
+    // a decision needs a reviewed declaration that does not exclude the actor from decisions
+    this.facts.register(['DECIDE_MAKE', 'DECIDE_BUY', 'PROPOSE_AWARD'], async (tx, row, event) => {
+      const e = await this.conflicts.exclusionOf(row.id, event.actor.id, tx);
+      return { actorExcludedFromDecision: e.mitigation === null || e.fromDecision };
+    });
+    // a panel member excluded from decisions (or entirely) may not cancel either
+    this.facts.register(['CANCEL'], async (tx, row, event) => ({
       actorExcludedFromDecision: (await this.conflicts.exclusionOf(row.id, event.actor.id, tx)).fromDecision,
     }));
 
@@ -60,7 +66,7 @@ export class ConflictsCaseHooks implements OnModuleInit {
 
     this.exclusions.set(async (caseId, personId) => {
       const e = await this.conflicts.exclusionOf(caseId, personId);
-      return { fromDecision: e.fromDecision, fromEvaluation: e.fromEvaluation };
+      return { reviewed: e.mitigation !== null, fromDecision: e.fromDecision, fromEvaluation: e.fromEvaluation };
     });
 
     this.views.register('conflicts', (row) => this.view(row));

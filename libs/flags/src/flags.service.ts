@@ -48,6 +48,8 @@ export interface FlagListQuery {
   consortiumId?: string;
   caseId?: string;
   severity?: FlagSeverity;
+  /** a governance officer with a consortiumId serves only that consortium */
+  servedConsortiumId?: string | null;
   limit: number;
   cursor?: string;
 }
@@ -165,6 +167,7 @@ export class FlagsService implements OnModuleInit {
     if (q.severity) qb.andWhere('f.severity = :severity', { severity: q.severity });
     if (q.consortiumId) qb.andWhere('f.consortium_id = :consortiumId', { consortiumId: q.consortiumId });
     if (q.caseId) qb.andWhere('f.case_id = :caseId', { caseId: q.caseId });
+    if (q.servedConsortiumId) qb.andWhere('f.consortium_id = :served', { served: q.servedConsortiumId });
     const after = decodeCursor(q.cursor);
     if (after && !UUID.test(after.id))
       throw new DomainError('VALIDATION_FAILED', 'cursor is not valid', {

@@ -5,6 +5,7 @@ import {
   CaseEntity,
   CaseFactsRegistry,
   CaseTimePolicy,
+  CaseViewer,
   CaseViewRegistry,
   EffectRegistry,
   FactEvent,
@@ -77,7 +78,7 @@ export class TenderingCaseHooks implements OnModuleInit {
       if (bidders.length) await this.conflicts.recordDetectedConflicts(tx, row.id, bidders, 'bidders_revealed');
     });
 
-    this.views.register('tendering', (row) => this.caseView(row));
+    this.views.register('tendering', (row, viewer) => this.caseView(row, viewer));
 
     this.audiences.register(BIDDER_NOTICES, (tx, row) => this.bidderUsers(tx, row));
     this.audiences.register(ALL_PROVIDERS_NOTICES, async (_tx, row) =>
@@ -135,11 +136,16 @@ export class TenderingCaseHooks implements OnModuleInit {
    * GET /cases/{id}: after tendering closed, a `tenderSummary` (how many bids) and, once every
    * unexcluded evaluator scored every live bid, the `ranking`. Nothing at all before the close.
    */
-  private async caseView(row: CaseEntity): Promise<Record<string, unknown>> {
+  private async caseView(row: CaseEntity, viewer: CaseViewer): Promise<Record<string, unknown>> {
     if (!row.context.tenderPublishedAt || !(await this.access.hasClosed(row))) return {};
     const received = await this.queries.receivedBidRows(row.id);
     const out: Record<string, unknown> = { tenderSummary: { bidCount: received.length } };
-    if (row.state !== 'cancelled' && row.state !== 'unsuccessful') {
+    // a member excluded entirely sees no ranking
+    if (
+      row.state !== 'cancelled' &&
+      row.state !== 'unsuccessful' &&
+      (await this.access.evaluationSight(viewer, row.id)).ranking
+    ) {
       const ranking = await this.evaluation.ranking(row);
       if (ranking) out.ranking = ranking;
     }
