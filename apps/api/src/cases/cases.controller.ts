@@ -18,6 +18,7 @@ import { validateBody } from '../http/validation';
 import { PageQuery } from '../http/page-query.dto';
 import { CaseAccessGuard, CaseRequest } from './case-access.guard';
 import { etagOf, parseIfMatch } from './if-match';
+import { committedView } from './committed-view';
 import {
   CaseDto,
   CasePageDto,
@@ -67,7 +68,7 @@ export class CasesController {
     const row = await this.commands.createCase(callerOf(p), dto);
     res.setHeader('ETag', etagOf(row.version));
     res.setHeader('Location', `/api/v1/cases/${row.id}`);
-    return this.commands.view(row, callerOf(p));
+    return committedView(row, () => this.commands.view(row, callerOf(p)));
   }
 
   @Get()
@@ -149,7 +150,7 @@ export class CasesController {
       expected,
     );
     res.setHeader('ETag', etagOf(row.version));
-    return this.commands.view(row, caller);
+    return committedView(row, () => this.commands.view(row, caller));
   }
 }
 
