@@ -5,6 +5,7 @@ import { AppConfig, Clock, SettingsModule, SystemClock } from '@makebuy/settings
 import { DatabaseModule } from '@makebuy/database';
 import { OutboxRelay, QueueModule } from '@makebuy/queue';
 import { CasesModule } from '@makebuy/cases';
+import { CaseWorkflowModule } from '@makebuy/case-workflow';
 import { MetricsModule } from '@makebuy/metrics';
 import { loggerModuleFor } from './worker.logger';
 import { DeadlinesWorkerModule } from './deadlines/deadlines-worker.module';
@@ -32,6 +33,7 @@ export class WorkerModule {
         DatabaseModule,
         QueueModule,
         CasesModule,
+        CaseWorkflowModule,
         WorkerModule.processors(opts),
       ],
     };

@@ -5,7 +5,6 @@ import { DomainError } from '@makebuy/domain';
 import { decodeCursor, Page, pageOf } from '@makebuy/database';
 import { CaseEventEntity } from './case.entities';
 import { verifyChain, VerifyResult } from './audit-chain';
-import { ExclusionRegistry } from './case-registries';
 
 export interface HistoryEntry {
   seq: number;
@@ -18,9 +17,6 @@ export interface HistoryEntry {
   prevHash: string;
   hash: string;
 }
-
-/** Audit rows whose payload carries an evaluator's scores. */
-const SCORE_EVENTS = ['SCORE_RECORDED'];
 
 const entryOf = (r: CaseEventEntity): HistoryEntry => ({
   seq: r.seq,
@@ -36,25 +32,15 @@ const entryOf = (r: CaseEventEntity): HistoryEntry => ({
 
 @Injectable()
 export class CaseHistory {
-  constructor(
-    @InjectDataSource() private readonly ds: DataSource,
-    private readonly exclusions: ExclusionRegistry,
-  ) {}
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   async list(caseId: string): Promise<HistoryEntry[]> {
     const rows = await this.ds.getRepository(CaseEventEntity).find({ where: { caseId }, order: { seq: 'ASC' } });
     return rows.map(entryOf);
   }
 
-  /**
-   * GET /cases/{id}/history, oldest first, in pages. A panel member excluded from evaluation (or
-   * entirely) may not see scores: score rows keep their place in the chain without their scores.
-   */
-  async page(
-    viewer: { personId: string | null },
-    caseId: string,
-    q: { limit: number; cursor?: string },
-  ): Promise<Page<HistoryEntry>> {
+  /** The history oldest first, in pages (what each reader may see of it: CaseViews.history). */
+  async page(caseId: string, q: { limit: number; cursor?: string }): Promise<Page<HistoryEntry>> {
     const after = decodeCursor(q.cursor);
     const afterSeq = after ? Number(after.id) : 0;
     if (!Number.isInteger(afterSeq) || afterSeq < 0)
@@ -68,17 +54,7 @@ export class CaseHistory {
       .orderBy('e.seq', 'ASC')
       .limit(q.limit + 1)
       .getMany();
-    const page = pageOf(rows.map(entryOf), q.limit, (e) => ({ t: e.at, id: String(e.seq) }));
-    if (!page.items.some((e) => SCORE_EVENTS.includes(e.type))) return page;
-    if (!(await this.exclusions.of(caseId, viewer.personId)).fromEvaluation) return page;
-    return {
-      ...page,
-      items: page.items.map((e) => {
-        if (!SCORE_EVENTS.includes(e.type)) return e;
-        const { scores: _scores, comment: _comment, ...rest } = e.payload;
-        return { ...e, payload: { ...rest, scoresHidden: true } };
-      }),
-    };
+    return pageOf(rows.map(entryOf), q.limit, (e) => ({ t: e.at, id: String(e.seq) }));
   }
 
   async verify(caseId: string): Promise<VerifyResult> {
