@@ -24,6 +24,8 @@ import { TenderingHttpModule } from './tendering/tendering-http.module';
 import { DeadlinesHttpModule } from './deadlines/deadlines-http.module';
 import { NotificationsHttpModule } from './notifications/notifications-http.module';
 import { FlagsHttpModule } from './flags/flags-http.module';
+import { FeedHttpModule } from './feed/feed-http.module';
+import { WebhooksHttpModule } from './webhooks/webhooks-http.module';
 import { OcdsHttpModule } from './ocds/ocds-http.module';
 import { ConsoleHttpModule } from './console/console-http.module';
 import { MetricsHttpModule } from './metrics/metrics-http.module';
@@ -94,6 +96,8 @@ export class ApiModule {
         DeadlinesHttpModule,
         NotificationsHttpModule,
         FlagsHttpModule,
+        FeedHttpModule,
+        WebhooksHttpModule,
         OcdsHttpModule,
         ConsoleHttpModule.forRoot(),
         ...(opts.extra ?? []),
