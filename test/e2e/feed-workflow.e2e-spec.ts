@@ -102,7 +102,7 @@ describe('the workflow writes the change feed', () => {
     }[];
     const top = bids.find((b) => b.providerId === trust.providerId)!;
     for (const p of w.panel) for (const b of bids) await g.score(p, c.id, b.id, b.id === top.id ? 8 : 6);
-    await g.event(w.commissioner.token, c.id, { type: 'PROPOSE_AWARD', bidId: top.id, justification: 'Top ranked' });
+    await g.event(w.decider.token, c.id, { type: 'PROPOSE_AWARD', bidId: top.id, justification: 'Top ranked' });
     await g.waitForState(w.commissioner.token, c.id, 'awarded', 60_000);
 
     const publicFeed = await eventually(async () => {
