@@ -1,9 +1,8 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, FLAG_SEVERITY, type FlagCode, type FlagSeverity } from '@makebuy/domain';
 import { decodeCursor, invalidCursor, Page, pageOf } from '@makebuy/database';
-import { CaseFactsRegistry, CaseViewRegistry } from '@makebuy/cases';
 import { Clock } from '@makebuy/settings';
 import { FlagEntity, FlagStatus } from './flag.entities';
 
@@ -48,6 +47,8 @@ export interface FlagListQuery {
   consortiumId?: string;
   caseId?: string;
   severity?: FlagSeverity;
+  /** a governance officer with a consortiumId serves only that consortium */
+  servedConsortiumId?: string | null;
   limit: number;
   cursor?: string;
 }
@@ -76,21 +77,11 @@ export const toFlagView = (f: FlagEntity): FlagView => ({
  * for APPROVE_AWARD. Raising is idempotent on (case, dedupeKey).
  */
 @Injectable()
-export class FlagsService implements OnModuleInit {
+export class FlagsService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly clock: Clock,
-    private readonly facts: CaseFactsRegistry,
-    private readonly views: CaseViewRegistry,
   ) {}
-
-  onModuleInit(): void {
-    // APPROVE_AWARD is refused (422 OPEN_BLOCKING_FLAGS) while a blocking flag of the proposal is open
-    this.facts.register(['APPROVE_AWARD'], async (tx, row) => ({
-      openBlockingFlags: await this.openBlockingFlags(tx, row.id, row.context.proposalSeq),
-    }));
-    this.views.register('flags', async (row) => ({ flags: (await this.forCase(row.id)).map(toFlagView) }));
-  }
 
   /**
    * Raises a flag in the caller's transaction. Idempotent: a second raise with the same
@@ -130,6 +121,28 @@ export class FlagsService implements OnModuleInit {
     return tx.countBy(FlagEntity, { caseId, proposalSeq, severity: 'blocking', status: 'open' });
   }
 
+  /** The award checks' flags of one proposal (not deadline breaches), in the order raised. */
+  checkFlags(tx: EntityManager, caseId: string, proposalSeq: number): Promise<FlagEntity[]> {
+    return tx
+      .getRepository(FlagEntity)
+      .createQueryBuilder('f')
+      .where('f.case_id = :caseId AND f.proposal_seq = :proposalSeq', { caseId, proposalSeq })
+      .andWhere(`f.code <> 'DEADLINE_BREACH'`)
+      .orderBy('f.created_at')
+      .addOrderBy('f.id')
+      .getMany();
+  }
+
+  /** Ids of the open blocking flags of one proposal, in the order raised. */
+  async openBlockingFlagIds(tx: EntityManager, caseId: string, proposalSeq: number): Promise<string[]> {
+    const rows = await tx.find(FlagEntity, {
+      select: { id: true },
+      where: { caseId, proposalSeq, severity: 'blocking', status: 'open' },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    return rows.map((f) => f.id);
+  }
+
   /** Every flag of a case: newest proposal first, then in the order raised. */
   forCase(caseId: string, tx: EntityManager = this.ds.manager): Promise<FlagEntity[]> {
     return tx
@@ -165,6 +178,7 @@ export class FlagsService implements OnModuleInit {
     if (q.severity) qb.andWhere('f.severity = :severity', { severity: q.severity });
     if (q.consortiumId) qb.andWhere('f.consortium_id = :consortiumId', { consortiumId: q.consortiumId });
     if (q.caseId) qb.andWhere('f.case_id = :caseId', { caseId: q.caseId });
+    if (q.servedConsortiumId) qb.andWhere('f.consortium_id = :served', { served: q.servedConsortiumId });
     const after = decodeCursor(q.cursor);
     if (after && !UUID.test(after.id)) throw invalidCursor();
     if (after) qb.andWhere('(f.created_at, f.id) < (:t, :id)', { t: after.t, id: after.id });

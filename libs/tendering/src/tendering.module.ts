@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DirectoryModule } from '@makebuy/directory';
 import { ConflictsModule } from '@makebuy/conflicts';
-import { NotificationsModule } from '@makebuy/notifications';
+import { FeedModule } from '@makebuy/feed';
 import { BidEntity, BidRevisionEntity, QuestionEntity, RepresentationEntity, ScoreEntity } from './tendering.entities';
 import { TenderAccess } from './tender-access.service';
 import { TenderingQueries } from './tendering-queries.service';
@@ -11,7 +11,7 @@ import { ClarificationsService } from './clarifications.service';
 import { EvaluationService } from './evaluation.service';
 import { RepresentationsService } from './representations.service';
 import { TendersService } from './tenders.service';
-import { TenderingCaseHooks } from './tendering-case-hooks';
+import { TenderingCaseParts } from './tendering-case-parts';
 
 /** Tendering and the provider portal: the published tender, clarifications, sealed bids, evaluation,
  * standstill representations. Conflicts and notifications never import this module. */
@@ -20,7 +20,7 @@ import { TenderingCaseHooks } from './tendering-case-hooks';
     TypeOrmModule.forFeature([QuestionEntity, BidEntity, BidRevisionEntity, ScoreEntity, RepresentationEntity]),
     DirectoryModule,
     ConflictsModule,
-    NotificationsModule,
+    FeedModule,
   ],
   providers: [
     TenderAccess,
@@ -30,7 +30,7 @@ import { TenderingCaseHooks } from './tendering-case-hooks';
     EvaluationService,
     RepresentationsService,
     TendersService,
-    TenderingCaseHooks,
+    TenderingCaseParts,
   ],
   exports: [
     TenderingQueries,
@@ -39,6 +39,7 @@ import { TenderingCaseHooks } from './tendering-case-hooks';
     ClarificationsService,
     EvaluationService,
     RepresentationsService,
+    TenderingCaseParts,
   ],
 })
 export class TenderingModule {}

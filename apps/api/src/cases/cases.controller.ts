@@ -13,17 +13,20 @@ import type { Response } from 'express';
 import { ClientEventType, CLIENT_EVENT_TYPES, DomainError } from '@makebuy/domain';
 import { CurrentPrincipal, Principal, Roles } from '@makebuy/auth';
 import { CaseCommands, CaseEntity, CaseHistory, CaseQueries, EventInput } from '@makebuy/cases';
+import { CaseViews } from '@makebuy/case-workflow';
 import { ApiSignedIn } from '../http/api-problems.decorator';
 import { validateBody } from '../http/validation';
-import { CaseAccessGuard, CaseRequest } from './case-access.guard';
-import { etagOf, parseIfMatch } from './if-match';
+import { PageQuery } from '../http/page-query.dto';
+import { CaseAccessGuard, CaseRequest } from '../http/case-access.guard';
+import { etagOf, parseIfMatch } from '../http/if-match';
+import { callerOf } from '../http/caller';
 import { committedView } from './committed-view';
 import {
   CaseDto,
   CasePageDto,
   CreateCaseDto,
   EVENT_DTOS,
-  HistoryEntryDto,
+  HistoryPageDto,
   HistoryVerifyDto,
   ListCasesQuery,
 } from './case.dto';
@@ -37,20 +40,13 @@ const IF_MATCH = ApiHeader({
   description: 'the case version you saw, as "<version>"; stale: 412',
 });
 
-export const callerOf = (p: Principal) => ({
-  sub: p.sub,
-  personId: p.personId,
-  roles: p.roles,
-  consortiumId: p.consortiumId,
-  providerId: p.providerId,
-});
-
 @ApiTags('cases')
 @Controller('cases')
 export class CasesController {
   constructor(
     private readonly commands: CaseCommands,
     private readonly queries: CaseQueries,
+    private readonly views: CaseViews,
   ) {}
 
   @Post()
@@ -67,7 +63,7 @@ export class CasesController {
     const row = await this.commands.createCase(callerOf(p), dto);
     res.setHeader('ETag', etagOf(row.version));
     res.setHeader('Location', `/api/v1/cases/${row.id}`);
-    return committedView(row, () => this.commands.view(row, callerOf(p)));
+    return committedView(row, () => this.views.view(row, callerOf(p)));
   }
 
   @Get()
@@ -77,7 +73,7 @@ export class CasesController {
   async list(@CurrentPrincipal() p: Principal, @Query() q: ListCasesQuery) {
     const page = await this.queries.list(callerOf(p), { ...q, limit: q.limit ?? 50 });
     return {
-      items: await Promise.all(page.items.map((r: CaseEntity) => this.commands.view(r, callerOf(p)))),
+      items: await Promise.all(page.items.map((r: CaseEntity) => this.views.view(r, callerOf(p)))),
       nextCursor: page.nextCursor,
     };
   }
@@ -95,7 +91,7 @@ export class CasesController {
   async get(@CurrentPrincipal() p: Principal, @Req() req: CaseRequest, @Res({ passthrough: true }) res: Response) {
     const row = req.caseRow!;
     res.setHeader('ETag', etagOf(row.version));
-    return this.commands.view(row, callerOf(p));
+    return this.views.view(row, callerOf(p));
   }
 
   @Post(':id/events')
@@ -139,7 +135,7 @@ export class CasesController {
       });
     }
     const caller = callerOf(p);
-    this.commands.assertMaySend(caller, type as ClientEventType);
+    await this.commands.assertMaySend(caller, req.caseRow!, type as ClientEventType);
     const dto = await validateBody(EVENT_DTOS[type], body);
     const expected = parseIfMatch(ifMatch);
     const row = await this.commands.sendEvent(
@@ -149,7 +145,7 @@ export class CasesController {
       expected,
     );
     res.setHeader('ETag', etagOf(row.version));
-    return committedView(row, () => this.commands.view(row, caller));
+    return committedView(row, () => this.views.view(row, caller));
   }
 }
 
@@ -157,15 +153,22 @@ export class CasesController {
 @Controller('cases/:id/history')
 @UseGuards(CaseAccessGuard)
 export class CaseHistoryController {
-  constructor(private readonly history: CaseHistory) {}
+  constructor(
+    private readonly history: CaseHistory,
+    private readonly views: CaseViews,
+  ) {}
 
   @Get()
   @Roles('commissioner', 'governance')
-  @ApiOperation({ summary: 'Every event on the case, with the hash chain' })
-  @ApiOkResponse({ type: [HistoryEntryDto] })
-  @ApiSignedIn('NOT_FOUND', 'FORBIDDEN')
-  list(@Param('id') id: string) {
-    return this.history.list(id.toLowerCase());
+  @ApiOperation({
+    summary: 'Every event on the case, oldest first, with the hash chain',
+    description:
+      'Paged `{ items, nextCursor }`. For a panel member excluded from evaluation (or entirely), SCORE_RECORDED payloads carry `scoresHidden: true` instead of the scores and comment.',
+  })
+  @ApiOkResponse({ type: HistoryPageDto })
+  @ApiSignedIn('NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED')
+  list(@CurrentPrincipal() p: Principal, @Req() req: CaseRequest, @Query() q: PageQuery) {
+    return this.views.history(p, req.caseRow!.id, { limit: q.limit ?? 50, cursor: q.cursor });
   }
 
   @Get('verify')

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { ConflictsModule } from '@makebuy/conflicts';
+import { TenderingModule } from '@makebuy/tendering';
+import { FlagsModule } from '@makebuy/flags';
+import { DeadlinesModule } from '@makebuy/deadlines';
+import { NotificationsModule } from '@makebuy/notifications';
+import { CaseWorkflow } from './case-workflow.service';
+import { CaseViews } from './case-views.service';
+import { CaseObligations } from './case-obligations.service';
+import { CaseFeed } from './case-feed.service';
+import { FeedModule } from '@makebuy/feed';
+
+/**
+ * The case workflow room, one floor above the features: binds itself to the case engine once
+ * (facts per event type, handlers per effect type), and serves the case view and obligations.
+ * Imported by both apps.
+ */
+@Module({
+  imports: [ConflictsModule, TenderingModule, FlagsModule, DeadlinesModule, NotificationsModule, FeedModule],
+  providers: [CaseWorkflow, CaseViews, CaseObligations, CaseFeed],
+  exports: [CaseWorkflow, CaseViews, CaseObligations],
+})
+export class CaseWorkflowModule {}
