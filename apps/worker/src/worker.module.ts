@@ -8,6 +8,7 @@ import { loggerModuleFor } from './worker.logger';
 import { DeadlinesWorkerModule } from './deadlines/deadlines-worker.module';
 import { FlagsWorkerModule } from './flags/flags-worker.module';
 import { ConflictsWorkerModule } from './conflicts/conflicts-worker.module';
+import { TransparencyModule } from '@makebuy/transparency';
 
 export interface WorkerOptions {
   config: AppConfig;
@@ -37,7 +38,8 @@ export class WorkerModule {
   static processors(_opts: WorkerOptions): DynamicModule {
     return {
       module: WorkerProcessorsModule,
-      imports: [DeadlinesWorkerModule, FlagsWorkerModule, ConflictsWorkerModule],
+      // transparency has no processor, but the transitions workers make publish notices
+      imports: [DeadlinesWorkerModule, FlagsWorkerModule, ConflictsWorkerModule, TransparencyModule],
       providers: [OutboxRelay],
     };
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { CaseEventEntity } from './case.entities';
 import { verifyChain, VerifyResult } from './audit-chain';
 
@@ -20,8 +20,9 @@ export interface HistoryEntry {
 export class CaseHistory {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  async list(caseId: string): Promise<HistoryEntry[]> {
-    const rows = await this.ds.getRepository(CaseEventEntity).find({ where: { caseId }, order: { seq: 'ASC' } });
+  /** With `tx`, read in the caller's transaction (the rows it has just appended included). */
+  async list(caseId: string, tx: EntityManager = this.ds.manager): Promise<HistoryEntry[]> {
+    const rows = await tx.getRepository(CaseEventEntity).find({ where: { caseId }, order: { seq: 'ASC' } });
     return rows.map((r) => ({
       seq: r.seq,
       at: r.at.toISOString(),

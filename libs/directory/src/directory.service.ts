@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { DomainError } from '@makebuy/domain';
 import { pgCode, PG_UNIQUE_VIOLATION } from '@makebuy/database';
 import {
   AffiliationEntity,
   ConsortiumEntity,
   PersonEntity,
+  PostalAddress,
   ProviderEntity,
   ProviderKind,
   Relationship,
@@ -37,6 +38,9 @@ export class DirectoryService {
     name: string;
     kind: ProviderKind;
     memberOfConsortiumId?: string | null;
+    address?: PostalAddress | null;
+    odsCode?: string | null;
+    companiesHouseNumber?: string | null;
   }): Promise<ProviderEntity> {
     if (input.memberOfConsortiumId) await this.requireConsortium(input.memberOfConsortiumId, 'memberOfConsortiumId');
     return this.providers.save(
@@ -44,6 +48,17 @@ export class DirectoryService {
         name: input.name,
         kind: input.kind,
         memberOfConsortiumId: input.memberOfConsortiumId ?? null,
+        address: input.address
+          ? {
+              streetAddress: input.address.streetAddress,
+              locality: input.address.locality,
+              ...(input.address.region ? { region: input.address.region } : {}),
+              postalCode: input.address.postalCode.toUpperCase(),
+              countryName: input.address.countryName,
+            }
+          : null,
+        odsCode: input.odsCode ?? null,
+        companiesHouseNumber: input.companiesHouseNumber ?? null,
       }),
     );
   }
@@ -72,8 +87,10 @@ export class DirectoryService {
     return p;
   }
 
-  findProviders(ids: string[]): Promise<ProviderEntity[]> {
-    return ids.length ? this.providers.findBy({ id: In(ids) }) : Promise.resolve([]);
+  /** With `tx`, read in the caller's transaction (never a second pool connection while it is open). */
+  findProviders(ids: string[], tx?: EntityManager): Promise<ProviderEntity[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return tx ? tx.findBy(ProviderEntity, { id: In(ids) }) : this.providers.findBy({ id: In(ids) });
   }
 
   async createPerson(input: {
@@ -111,12 +128,21 @@ export class DirectoryService {
     return this.people.findOneBy({ id });
   }
 
-  findPeople(ids: string[]): Promise<PersonEntity[]> {
-    return ids.length ? this.people.findBy({ id: In(ids) }) : Promise.resolve([]);
+  findPeople(ids: string[], tx?: EntityManager): Promise<PersonEntity[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return tx ? tx.findBy(PersonEntity, { id: In(ids) }) : this.people.findBy({ id: In(ids) });
   }
 
-  providerUsers(providerIds: string[]): Promise<PersonEntity[]> {
-    return providerIds.length ? this.people.findBy({ providerId: In(providerIds) }) : Promise.resolve([]);
+  findConsortia(ids: string[], tx?: EntityManager): Promise<ConsortiumEntity[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return tx ? tx.findBy(ConsortiumEntity, { id: In(ids) }) : this.consortia.findBy({ id: In(ids) });
+  }
+
+  providerUsers(providerIds: string[], tx?: EntityManager): Promise<PersonEntity[]> {
+    if (!providerIds.length) return Promise.resolve([]);
+    return tx
+      ? tx.findBy(PersonEntity, { providerId: In(providerIds) })
+      : this.people.findBy({ providerId: In(providerIds) });
   }
 
   allProviderUsers(): Promise<PersonEntity[]> {
