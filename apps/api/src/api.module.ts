@@ -12,6 +12,7 @@ import { DirectoryModule } from '@makebuy/directory';
 import { CasesModule } from '@makebuy/cases';
 import { ProblemFilter } from './http/problem.filter';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { InputGuardInterceptor } from './http/input-guard';
 import { HealthController } from './health/health.controller';
 import { DirectoryController } from './directory/directory.controller';
 import { CasesHttpModule } from './cases/cases-http.module';
@@ -97,6 +98,8 @@ export class ApiModule {
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_GUARD, useClass: AuthGuard },
+        // order matters: the input guard runs before anything else reads the body
+        { provide: APP_INTERCEPTOR, useClass: InputGuardInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };

@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { ApiModule, AppOptions } from './api.module';
 import { globalValidationPipe } from './http/validation';
 import { setupOpenApi } from './docs/openapi';
+import { answerClientErrorsAsProblems } from './http/client-error';
 
 /** Builds the HTTP app (not listening). Used by main and by the e2e suites. */
 export async function createApiApp(opts: AppOptions): Promise<INestApplication> {
@@ -22,6 +23,7 @@ export async function createApiApp(opts: AppOptions): Promise<INestApplication> 
   app.setGlobalPrefix('api/v1', { exclude: ['health', 'docs', 'docs-json', 'docs-yaml'] });
   app.useGlobalPipes(globalValidationPipe());
   app.enableShutdownHooks();
+  answerClientErrorsAsProblems(app.getHttpServer());
   setupOpenApi(app);
   return app;
 }

@@ -6,6 +6,7 @@ import { pgCode, PG_UNIQUE_VIOLATION } from '@makebuy/database';
 import {
   AffiliationEntity,
   ConsortiumEntity,
+  DirectoryRole,
   PersonEntity,
   PostalAddress,
   ProviderEntity,
@@ -13,6 +14,33 @@ import {
   Relationship,
 } from './directory.entities';
 import { Page, pageOf, decodeCursor } from '@makebuy/database';
+import { PersonCache } from './person-cache';
+
+/** A person's roles must fit their record: provider users hold `provider` and nothing else. */
+export function personRolesProblem(roles: readonly DirectoryRole[], providerId: string | null): string | null {
+  if (providerId && roles.some((r) => r !== 'provider'))
+    return 'a person with a providerId may hold only the provider role';
+  if (!providerId && roles.includes('provider')) return 'the provider role needs a providerId';
+  return null;
+}
+
+/** Roles of a person created without any: the same rule that migrated the v1 directory. */
+export function defaultRoles(p: { consortiumId?: string | null; providerId?: string | null }): DirectoryRole[] {
+  return p.providerId ? ['provider'] : p.consortiumId ? ['commissioner'] : [];
+}
+
+export interface PersonPatch {
+  name?: string;
+  email?: string;
+  consortiumId?: string | null;
+  roles?: DirectoryRole[];
+}
+
+/** Who lists the directory: admins and governance see everyone, commissioners their own consortium. */
+export interface DirectoryReader {
+  roles: readonly string[];
+  consortiumId: string | null;
+}
 
 /** The directory: consortia, providers, people and their affiliations. */
 @Injectable()
@@ -22,6 +50,7 @@ export class DirectoryService {
     @InjectRepository(ProviderEntity) private readonly providers: Repository<ProviderEntity>,
     @InjectRepository(PersonEntity) private readonly people: Repository<PersonEntity>,
     @InjectRepository(AffiliationEntity) private readonly affiliations: Repository<AffiliationEntity>,
+    private readonly cache: PersonCache,
   ) {}
 
   createConsortium(input: { name: string }): Promise<ConsortiumEntity> {
@@ -98,24 +127,69 @@ export class DirectoryService {
     email: string;
     consortiumId?: string | null;
     providerId?: string | null;
+    roles?: DirectoryRole[];
   }): Promise<PersonEntity> {
+    const roles = [...new Set(input.roles ?? defaultRoles(input))];
+    requireRolesFit(roles, input.providerId ?? null);
     if (input.consortiumId) await this.requireConsortium(input.consortiumId, 'consortiumId');
     if (input.providerId) await this.requireProvider(input.providerId, 'providerId');
-    try {
-      return await this.people.save(
+    const saved = await this.uniqueEmail(input.email, () =>
+      this.people.save(
         this.people.create({
           name: input.name,
           email: input.email,
           consortiumId: input.consortiumId ?? null,
           providerId: input.providerId ?? null,
+          roles,
         }),
-      );
-    } catch (e) {
-      if (pgCode(e) === PG_UNIQUE_VIOLATION) {
-        throw new DomainError('CONFLICT', `a person with email ${input.email} already exists`, { field: 'email' });
-      }
-      throw e;
+      ),
+    );
+    this.cache.forget(saved.id);
+    return saved;
+  }
+
+  /** PATCH /people/{id}: roles, consortiumId, name, email; the invariants hold for the result. */
+  async updatePerson(id: string, patch: PersonPatch): Promise<PersonEntity> {
+    const p = await this.getPerson(id);
+    const roles = patch.roles ? [...new Set(patch.roles)] : p.roles;
+    requireRolesFit(roles, p.providerId);
+    if (patch.consortiumId) await this.requireConsortium(patch.consortiumId, 'consortiumId');
+    const changes: Partial<PersonEntity> = { roles };
+    if (patch.name !== undefined) changes.name = patch.name;
+    if (patch.email !== undefined) changes.email = patch.email;
+    if (patch.consortiumId !== undefined) changes.consortiumId = patch.consortiumId;
+    await this.uniqueEmail(patch.email ?? p.email, () => this.people.update({ id }, changes));
+    this.cache.forget(id);
+    return this.getPerson(id);
+  }
+
+  /** Adds one role (npm run people:grant). */
+  async grantRole(id: string, role: DirectoryRole): Promise<PersonEntity> {
+    const p = await this.getPerson(id);
+    return p.roles.includes(role) ? p : this.updatePerson(id, { roles: [...p.roles, role] });
+  }
+
+  async listPeople(
+    reader: DirectoryReader,
+    q: { role?: DirectoryRole; consortiumId?: string; limit: number; cursor?: string },
+  ): Promise<Page<PersonEntity>> {
+    // the cursor carries milliseconds; PostgreSQL keeps microseconds, so order by what the cursor holds
+    const at = `date_trunc('milliseconds', p.created_at)`;
+    const qb = this.people
+      .createQueryBuilder('p')
+      .orderBy(at)
+      .addOrderBy('p.id')
+      .limit(q.limit + 1);
+    const seesEveryone = reader.roles.includes('admin') || reader.roles.includes('governance');
+    if (!seesEveryone) {
+      if (!reader.consortiumId) return { items: [], nextCursor: null };
+      qb.andWhere('p.consortium_id = :own', { own: reader.consortiumId });
     }
+    if (q.consortiumId) qb.andWhere('p.consortium_id = :c', { c: q.consortiumId });
+    if (q.role) qb.andWhere(':role = ANY(p.roles)', { role: q.role });
+    const after = decodeCursor(q.cursor);
+    if (after) qb.andWhere(`(${at}, p.id) > (:t, :id)`, { t: after.t, id: after.id });
+    return pageOf(await qb.getMany(), q.limit, (p) => ({ t: p.createdAt.toISOString(), id: p.id }));
   }
 
   async getPerson(id: string): Promise<PersonEntity> {
@@ -126,6 +200,11 @@ export class DirectoryService {
 
   findPerson(id: string): Promise<PersonEntity | null> {
     return this.people.findOneBy({ id });
+  }
+
+  /** The auth guard's lookup (every request): briefly cached, forgotten on every change made here. */
+  lookupPerson(id: string): Promise<PersonEntity | null> {
+    return this.cache.get(id, () => this.findPerson(id));
   }
 
   findPeople(ids: string[], tx?: EntityManager): Promise<PersonEntity[]> {
@@ -176,6 +255,17 @@ export class DirectoryService {
     return this.affiliations.find({ where: { personId }, order: { createdAt: 'ASC' } });
   }
 
+  private async uniqueEmail<T>(email: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (e) {
+      if (pgCode(e) === PG_UNIQUE_VIOLATION) {
+        throw new DomainError('CONFLICT', `a person with email ${email} already exists`, { field: 'email' });
+      }
+      throw e;
+    }
+  }
+
   private async requireConsortium(id: string, field: string) {
     if (!(await this.consortia.existsBy({ id }))) {
       throw new DomainError('VALIDATION_FAILED', `${field}: consortium ${id} does not exist`, {
@@ -191,4 +281,10 @@ export class DirectoryService {
       });
     }
   }
+}
+
+function requireRolesFit(roles: readonly DirectoryRole[], providerId: string | null): void {
+  const problem = personRolesProblem(roles, providerId);
+  if (problem)
+    throw new DomainError('VALIDATION_FAILED', `roles: ${problem}`, { errors: [{ field: 'roles', message: problem }] });
 }

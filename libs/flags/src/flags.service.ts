@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, FLAG_SEVERITY, type FlagCode, type FlagSeverity } from '@makebuy/domain';
-import { decodeCursor, Page, pageOf } from '@makebuy/database';
+import { decodeCursor, invalidCursor, Page, pageOf } from '@makebuy/database';
 import { CaseFactsRegistry, CaseViewRegistry } from '@makebuy/cases';
 import { Clock } from '@makebuy/settings';
 import { FlagEntity, FlagStatus } from './flag.entities';
@@ -166,10 +166,7 @@ export class FlagsService implements OnModuleInit {
     if (q.consortiumId) qb.andWhere('f.consortium_id = :consortiumId', { consortiumId: q.consortiumId });
     if (q.caseId) qb.andWhere('f.case_id = :caseId', { caseId: q.caseId });
     const after = decodeCursor(q.cursor);
-    if (after && !UUID.test(after.id))
-      throw new DomainError('VALIDATION_FAILED', 'cursor is not valid', {
-        errors: [{ field: 'cursor', message: 'not a cursor from this API' }],
-      });
+    if (after && !UUID.test(after.id)) throw invalidCursor();
     if (after) qb.andWhere('(f.created_at, f.id) < (:t, :id)', { t: after.t, id: after.id });
     return pageOf(await qb.getMany(), q.limit, (f) => ({ t: f.createdAt.toISOString(), id: f.id }));
   }

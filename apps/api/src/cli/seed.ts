@@ -1,7 +1,8 @@
 /**
  * npm run seed: a demo directory — a consortium with five member practices, three outside
  * providers, commissioners, a governance officer, panel members with realistic affiliations
- * and provider users — then a development token for each person. Safe to run twice: an
+ * and provider users, each granted their roles in the directory — then a development token for
+ * each person, carrying exactly those roles. Safe to run twice: an
  * existing demo consortium is reused.
  */
 import 'reflect-metadata';
@@ -9,11 +10,10 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Role } from '@makebuy/domain';
 import { loadAppConfig, loadPolicy, SettingsModule } from '@makebuy/settings';
 import { DatabaseModule, ensureDatabase, runMigrations } from '@makebuy/database';
 import { signToken } from '@makebuy/auth';
-import { DirectoryModule, DirectoryService, ProviderKind, Relationship } from '@makebuy/directory';
+import { DirectoryModule, DirectoryRole, DirectoryService, ProviderKind, Relationship } from '@makebuy/directory';
 
 const DEMO = 'Riverside GP Consortium (demo)';
 
@@ -33,7 +33,7 @@ const OUTSIDE: [string, ProviderKind][] = [
 interface Seeded {
   name: string;
   email: string;
-  roles: Role[];
+  roles: DirectoryRole[];
   note: string;
   consortium?: boolean;
   provider?: string;
@@ -156,16 +156,18 @@ async function main() {
     const rows: { name: string; roles: string; note: string; id: string; token: string }[] = [];
     for (const p of PEOPLE) {
       const [found] = await ds.query(`SELECT id FROM people WHERE lower(email) = lower($1)`, [p.email]);
-      const id: string =
-        found?.id ??
-        (
-          await dir.createPerson({
-            name: p.name,
-            email: p.email,
-            consortiumId: p.consortium ? consortiumId : null,
-            providerId: p.provider ? providerIds.get(p.provider)! : null,
-          })
-        ).id;
+      // the directory grants the roles the printed token carries (re-runs grant them to older rows too)
+      const id: string = found
+        ? (await dir.updatePerson(found.id, { roles: p.roles })).id
+        : (
+            await dir.createPerson({
+              name: p.name,
+              email: p.email,
+              consortiumId: p.consortium ? consortiumId : null,
+              providerId: p.provider ? providerIds.get(p.provider)! : null,
+              roles: p.roles,
+            })
+          ).id;
       for (const [provider, relationship] of p.affiliations ?? []) {
         await dir.addAffiliation(id, { providerId: providerIds.get(provider)!, relationship });
       }

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsEmail,
   IsIn,
   IsNotEmpty,
@@ -9,10 +11,13 @@ import {
   IsUUID,
   Matches,
   MaxLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import {
   COMPANIES_HOUSE_NUMBER,
+  DIRECTORY_ROLES,
+  DirectoryRole,
   ODS_CODE,
   PROVIDER_KINDS,
   ProviderKind,
@@ -93,6 +98,13 @@ export class ProviderPageDto {
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
 
+const ROLES_DOC = {
+  enum: DIRECTORY_ROLES,
+  isArray: true,
+  description:
+    'roles the directory grants (admin is never stored). A person with a providerId may hold only provider; provider needs a providerId.',
+} as const;
+
 export class CreatePersonDto {
   @ApiProperty({ example: 'Dr Asha Patel' }) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
   @ApiProperty({ example: 'asha.patel@example.nhs.uk' }) @IsEmail() @MaxLength(320) email: string;
@@ -104,6 +116,33 @@ export class CreatePersonDto {
   @IsOptional()
   @IsUUID()
   providerId?: string;
+  @ApiPropertyOptional({
+    ...ROLES_DOC,
+    description: `${ROLES_DOC.description} Omitted: provider with a providerId, else commissioner with a consortiumId, else none.`,
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(3)
+  @IsIn(DIRECTORY_ROLES, { each: true })
+  roles?: DirectoryRole[];
+}
+export class UpdatePersonDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(320) email?: string;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'null removes it' })
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @IsUUID()
+  consortiumId?: string | null;
+  @ApiPropertyOptional(ROLES_DOC)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(3)
+  @IsIn(DIRECTORY_ROLES, { each: true })
+  roles?: DirectoryRole[];
+}
+export class ListPeopleQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: DIRECTORY_ROLES }) @IsOptional() @IsIn(DIRECTORY_ROLES) role?: DirectoryRole;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() consortiumId?: string;
 }
 export class PersonDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -111,8 +150,22 @@ export class PersonDto {
   @ApiProperty() email: string;
   @ApiProperty({ format: 'uuid', nullable: true }) consortiumId: string | null;
   @ApiProperty({ format: 'uuid', nullable: true }) providerId: string | null;
+  @ApiProperty(ROLES_DOC) roles: DirectoryRole[];
   @ApiProperty({ type: () => [AffiliationDto] }) affiliations: AffiliationDto[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+export class PersonSummaryDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() email: string;
+  @ApiProperty({ format: 'uuid', nullable: true }) consortiumId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true }) providerId: string | null;
+  @ApiProperty(ROLES_DOC) roles: DirectoryRole[];
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+export class PersonPageDto {
+  @ApiProperty({ type: [PersonSummaryDto] }) items: PersonSummaryDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
 export class CreateAffiliationDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() providerId: string;

@@ -3,8 +3,12 @@ import { ERROR_CODES, ErrorCode } from '@makebuy/domain';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
+/** Codes only the HTTP layer gives (the request never reached the domain). */
+export const HTTP_ONLY_CODES = ['PAYLOAD_TOO_LARGE', 'HEADERS_TOO_LARGE', 'INTERNAL'] as const;
+export type ProblemCode = ErrorCode | (typeof HTTP_ONLY_CODES)[number];
+
 /** HTTP status for each stable code (contract.md "Conventions"). */
-export const STATUS_OF: Record<ErrorCode | 'PAYLOAD_TOO_LARGE' | 'INTERNAL', number> = {
+export const STATUS_OF: Record<ProblemCode, number> = {
   UNAUTHENTICATED: 401,
   NOT_FOUND: 404,
   FORBIDDEN: 403,
@@ -24,10 +28,11 @@ export const STATUS_OF: Record<ErrorCode | 'PAYLOAD_TOO_LARGE' | 'INTERNAL', num
   OPEN_BLOCKING_FLAGS: 422,
   TENDER_PERIOD_TOO_SHORT: 422,
   PAYLOAD_TOO_LARGE: 413,
+  HEADERS_TOO_LARGE: 431,
   INTERNAL: 500,
 };
 
-export const TITLE_OF: Record<string, string> = {
+export const TITLE_OF: Record<ProblemCode, string> = {
   UNAUTHENTICATED: 'Authentication required',
   NOT_FOUND: 'Not found',
   FORBIDDEN: 'Forbidden',
@@ -47,6 +52,7 @@ export const TITLE_OF: Record<string, string> = {
   OPEN_BLOCKING_FLAGS: 'Open blocking flags',
   TENDER_PERIOD_TOO_SHORT: 'Tender period too short',
   PAYLOAD_TOO_LARGE: 'Payload too large',
+  HEADERS_TOO_LARGE: 'Request headers too large',
   INTERNAL: 'Internal error',
 };
 
@@ -63,7 +69,7 @@ export class ProblemDetails {
   @ApiProperty({ example: 'Validation failed' }) title: string;
   @ApiProperty({ example: 400 }) status: number;
   @ApiProperty({ example: 'property foo should not exist' }) detail: string;
-  @ApiProperty({ enum: [...ERROR_CODES, 'PAYLOAD_TOO_LARGE', 'INTERNAL'] }) code: string;
+  @ApiProperty({ enum: [...ERROR_CODES, ...HTTP_ONLY_CODES] }) code: string;
   @ApiProperty({ example: '/api/v1/cases' }) instance: string;
   @ApiPropertyOptional({ type: [ProblemFieldError] }) errors?: ProblemFieldError[];
   @ApiPropertyOptional({ description: 'request id, also in the X-Request-Id header and the logs' }) requestId?: string;

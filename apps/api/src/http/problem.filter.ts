@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { isDomainError } from '@makebuy/domain';
-import { PROBLEM_CONTENT_TYPE, problemType, STATUS_OF, TITLE_OF } from './problem-details';
+import { PROBLEM_CONTENT_TYPE, ProblemCode, problemType, STATUS_OF, TITLE_OF } from './problem-details';
 
 /** The one place that turns errors into RFC 9457 problem details. Never a stack trace. */
 @Catch()
@@ -17,7 +17,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (status >= 500) this.log.error({ err: exception, requestId: req.id }, 'unhandled error');
     const body = {
       type: problemType(code),
-      title: TITLE_OF[code] ?? 'Error',
+      title: TITLE_OF[code as ProblemCode] ?? 'Error',
       status,
       detail,
       code,

@@ -2,6 +2,7 @@ import { InitialSchema1732350000000 } from './1732350000000-initial-schema';
 import { FlagsAwardChecks1732357700000 } from './1732357700000-flags-award-checks';
 import { DeadlineClaims1732500000000 } from './1732500000000-deadline-claims';
 import { TenderingIndexes1732600000000 } from './1732600000000-tendering-indexes';
+import { PeopleRoles1733100000000 } from './1733100000000-people-roles';
 import { Transparency1733300000000 } from './1733300000000-transparency';
 
 /** Every migration, in order. New migrations are added here. */
@@ -10,5 +11,6 @@ export const MIGRATIONS = [
   FlagsAwardChecks1732357700000,
   DeadlineClaims1732500000000,
   TenderingIndexes1732600000000,
+  PeopleRoles1733100000000,
   Transparency1733300000000,
 ];
