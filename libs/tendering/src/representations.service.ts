@@ -178,7 +178,10 @@ export class RepresentationsService {
   }
 
   /** When each representation on a case was lodged and how it stands (no text, no provider): the public record. */
-  async outcomes(caseId: string, tx: EntityManager = this.ds.manager): Promise<{ lodgedAt: string; outcome: string }[]> {
+  async outcomes(
+    caseId: string,
+    tx: EntityManager = this.ds.manager,
+  ): Promise<{ lodgedAt: string; outcome: string }[]> {
     const reps = await tx.find(RepresentationEntity, { where: { caseId }, order: { lodgedAt: 'ASC', id: 'ASC' } });
     return reps.map((r) => ({ lodgedAt: r.lodgedAt.toISOString(), outcome: r.status }));
   }

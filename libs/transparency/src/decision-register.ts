@@ -175,7 +175,5 @@ export function annualSummary(
 
 /** The calendar year in Europe/London of an instant. */
 export function londonYear(iso: string): number {
-  return Number(
-    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric' }).format(new Date(iso)),
-  );
+  return Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric' }).format(new Date(iso)));
 }

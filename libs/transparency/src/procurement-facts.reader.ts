@@ -267,7 +267,13 @@ export class ProcurementFactsReader {
     const person = new Map(people.map((p) => [p.id, p.name]));
     const org = (id: string | null) => (id ? (providers.find((p) => p.id === id)?.name ?? null) : null);
     const out: ConflictEntry[] = [];
-    for (const m of members) {
+    // by name: the panel has no other order worth publishing (its members join together)
+    const ordered = [...members].sort(
+      (a, b) =>
+        (person.get(a.personId) ?? '').localeCompare(person.get(b.personId) ?? '', 'en-GB') ||
+        (a.personId < b.personId ? -1 : 1),
+    );
+    for (const m of ordered) {
       const name = person.get(m.personId) ?? '';
       const d = declarations.get(m.personId);
       if (!d) {
@@ -281,7 +287,10 @@ export class ProcurementFactsReader {
         });
         continue;
       }
-      const managed = { mitigation: d.mitigation, reviewedBy: d.reviewedBy ? (person.get(d.reviewedBy) ?? null) : null };
+      const managed = {
+        mitigation: d.mitigation,
+        reviewedBy: d.reviewedBy ? (person.get(d.reviewedBy) ?? null) : null,
+      };
       if (d.nilReturn || d.interests.length === 0)
         out.push({ person: name, kind: 'nil_return', interest: null, organisation: null, ...managed });
       for (const i of d.interests)
@@ -298,7 +307,9 @@ export class ProcurementFactsReader {
         out.push({
           person: name,
           kind: 'detected_conflict',
-          interest: link.relationship ? relationshipName(link.relationship) : 'a register interest not declared for this case',
+          interest: link.relationship
+            ? relationshipName(link.relationship)
+            : 'a register interest not declared for this case',
           organisation: org(link.providerId),
           ...managed,
         });

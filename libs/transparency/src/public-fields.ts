@@ -39,7 +39,8 @@ export const optional = (r: FieldRule): FieldRule => ({ optional: r });
 export const list = (r: FieldRule): FieldRule => ({ list: r });
 export const object = (fields: Record<string, FieldRule>): FieldRule => ({ object: fields });
 
-const EMAIL = /[A-Z0-9._%+-]+@[A-Z0-9.-]+\.[A-Z]{2,}/gi;
+// any word with an @ in it: stricter than an address grammar, so no address form slips through
+const EMAIL = /\S*@\S*/g;
 export const REDACTED_EMAIL = '[e-mail address removed]';
 
 /** Text with every e-mail address replaced. */
@@ -92,8 +93,7 @@ function leaf(kind: FieldKind, v: unknown, path: string): unknown {
       return v;
     case 'contractValue': {
       const m = v as { amount?: unknown; currency?: unknown };
-      if (typeof m !== 'object' || m === null || typeof m.amount !== 'number' || m.currency !== 'GBP')
-        fail('Money');
+      if (typeof m !== 'object' || m === null || typeof m.amount !== 'number' || m.currency !== 'GBP') fail('Money');
       return { amount: m.amount as number, currency: 'GBP' };
     }
   }
@@ -105,7 +105,8 @@ function leaf(kind: FieldKind, v: unknown, path: string): unknown {
  */
 export function toPublic<T = unknown>(rule: FieldRule, value: unknown, path = '$'): T {
   if (typeof rule === 'string') return leaf(rule, value, path) as T;
-  if ('nullable' in rule) return (value === null || value === undefined ? null : toPublic(rule.nullable, value, path)) as T;
+  if ('nullable' in rule)
+    return (value === null || value === undefined ? null : toPublic(rule.nullable, value, path)) as T;
   if ('optional' in rule) return (value === undefined ? undefined : toPublic(rule.optional, value, path)) as T;
   if ('list' in rule) {
     if (!Array.isArray(value)) throw new PrivacyRuleError(path, 'a list expected');
@@ -133,7 +134,7 @@ export const PUBLIC_PROVIDER = object({
       streetAddress: 'name',
       locality: 'name',
       region: optional('name'),
-      postalCode: 'code',
+      postalCode: 'name',
       countryName: 'name',
     }),
   ),

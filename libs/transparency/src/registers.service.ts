@@ -67,10 +67,9 @@ export class RegistersService {
     const entries = await this.repo.allDecisionRecords(q.consortiumId);
     const rows = await this.cases(entries.map((e) => e.caseId));
     const awarded = rows.filter((r) => r.state === 'awarded' && r.context.awardedAt && r.context.proposal);
-    const names = await this.facts.contractProviders(
-      this.ds.manager,
-      [...new Set(awarded.flatMap((r) => r.context.proposal!.providerIds))],
-    );
+    const names = await this.facts.contractProviders(this.ds.manager, [
+      ...new Set(awarded.flatMap((r) => r.context.proposal!.providerIds)),
+    ]);
     const contracts: ContractFact[] = awarded.map((r) => ({
       caseId: r.id,
       route: routeOf(r) as Route,

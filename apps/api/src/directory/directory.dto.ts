@@ -73,7 +73,10 @@ export class CreateProviderDto {
   @IsString()
   @Matches(ODS_CODE, { message: 'odsCode must be 3 to 10 upper-case letters and digits' })
   odsCode?: string;
-  @ApiPropertyOptional({ example: '01234567', description: 'Companies House number: 8 digits, or 2 letters and 6 digits' })
+  @ApiPropertyOptional({
+    example: '01234567',
+    description: 'Companies House number: 8 digits, or 2 letters and 6 digits',
+  })
   @IsOptional()
   @IsString()
   @Matches(COMPANIES_HOUSE_NUMBER, { message: 'companiesHouseNumber must be 8 digits, or 2 letters and 6 digits' })

@@ -48,7 +48,9 @@ export class Transparency1733300000000 implements MigrationInterface {
         decided_at timestamptz NOT NULL,
         updated_at timestamptz NOT NULL
       )`);
-    await q.query(`CREATE INDEX decision_records_list_idx ON decision_records(consortium_id, decided_at DESC, case_id DESC)`);
+    await q.query(
+      `CREATE INDEX decision_records_list_idx ON decision_records(consortium_id, decided_at DESC, case_id DESC)`,
+    );
     await q.query(`CREATE INDEX decision_records_time_idx ON decision_records(decided_at DESC, case_id DESC)`);
 
     await q.query(`ALTER TABLE providers ADD COLUMN address jsonb NULL`);
