@@ -1,14 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import type { PolicyBook } from '@makebuy/domain';
 import { AppConfig, Clock, SettingsModule, SystemClock } from '@makebuy/settings';
 import { DatabaseModule } from '@makebuy/database';
 import { OutboxRelay, QueueModule } from '@makebuy/queue';
 import { CasesModule } from '@makebuy/cases';
+import { MetricsModule } from '@makebuy/metrics';
 import { loggerModuleFor } from './worker.logger';
 import { DeadlinesWorkerModule } from './deadlines/deadlines-worker.module';
 import { FlagsWorkerModule } from './flags/flags-worker.module';
 import { ConflictsWorkerModule } from './conflicts/conflicts-worker.module';
 import { TransparencyModule } from '@makebuy/transparency';
+import { WorkerConnections } from './worker-connections';
 
 export interface WorkerOptions {
   config: AppConfig;
@@ -26,6 +29,7 @@ export class WorkerModule {
       imports: [
         SettingsModule.forRoot(opts.config, opts.policy, opts.clock ?? new SystemClock()),
         loggerModuleFor(opts.config),
+        MetricsModule,
         DatabaseModule,
         QueueModule,
         CasesModule,
@@ -39,8 +43,8 @@ export class WorkerModule {
     return {
       module: WorkerProcessorsModule,
       // transparency has no processor, but the transitions workers make publish notices
-      imports: [DeadlinesWorkerModule, FlagsWorkerModule, ConflictsWorkerModule, TransparencyModule],
-      providers: [OutboxRelay],
+      imports: [DiscoveryModule, DeadlinesWorkerModule, FlagsWorkerModule, ConflictsWorkerModule, TransparencyModule],
+      providers: [OutboxRelay, WorkerConnections],
     };
   }
 }

@@ -3,6 +3,7 @@ import { DeadlineKind, isDomainError } from '@makebuy/domain';
 import { CaseEngine } from '@makebuy/cases';
 import { Clock } from '@makebuy/settings';
 import { NotificationsService } from '@makebuy/notifications';
+import { Metrics } from '@makebuy/metrics';
 import { DeadlinesRepository } from './deadlines.repository';
 import { DeadlineEntity, DeadlineStatus } from './deadline.entity';
 import { fenceDeadline, FenceVerdict } from './deadline-fencing';
@@ -45,16 +46,20 @@ export class DeadlineFiring {
     private readonly awaited: AwaitedRegistry,
     private readonly escalation: DeadlineEscalation,
     private readonly notifications: NotificationsService,
+    private readonly metrics: Metrics,
   ) {}
 
-  async fire(deadlineId: string): Promise<FireOutcome> {
+  /** `via`: what woke it (the BullMQ job, or the reconciler reading PostgreSQL), for the lag figures. */
+  async fire(deadlineId: string, via: 'job' | 'reconciler' = 'job'): Promise<FireOutcome> {
     const d = await this.repo.find(deadlineId);
     if (!d) return { outcome: 'missing', deadlineId };
     if (d.status !== 'pending') return { outcome: 'settled', deadlineId, status: d.status };
     const now = this.clock.now();
     if (d.dueAt.getTime() > now.getTime()) return this.early(d, now);
     try {
-      return d.purpose === 'reminder' ? await this.remind(d) : await this.transition(d);
+      const r = d.purpose === 'reminder' ? await this.remind(d) : await this.transition(d);
+      this.metrics.deadlineLag.observe({ kind: d.kind, via }, (this.clock.now().getTime() - d.dueAt.getTime()) / 1000);
+      return r;
     } catch (e) {
       if (e instanceof Fenced) return this.fenced(d, e.verdict);
       if (isDomainError(e) && e.code === 'EVENT_NOT_ALLOWED') {

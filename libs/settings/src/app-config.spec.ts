@@ -13,6 +13,7 @@ describe('loadAppConfig', () => {
       timeAcceleration: 1,
       jwtSecret: DEV_JWT_SECRET,
       jwtSecretIsDevelopment: true,
+      metricsAllowedCidrs: ['127.0.0.1/32', '::1/128'],
     });
   });
 
@@ -24,9 +25,31 @@ describe('loadAppConfig', () => {
     ['DATABASE_URL', 'mysql://x'],
     ['REDIS_URL', 'http://x'],
     ['AUTH_JWT_SECRET', 'short'],
+    ['METRICS_ALLOWED_CIDRS', '10.0.0.0/33'],
+    ['METRICS_ALLOWED_CIDRS', 'localhost'],
+    ['DATABASE_POOL_MAX', '0'],
   ])('refuses %s=%s naming the variable', (name, value) => {
     expect(() => loadAppConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadAppConfig({ [name]: value })).toThrow(new RegExp(`^${name}:`));
+  });
+
+  it('never repeats a rejected value (it may be a secret)', () => {
+    const secret = 'short-s3cret';
+    let message = '';
+    try {
+      loadAppConfig({ AUTH_JWT_SECRET: secret });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^AUTH_JWT_SECRET:/);
+    expect(message).not.toContain(secret);
+  });
+
+  it('reads AUTH_MAX_TOKEN_AGE (default 24h)', () => {
+    expect(loadAppConfig({}).maxTokenAgeSeconds).toBe(86400);
+    expect(loadAppConfig({ AUTH_MAX_TOKEN_AGE: '90m' }).maxTokenAgeSeconds).toBe(5400);
+    expect(loadAppConfig({ AUTH_MAX_TOKEN_AGE: '3600' }).maxTokenAgeSeconds).toBe(3600);
+    expect(() => loadAppConfig({ AUTH_MAX_TOKEN_AGE: 'forever' })).toThrow(/^AUTH_MAX_TOKEN_AGE:/);
   });
 
   it('refuses the development secret and acceleration in production', () => {

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { isIP } from 'node:net';
 import { plainToInstance, Type } from 'class-transformer';
 import {
   IsIn,
@@ -26,6 +27,16 @@ export class ConfigError extends Error {
   }
 }
 
+const DURATION = /^([1-9]\d{0,8})(s|m|h|d)?$/;
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `24h`, `90m`, `3600s`, `2d` or plain seconds, in seconds. */
+export function parseDuration(text: string): number {
+  const m = DURATION.exec(text);
+  if (!m) throw new Error(`not a duration: ${text}`);
+  return Number(m[1]) * UNIT_SECONDS[m[2] ?? 's'];
+}
+
 class EnvSchema {
   @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV?: string;
   @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' }) DATABASE_URL?: string;
@@ -45,6 +56,12 @@ class EnvSchema {
   @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'an OCDS prefix like ocds-abc123' })
   OCID_PREFIX?: string;
   @IsOptional() @IsString() PUBLIC_BASE_URL?: string;
+  @IsOptional() @IsString() METRICS_ALLOWED_CIDRS?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) DATABASE_POOL_MAX?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(60_000) DATABASE_POOL_WAIT_MS?: number;
+  @IsOptional()
+  @Matches(DURATION, { message: 'a duration like 24h, 90m, 3600s or 2d' })
+  AUTH_MAX_TOKEN_AGE?: string;
 }
 
 export interface AppConfig {
@@ -65,6 +82,14 @@ export interface AppConfig {
   policyFile: string;
   ocidPrefix: string;
   publicBaseUrl: string;
+  /** networks that may read /metrics without an admin token */
+  metricsAllowedCidrs: string[];
+  /** connections in the database pool */
+  databasePoolMax: number;
+  /** how long a request may queue for a pool connection before it is answered 503 OVERLOADED */
+  databasePoolWaitMs: number;
+  /** longest accepted token life in seconds (`exp - iat`, or `exp - now` without `iat`) */
+  maxTokenAgeSeconds: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -80,10 +105,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(parsed, { forbidUnknownValues: false });
   if (errors.length) {
     const e = errors[0];
-    throw new ConfigError(
-      e.property,
-      `${Object.values(e.constraints ?? {}).join('; ')} (got ${JSON.stringify(raw[e.property])})`,
-    );
+    // name the variable, never its value: a rejected value may be a secret
+    throw new ConfigError(e.property, Object.values(e.constraints ?? {}).join('; '));
   }
   const nodeEnv = (parsed.NODE_ENV ?? 'development') as AppConfig['nodeEnv'];
   const production = nodeEnv === 'production';
@@ -114,6 +137,10 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     policyFile: parsed.POLICY_FILE ?? 'config/policy.json',
     ocidPrefix: parsed.OCID_PREFIX ?? 'ocds-mkbuy1',
     publicBaseUrl: parsed.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
+    metricsAllowedCidrs: parseCidrs(parsed.METRICS_ALLOWED_CIDRS ?? '127.0.0.1/32,::1/128'),
+    databasePoolMax: parsed.DATABASE_POOL_MAX ?? 20,
+    databasePoolWaitMs: parsed.DATABASE_POOL_WAIT_MS ?? 2_000,
+    maxTokenAgeSeconds: parseDuration(parsed.AUTH_MAX_TOKEN_AGE ?? '24h'),
   };
 }
 
@@ -134,4 +161,24 @@ const ENV_KEYS = [
   'POLICY_FILE',
   'OCID_PREFIX',
   'PUBLIC_BASE_URL',
+  'METRICS_ALLOWED_CIDRS',
+  'DATABASE_POOL_MAX',
+  'DATABASE_POOL_WAIT_MS',
+  'AUTH_MAX_TOKEN_AGE',
 ];
+
+/** Comma-separated CIDRs (a bare address is one host); anything else stops the boot. */
+function parseCidrs(raw: string): string[] {
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const [i, c] of list.entries()) {
+    const [addr, bits, extra] = c.split('/');
+    const type = isIP(addr);
+    const max = type === 4 ? 32 : 128;
+    const ok = type !== 0 && extra === undefined && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= max));
+    if (!ok) throw new ConfigError('METRICS_ALLOWED_CIDRS', `entry ${i + 1} is not a CIDR like 10.0.0.0/8`);
+  }
+  return list;
+}

@@ -17,6 +17,7 @@ import { ApiSignedIn } from '../http/api-problems.decorator';
 import { validateBody } from '../http/validation';
 import { CaseAccessGuard, CaseRequest } from './case-access.guard';
 import { etagOf, parseIfMatch } from './if-match';
+import { committedView } from './committed-view';
 import {
   CaseDto,
   CasePageDto,
@@ -66,7 +67,7 @@ export class CasesController {
     const row = await this.commands.createCase(callerOf(p), dto);
     res.setHeader('ETag', etagOf(row.version));
     res.setHeader('Location', `/api/v1/cases/${row.id}`);
-    return this.commands.view(row, callerOf(p));
+    return committedView(row, () => this.commands.view(row, callerOf(p)));
   }
 
   @Get()
@@ -148,7 +149,7 @@ export class CasesController {
       expected,
     );
     res.setHeader('ETag', etagOf(row.version));
-    return this.commands.view(row, caller);
+    return committedView(row, () => this.commands.view(row, caller));
   }
 }
 

@@ -12,7 +12,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { loadAppConfig, loadPolicy, SettingsModule } from '@makebuy/settings';
 import { DatabaseModule, ensureDatabase, runMigrations } from '@makebuy/database';
-import { signToken } from '@makebuy/auth';
+import { expiryOf, signToken } from '@makebuy/auth';
 import { DirectoryModule, DirectoryRole, DirectoryService, ProviderKind, Relationship } from '@makebuy/directory';
 
 const DEMO = 'Riverside GP Consortium (demo)';
@@ -130,6 +130,8 @@ class SeedModule {}
 
 async function main() {
   const config = loadAppConfig();
+  // demo tokens live 12 h, or less when AUTH_MAX_TOKEN_AGE is shorter (the API refuses longer ones)
+  const SEED_TOKEN_LIFE = `${Math.min(12 * 3600, config.maxTokenAgeSeconds)}s`;
   const policy = loadPolicy(config.policyFile);
   await ensureDatabase(config.databaseUrl);
   await runMigrations(config.databaseUrl);
@@ -176,7 +178,7 @@ async function main() {
         roles: p.roles.join(','),
         note: p.note,
         id,
-        token: await signToken(config.jwtSecret, id, p.roles, '30d'),
+        token: await signToken(config.jwtSecret, id, p.roles, SEED_TOKEN_LIFE),
       });
     }
     rows.push({
@@ -184,7 +186,7 @@ async function main() {
       roles: 'admin',
       note: 'admin (no directory entry needed)',
       id: 'admin-seed',
-      token: await signToken(config.jwtSecret, 'admin-seed', ['admin'], '30d'),
+      token: await signToken(config.jwtSecret, 'admin-seed', ['admin'], SEED_TOKEN_LIFE),
     });
 
     console.log(
@@ -195,6 +197,10 @@ async function main() {
     for (const r of rows) {
       console.log(`${r.name} — ${r.note} [${r.roles}]\n  id:    ${r.id}\n  token: ${r.token}\n`);
     }
+    console.log(
+      `tokens expire at ${expiryOf(rows[0].token).toISOString()} (in ${Math.round(parseInt(SEED_TOKEN_LIFE, 10) / 360) / 10} h); run npm run seed again or ` +
+        'npm run token -- --sub <id> --roles <roles> for fresh ones',
+    );
     if (config.jwtSecretIsDevelopment)
       console.log('(tokens are signed with the development secret; set AUTH_JWT_SECRET for anything real)');
   } finally {

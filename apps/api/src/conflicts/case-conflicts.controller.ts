@@ -18,6 +18,7 @@ import { CaseAccessGuard, CaseRequest } from '../cases/case-access.guard';
 import { callerOf } from '../cases/cases.controller';
 import { CaseDto } from '../cases/case.dto';
 import { etagOf, parseIfMatch } from '../cases/if-match';
+import { committedView } from '../cases/committed-view';
 import { PanelMemberGuard } from './panel-member.guard';
 import {
   AddPanelMemberDto,
@@ -70,7 +71,7 @@ export class CasePanelController {
   ) {
     const row = await this.panel.addMember(callerOf(p), req.caseRow!.id, dto.personId, parseIfMatch(ifMatch));
     res.setHeader('ETag', etagOf(row.version));
-    return this.commands.view(row, callerOf(p));
+    return committedView(row, () => this.commands.view(row, callerOf(p)));
   }
 
   @Delete(':personId')
@@ -95,7 +96,7 @@ export class CasePanelController {
   ) {
     const row = await this.panel.removeMember(callerOf(p), req.caseRow!.id, personId, parseIfMatch(ifMatch));
     res.setHeader('ETag', etagOf(row.version));
-    return this.commands.view(row, callerOf(p));
+    return committedView(row, () => this.commands.view(row, callerOf(p)));
   }
 }
 

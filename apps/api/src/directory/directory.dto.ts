@@ -26,6 +26,7 @@ import {
   UK_POSTCODE,
 } from '@makebuy/directory';
 import { PageQuery } from '../http/page-query.dto';
+import { ApiNullableRef, ApiUuid } from '../http/api-schema';
 
 export class CreateConsortiumDto {
   @ApiProperty({ example: 'North Riverside GP Consortium' })
@@ -86,8 +87,8 @@ export class ProviderDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty({ enum: PROVIDER_KINDS }) kind: ProviderKind;
-  @ApiProperty({ format: 'uuid', nullable: true }) memberOfConsortiumId: string | null;
-  @ApiProperty({ type: PostalAddressDto, nullable: true }) address: PostalAddressDto | null;
+  @ApiUuid({ nullable: true }) memberOfConsortiumId: string | null;
+  @ApiNullableRef(PostalAddressDto) address: PostalAddressDto | null;
   @ApiProperty({ nullable: true, type: String }) odsCode: string | null;
   @ApiProperty({ nullable: true, type: String }) companiesHouseNumber: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -151,8 +152,8 @@ export class PersonDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty() email: string;
-  @ApiProperty({ format: 'uuid', nullable: true }) consortiumId: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) providerId: string | null;
+  @ApiUuid({ nullable: true }) consortiumId: string | null;
+  @ApiUuid({ nullable: true }) providerId: string | null;
   @ApiProperty(ROLES_DOC) roles: DirectoryRole[];
   @ApiProperty({ type: () => [AffiliationDto] }) affiliations: AffiliationDto[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -161,8 +162,8 @@ export class PersonSummaryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty() email: string;
-  @ApiProperty({ format: 'uuid', nullable: true }) consortiumId: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) providerId: string | null;
+  @ApiUuid({ nullable: true }) consortiumId: string | null;
+  @ApiUuid({ nullable: true }) providerId: string | null;
   @ApiProperty(ROLES_DOC) roles: DirectoryRole[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }

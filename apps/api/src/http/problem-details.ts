@@ -29,6 +29,7 @@ export const STATUS_OF: Record<ProblemCode, number> = {
   TENDER_PERIOD_TOO_SHORT: 422,
   PAYLOAD_TOO_LARGE: 413,
   HEADERS_TOO_LARGE: 431,
+  OVERLOADED: 503,
   INTERNAL: 500,
 };
 
@@ -53,6 +54,7 @@ export const TITLE_OF: Record<ProblemCode, string> = {
   TENDER_PERIOD_TOO_SHORT: 'Tender period too short',
   PAYLOAD_TOO_LARGE: 'Payload too large',
   HEADERS_TOO_LARGE: 'Request headers too large',
+  OVERLOADED: 'Overloaded; retry later',
   INTERNAL: 'Internal error',
 };
 
@@ -70,7 +72,11 @@ export class ProblemDetails {
   @ApiProperty({ example: 400 }) status: number;
   @ApiProperty({ example: 'property foo should not exist' }) detail: string;
   @ApiProperty({ enum: [...ERROR_CODES, ...HTTP_ONLY_CODES] }) code: string;
-  @ApiProperty({ example: '/api/v1/cases' }) instance: string;
+  @ApiPropertyOptional({
+    example: '/api/v1/cases',
+    description: 'the request path (absent when the request could not be parsed)',
+  })
+  instance?: string;
   @ApiPropertyOptional({ type: [ProblemFieldError] }) errors?: ProblemFieldError[];
   @ApiPropertyOptional({ description: 'request id, also in the X-Request-Id header and the logs' }) requestId?: string;
 }

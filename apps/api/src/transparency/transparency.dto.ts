@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { NOTICE_TYPES, NoticeType } from '@makebuy/transparency';
 import { PageQuery } from '../http/page-query.dto';
+import { ApiNullableEnum, ApiNullableRef, ApiUuid } from '../http/api-schema';
 
 export class NoticeRegisterQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() consortiumId?: string;
@@ -41,7 +42,7 @@ export class NoticeDto {
   @ApiProperty() ocid: string;
   @ApiProperty({ enum: NOTICE_TYPES }) type: string;
   @ApiProperty({ format: 'date-time' }) publishedAt: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'the notice this one corrects' })
+  @ApiUuid({ nullable: true, description: 'the notice this one corrects' })
   corrects: string | null;
   @ApiProperty({
     type: 'object',
@@ -88,7 +89,7 @@ class AddressDto {
 }
 class PublicProviderDto {
   @ApiProperty() name: string;
-  @ApiProperty({ type: AddressDto, nullable: true }) address: AddressDto | null;
+  @ApiNullableRef(AddressDto) address: AddressDto | null;
   @ApiProperty({ nullable: true, type: String }) odsCode: string | null;
   @ApiProperty({ nullable: true, type: String }) companiesHouseNumber: string | null;
 }
@@ -122,6 +123,9 @@ class ServiceDto {
   @ApiProperty({ nullable: true, type: String }) description: string | null;
   @ApiProperty({ nullable: true, type: String }) cpvCode: string | null;
 }
+class BidsReceivedDto {
+  @ApiProperty() received: number;
+}
 class ConsortiumRefDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
@@ -132,14 +136,13 @@ export class DecisionRecordDto {
   @ApiProperty() ocid: string;
   @ApiProperty({ type: ConsortiumRefDto }) consortium: ConsortiumRefDto;
   @ApiProperty({ type: ServiceDto }) service: ServiceDto;
-  @ApiProperty({ enum: ['competitive', 'direct_award_c', 'most_suitable_provider'], nullable: true, type: String })
-  route: string | null;
+  @ApiNullableEnum(['competitive', 'direct_award_c', 'most_suitable_provider']) route: string | null;
   @ApiProperty({ nullable: true, type: String }) routeRationale: string | null;
   @ApiProperty({ type: [DecisionMakerDto] }) decisionMakers: DecisionMakerDto[];
   @ApiProperty({ type: [ConflictDto] }) conflicts: ConflictDto[];
   @ApiProperty({ type: [CriterionDto] }) criteria: CriterionDto[];
-  @ApiPropertyOptional({ description: '{ received }: bids received when tendering closed' })
-  bids?: { received: number };
+  @ApiPropertyOptional({ type: BidsReceivedDto, description: 'bids received when tendering closed' })
+  bids?: BidsReceivedDto;
   @ApiProperty({ type: DecisionResultDto }) result: DecisionResultDto;
   @ApiProperty({ type: [RepresentationOutcomeDto] }) representations: RepresentationOutcomeDto[];
   @ApiProperty({ type: RecordLinksDto }) links: RecordLinksDto;
@@ -165,7 +168,7 @@ class SummaryRepresentationsDto {
   @ApiProperty() open: number;
 }
 export class AnnualSummaryDto {
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) consortiumId: string | null;
+  @ApiUuid({ nullable: true }) consortiumId: string | null;
   @ApiProperty() year: number;
   @ApiProperty({ description: 'contracts awarded in the year' }) contracts: number;
   @ApiProperty({ type: PerRouteDto }) contractsPerRoute: PerRouteDto;

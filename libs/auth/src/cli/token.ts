@@ -2,8 +2,8 @@
 import { parseArgs } from 'node:util';
 import { ROLES, Role } from '@makebuy/domain';
 import { withDirectory } from '@makebuy/directory';
-import { loadAppConfig } from '@makebuy/settings';
-import { signToken } from '../token.service';
+import { loadAppConfig, parseDuration } from '@makebuy/settings';
+import { expiryOf, signToken } from '../token.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -46,9 +46,23 @@ async function main() {
     }
   }
   const config = loadAppConfig();
+  let lifeSeconds: number;
+  try {
+    lifeSeconds = parseDuration(values.expires);
+  } catch {
+    console.error(`--expires ${values.expires}: a duration like 12h, 90m or 3600s`);
+    process.exit(2);
+  }
+  // the API refuses tokens that live longer than AUTH_MAX_TOKEN_AGE
+  if (lifeSeconds > config.maxTokenAgeSeconds) {
+    console.error(`--expires ${values.expires} is longer than AUTH_MAX_TOKEN_AGE (${config.maxTokenAgeSeconds} s)`);
+    process.exit(2);
+  }
   if (config.jwtSecretIsDevelopment)
     console.error('warning: signing with the development secret (AUTH_JWT_SECRET is not set)');
-  console.log(await signToken(config.jwtSecret, values.sub, roles as Role[], values.expires));
+  const token = await signToken(config.jwtSecret, values.sub, roles as Role[], `${lifeSeconds}s`);
+  console.error(`token expires at ${expiryOf(token).toISOString()} (in ${values.expires})`);
+  console.log(token);
 }
 main().catch((e: Error) => {
   console.error(e.message);
