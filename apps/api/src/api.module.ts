@@ -24,6 +24,8 @@ import { DeadlinesHttpModule } from './deadlines/deadlines-http.module';
 import { NotificationsHttpModule } from './notifications/notifications-http.module';
 import { FlagsHttpModule } from './flags/flags-http.module';
 import { TransparencyHttpModule } from './transparency/transparency-http.module';
+import { OcdsHttpModule } from './ocds/ocds-http.module';
+import { ConsoleHttpModule } from './console/console-http.module';
 import { MetricsHttpModule } from './metrics/metrics-http.module';
 
 export interface AppOptions {
@@ -92,6 +94,8 @@ export class ApiModule {
         NotificationsHttpModule,
         FlagsHttpModule,
         TransparencyHttpModule,
+        OcdsHttpModule,
+        ConsoleHttpModule.forRoot(),
         ...(opts.extra ?? []),
       ],
       controllers: [HealthController, DirectoryController],

@@ -232,6 +232,22 @@ export class DirectoryService {
     return this.people.findBy({ consortiumId });
   }
 
+  /** Everyone in the directory, by name (the console's development sign-in page). */
+  everyone(limit = 500): Promise<PersonEntity[]> {
+    return this.people.find({ order: { name: 'ASC' }, take: limit });
+  }
+
+  /** Names of the organisations (provider or consortium) these people belong to, by id. */
+  async organisationNames(people: PersonEntity[]): Promise<Map<string, string>> {
+    const providerIds = [...new Set(people.flatMap((p) => (p.providerId ? [p.providerId] : [])))];
+    const consortiumIds = [...new Set(people.flatMap((p) => (p.consortiumId ? [p.consortiumId] : [])))];
+    const [providers, consortia] = await Promise.all([
+      providerIds.length ? this.providers.findBy({ id: In(providerIds) }) : [],
+      consortiumIds.length ? this.consortia.findBy({ id: In(consortiumIds) }) : [],
+    ]);
+    return new Map([...providers, ...consortia].map((o) => [o.id, o.name]));
+  }
+
   async addAffiliation(
     personId: string,
     input: { providerId: string; relationship: Relationship },

@@ -25,12 +25,27 @@ describe('loadAppConfig', () => {
     ['DATABASE_URL', 'mysql://x'],
     ['REDIS_URL', 'http://x'],
     ['AUTH_JWT_SECRET', 'short'],
+    ['OCID_PREFIX', 'ocds-abc'],
+    ['OCID_PREFIX', 'ocds-ABC123'],
+    ['OCID_PREFIX', 'xyzw-abc123'],
+    ['OCID_PREFIX', 'ocds-abc1234'],
+    ['PUBLIC_BASE_URL', 'example.org'],
+    ['PUBLIC_BASE_URL', 'https://example.org/?x=1'],
     ['METRICS_ALLOWED_CIDRS', '10.0.0.0/33'],
     ['METRICS_ALLOWED_CIDRS', 'localhost'],
     ['DATABASE_POOL_MAX', '0'],
   ])('refuses %s=%s naming the variable', (name, value) => {
     expect(() => loadAppConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadAppConfig({ [name]: value })).toThrow(new RegExp(`^${name}:`));
+  });
+
+  it('takes an OCID prefix as registered and a public base URL (default: localhost on PORT)', () => {
+    expect(loadAppConfig({}).ocidPrefix).toBe('ocds-mkbuy1');
+    expect(loadAppConfig({ OCID_PREFIX: 'ocds-b5fd17' }).ocidPrefix).toBe('ocds-b5fd17');
+    expect(loadAppConfig({ PORT: '8080' }).publicBaseUrl).toBe('http://localhost:8080');
+    expect(loadAppConfig({ PUBLIC_BASE_URL: 'https://tenders.example.nhs.uk/' }).publicBaseUrl).toBe(
+      'https://tenders.example.nhs.uk',
+    );
   });
 
   it('never repeats a rejected value (it may be a secret)', () => {

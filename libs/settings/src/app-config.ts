@@ -27,6 +27,12 @@ export class ConfigError extends Error {
   }
 }
 
+/** An OCDS ocid prefix: `ocds-` and the 6 characters the Open Contracting Partnership registered. */
+export const OCID_PREFIX_PATTERN = /^ocds-[a-z0-9]{6}$/;
+
+/** Open Government Licence v3.0: the usual licence of UK public sector open data. */
+export const DEFAULT_OCDS_LICENSE = 'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/';
+
 const DURATION = /^([1-9]\d{0,8})(s|m|h|d)?$/;
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
@@ -53,15 +59,23 @@ class EnvSchema {
   @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(60_000) OUTBOX_POLL_INTERVAL_MS?: number;
   @IsOptional() @IsString() POLICY_FILE?: string;
   @IsOptional()
-  @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'an OCDS prefix like ocds-abc123' })
+  @Matches(OCID_PREFIX_PATTERN, {
+    message:
+      "an OCDS prefix: 'ocds-' and 6 lowercase letters or digits, as registered with the Open Contracting Partnership",
+  })
   OCID_PREFIX?: string;
-  @IsOptional() @IsString() PUBLIC_BASE_URL?: string;
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'an http(s) URL without query or fragment' })
+  PUBLIC_BASE_URL?: string;
+  @IsOptional() @IsString() @MinLength(1) OCDS_PUBLISHER_NAME?: string;
+  @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'the URL of a licence' }) OCDS_LICENSE?: string;
   @IsOptional() @IsString() METRICS_ALLOWED_CIDRS?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) DATABASE_POOL_MAX?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(60_000) DATABASE_POOL_WAIT_MS?: number;
   @IsOptional()
   @Matches(DURATION, { message: 'a duration like 24h, 90m, 3600s or 2d' })
   AUTH_MAX_TOKEN_AGE?: string;
+  @IsOptional() @IsIn(['true', 'false'], { message: 'true or false' }) CONSOLE_DEV_SIGNIN?: string;
 }
 
 export interface AppConfig {
@@ -81,7 +95,11 @@ export interface AppConfig {
   outboxPollIntervalMs: number;
   policyFile: string;
   ocidPrefix: string;
+  /** no trailing slash */
   publicBaseUrl: string;
+  /** the OCDS publisher named in every package */
+  ocdsPublisherName: string;
+  ocdsLicense: string;
   /** networks that may read /metrics without an admin token */
   metricsAllowedCidrs: string[];
   /** connections in the database pool */
@@ -90,6 +108,8 @@ export interface AppConfig {
   databasePoolWaitMs: number;
   /** longest accepted token life in seconds (`exp - iat`, or `exp - now` without `iat`) */
   maxTokenAgeSeconds: number;
+  /** the console's "sign in as" page and its token-minting endpoint (never in production) */
+  consoleDevSignIn: boolean;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -119,6 +139,10 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('TIME_ACCELERATION', 'is refused when NODE_ENV=production (sandbox and tests only)');
   }
   const port = parsed.PORT ?? 3000;
+  const consoleDevSignIn = (parsed.CONSOLE_DEV_SIGNIN ?? String(nodeEnv === 'development')) === 'true';
+  if (production && consoleDevSignIn) {
+    throw new ConfigError('CONSOLE_DEV_SIGNIN', 'is refused when NODE_ENV=production (development sign-in only)');
+  }
   return {
     nodeEnv,
     databaseUrl: parsed.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/makebuy',
@@ -136,11 +160,14 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     outboxPollIntervalMs: parsed.OUTBOX_POLL_INTERVAL_MS ?? 1_000,
     policyFile: parsed.POLICY_FILE ?? 'config/policy.json',
     ocidPrefix: parsed.OCID_PREFIX ?? 'ocds-mkbuy1',
-    publicBaseUrl: parsed.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
+    publicBaseUrl: (parsed.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    ocdsPublisherName: parsed.OCDS_PUBLISHER_NAME ?? 'makebuy',
+    ocdsLicense: parsed.OCDS_LICENSE ?? DEFAULT_OCDS_LICENSE,
     metricsAllowedCidrs: parseCidrs(parsed.METRICS_ALLOWED_CIDRS ?? '127.0.0.1/32,::1/128'),
     databasePoolMax: parsed.DATABASE_POOL_MAX ?? 20,
     databasePoolWaitMs: parsed.DATABASE_POOL_WAIT_MS ?? 2_000,
     maxTokenAgeSeconds: parseDuration(parsed.AUTH_MAX_TOKEN_AGE ?? '24h'),
+    consoleDevSignIn,
   };
 }
 
@@ -165,6 +192,9 @@ const ENV_KEYS = [
   'DATABASE_POOL_MAX',
   'DATABASE_POOL_WAIT_MS',
   'AUTH_MAX_TOKEN_AGE',
+  'OCDS_PUBLISHER_NAME',
+  'OCDS_LICENSE',
+  'CONSOLE_DEV_SIGNIN',
 ];
 
 /** Comma-separated CIDRs (a bare address is one host); anything else stops the boot. */
