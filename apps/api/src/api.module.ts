@@ -12,6 +12,7 @@ import { MetricsModule } from '@makebuy/metrics';
 import { AuthGuard, AuthModule } from '@makebuy/auth';
 import { DirectoryModule } from '@makebuy/directory';
 import { CasesModule } from '@makebuy/cases';
+import { CaseWorkflowModule } from '@makebuy/case-workflow';
 import { ProblemFilter } from './http/problem.filter';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { InputGuardInterceptor } from './http/input-guard';
@@ -84,6 +85,7 @@ export class ApiModule {
         AuthModule,
         DirectoryModule,
         CasesModule,
+        CaseWorkflowModule,
         // no log line per failed probe: ConnectionWatch logs an outage once
         TerminusModule.forRoot({ logger: false }),
         MetricsHttpModule,

@@ -5,12 +5,12 @@ import { AppConfig, Clock, SettingsModule, SystemClock } from '@makebuy/settings
 import { DatabaseModule } from '@makebuy/database';
 import { OutboxRelay, QueueModule } from '@makebuy/queue';
 import { CasesModule } from '@makebuy/cases';
+import { CaseWorkflowModule } from '@makebuy/case-workflow';
 import { MetricsModule } from '@makebuy/metrics';
 import { loggerModuleFor } from './worker.logger';
 import { DeadlinesWorkerModule } from './deadlines/deadlines-worker.module';
 import { FlagsWorkerModule } from './flags/flags-worker.module';
 import { ConflictsWorkerModule } from './conflicts/conflicts-worker.module';
-import { TransparencyModule } from '@makebuy/transparency';
 import { WorkerConnections } from './worker-connections';
 
 export interface WorkerOptions {
@@ -33,6 +33,7 @@ export class WorkerModule {
         DatabaseModule,
         QueueModule,
         CasesModule,
+        CaseWorkflowModule,
         WorkerModule.processors(opts),
       ],
     };
@@ -42,8 +43,7 @@ export class WorkerModule {
   static processors(_opts: WorkerOptions): DynamicModule {
     return {
       module: WorkerProcessorsModule,
-      // transparency has no processor, but the transitions workers make publish notices
-      imports: [DiscoveryModule, DeadlinesWorkerModule, FlagsWorkerModule, ConflictsWorkerModule, TransparencyModule],
+      imports: [DiscoveryModule, DeadlinesWorkerModule, FlagsWorkerModule, ConflictsWorkerModule],
       providers: [OutboxRelay, WorkerConnections],
     };
   }

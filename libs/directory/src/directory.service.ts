@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { EntityManager, In, ObjectLiteral, Repository } from 'typeorm';
 import { DomainError } from '@makebuy/domain';
 import { pgCode, PG_UNIQUE_VIOLATION } from '@makebuy/database';
 import {
@@ -42,7 +42,19 @@ export interface DirectoryReader {
   consortiumId: string | null;
 }
 
-/** The directory: consortia, providers, people and their affiliations. */
+/** The injected repository, or the same entity's through the caller's transaction (inside one, read only through it). */
+function repo<T extends ObjectLiteral>(
+  own: Repository<T>,
+  entity: new () => T,
+  tx: EntityManager | undefined,
+): Repository<T> {
+  return tx ? tx.getRepository(entity) : own;
+}
+
+/**
+ * The directory: consortia, providers, people and their affiliations. Reads that a case
+ * transaction needs take its `tx`.
+ */
 @Injectable()
 export class DirectoryService {
   constructor(
@@ -92,13 +104,16 @@ export class DirectoryService {
     );
   }
 
-  async listProviders(q: {
-    memberOfConsortiumId?: string;
-    kind?: ProviderKind;
-    limit: number;
-    cursor?: string;
-  }): Promise<Page<ProviderEntity>> {
-    const qb = this.providers
+  async listProviders(
+    q: {
+      memberOfConsortiumId?: string;
+      kind?: ProviderKind;
+      limit: number;
+      cursor?: string;
+    },
+    tx?: EntityManager,
+  ): Promise<Page<ProviderEntity>> {
+    const qb = repo(this.providers, ProviderEntity, tx)
       .createQueryBuilder('p')
       .orderBy('p.created_at')
       .addOrderBy('p.id')
@@ -116,10 +131,8 @@ export class DirectoryService {
     return p;
   }
 
-  /** With `tx`, read in the caller's transaction (never a second pool connection while it is open). */
   findProviders(ids: string[], tx?: EntityManager): Promise<ProviderEntity[]> {
-    if (!ids.length) return Promise.resolve([]);
-    return tx ? tx.findBy(ProviderEntity, { id: In(ids) }) : this.providers.findBy({ id: In(ids) });
+    return ids.length ? repo(this.providers, ProviderEntity, tx).findBy({ id: In(ids) }) : Promise.resolve([]);
   }
 
   async createPerson(input: {
@@ -208,24 +221,21 @@ export class DirectoryService {
   }
 
   findPeople(ids: string[], tx?: EntityManager): Promise<PersonEntity[]> {
-    if (!ids.length) return Promise.resolve([]);
-    return tx ? tx.findBy(PersonEntity, { id: In(ids) }) : this.people.findBy({ id: In(ids) });
+    return ids.length ? repo(this.people, PersonEntity, tx).findBy({ id: In(ids) }) : Promise.resolve([]);
   }
 
   findConsortia(ids: string[], tx?: EntityManager): Promise<ConsortiumEntity[]> {
-    if (!ids.length) return Promise.resolve([]);
-    return tx ? tx.findBy(ConsortiumEntity, { id: In(ids) }) : this.consortia.findBy({ id: In(ids) });
+    return ids.length ? repo(this.consortia, ConsortiumEntity, tx).findBy({ id: In(ids) }) : Promise.resolve([]);
   }
 
   providerUsers(providerIds: string[], tx?: EntityManager): Promise<PersonEntity[]> {
-    if (!providerIds.length) return Promise.resolve([]);
-    return tx
-      ? tx.findBy(PersonEntity, { providerId: In(providerIds) })
-      : this.people.findBy({ providerId: In(providerIds) });
+    return providerIds.length
+      ? repo(this.people, PersonEntity, tx).findBy({ providerId: In(providerIds) })
+      : Promise.resolve([]);
   }
 
-  allProviderUsers(): Promise<PersonEntity[]> {
-    return this.people.createQueryBuilder('p').where('p.provider_id IS NOT NULL').getMany();
+  allProviderUsers(tx?: EntityManager): Promise<PersonEntity[]> {
+    return repo(this.people, PersonEntity, tx).createQueryBuilder('p').where('p.provider_id IS NOT NULL').getMany();
   }
 
   consortiumPeople(consortiumId: string): Promise<PersonEntity[]> {
@@ -263,8 +273,10 @@ export class DirectoryService {
     return this.affiliations.save(this.affiliations.create({ personId, ...input }));
   }
 
-  affiliationsOf(personIds: string[]): Promise<AffiliationEntity[]> {
-    return personIds.length ? this.affiliations.findBy({ personId: In(personIds) }) : Promise.resolve([]);
+  affiliationsOf(personIds: string[], tx?: EntityManager): Promise<AffiliationEntity[]> {
+    return personIds.length
+      ? repo(this.affiliations, AffiliationEntity, tx).findBy({ personId: In(personIds) })
+      : Promise.resolve([]);
   }
 
   listAffiliations(personId: string): Promise<AffiliationEntity[]> {

@@ -3,7 +3,7 @@
  * contract lists) and `text` (what a person reads: Europe/London times, names, amounts in pounds).
  * Both pass through the privacy rule (public-fields.ts) before anything is stored.
  */
-import type { CriterionKey } from '@makebuy/domain';
+import { PUBLIC_NOTICE_TYPES, type CriterionKey, type PublicNoticeType } from '@makebuy/domain';
 import {
   AwardFacts,
   CancellationFacts,
@@ -16,8 +16,8 @@ import {
 } from './procurement-facts';
 import { NOTICE_CONTENT, toPublic } from './public-fields';
 
-export const NOTICE_TYPES = ['tender_notice', 'intention_to_award', 'award_confirmation', 'cancellation'] as const;
-export type NoticeType = (typeof NOTICE_TYPES)[number];
+export const NOTICE_TYPES = PUBLIC_NOTICE_TYPES;
+export type NoticeType = PublicNoticeType;
 
 export interface BuiltNotice {
   type: NoticeType;

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { DomainError } from '@makebuy/domain';
+import { CaseEffect, DomainError } from '@makebuy/domain';
 import type { Page } from '@makebuy/database';
-import type { CaseEntity } from '@makebuy/cases';
+import { CaseEntity, CaseEventEntity } from '@makebuy/cases';
 import { DirectoryService } from '@makebuy/directory';
 import { NotificationsService } from '@makebuy/notifications';
 import { EvaluationService, RepresentationsService, TenderingQueries } from '@makebuy/tendering';
@@ -54,6 +54,35 @@ export class NoticesService {
     private readonly directory: DirectoryService,
     private readonly notifications: NotificationsService,
   ) {}
+
+  /**
+   * The workflow's `publishNotice` effect, in the transaction of the transition that causes it.
+   * `fromState` is the top-level state the transition left.
+   */
+  async publish(
+    tx: EntityManager,
+    row: CaseEntity,
+    effect: Extract<CaseEffect, { type: 'publishNotice' }>,
+    fromState: string | null,
+    now: Date,
+  ): Promise<NoticeView | null> {
+    switch (effect.notice) {
+      case 'tender_notice':
+        return this.publishTenderNotice(
+          tx,
+          row,
+          now,
+          effect.correction === 'close_moved' ? await this.whyTheCloseMoved(tx, row) : undefined,
+        );
+      case 'intention_to_award':
+        // the bidders are debriefed when an intention is published, not when its standstill end moves
+        return this.publishIntention(tx, row, now, { debrief: !effect.correction });
+      case 'award_confirmation':
+        return this.publishAwardConfirmation(tx, row, now);
+      case 'cancellation':
+        return this.publishCancellation(tx, row, fromState ?? row.state, now);
+    }
+  }
 
   /** The tender was published (DECIDE_BUY), or its close moved (`reason` given: a correction). */
   async publishTenderNotice(tx: EntityManager, row: CaseEntity, now: Date, reason?: string): Promise<NoticeView> {
@@ -165,6 +194,15 @@ export class NoticesService {
       caseVersion: row.version,
     });
     return view;
+  }
+
+  /** The reason the transition that moved the close gave (its audit row, appended before the effects run). */
+  private async whyTheCloseMoved(tx: EntityManager, row: CaseEntity): Promise<string> {
+    const last = await tx.findOne(CaseEventEntity, { where: { caseId: row.id }, order: { seq: 'DESC' } });
+    const reason = last?.payload?.reason;
+    return last?.type !== 'DEADLINE_DUE' && typeof reason === 'string' && reason.trim()
+      ? reason
+      : UNANSWERED_QUESTION_EXTENSION;
   }
 
   /** Every bidder with a live bid is told the awardees, its scores against theirs, its rank and the standstill end. */

@@ -9,7 +9,6 @@ import { TransparencyRepository } from './transparency.repository';
 import { ProcurementFactsReader } from './procurement-facts.reader';
 import { NoticesService } from './notices.service';
 import { RegistersService } from './registers.service';
-import { TransparencyCaseHooks } from './transparency-case-hooks';
 
 /** Transparency under the Provider Selection Regime: notices, the register of decisions, the annual
  * summary and bidders' debriefs. */
@@ -21,7 +20,7 @@ import { TransparencyCaseHooks } from './transparency-case-hooks';
     NotificationsModule,
     TenderingModule,
   ],
-  providers: [TransparencyRepository, ProcurementFactsReader, NoticesService, RegistersService, TransparencyCaseHooks],
+  providers: [TransparencyRepository, ProcurementFactsReader, NoticesService, RegistersService],
   exports: [NoticesService, RegistersService],
 })
 export class TransparencyModule {}

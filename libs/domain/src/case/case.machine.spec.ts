@@ -119,11 +119,18 @@ describe('conflict_check', () => {
     },
   );
 
-  it('its own service-level deadline is accepted in place (the application raises the breach)', () => {
+  it('its own service-level deadline is accepted in place and escalates the breach', () => {
     const before = cc();
     expect(decide(before, ev.deadline(before, 'conflict_check_sla'))).toMatchObject({
       state: 'conflict_check',
-      effects: [],
+      effects: [
+        {
+          type: 'escalateBreach',
+          kind: 'conflict_check_sla',
+          deadlineId: 'deadline-conflict_check_sla',
+          stageSeq: before.context.stageSeq,
+        },
+      ],
     });
   });
 
@@ -186,7 +193,7 @@ describe('route_decision', () => {
       },
     });
     expect(d.effects).toEqual([
-      { type: 'recordDetectedConflicts', reason: 'make_providers' },
+      { type: 'recordMakeProviderConflicts' },
       { type: 'runAwardChecks', stageSeq: 4, proposalSeq: 1 },
     ]);
   });
@@ -268,6 +275,7 @@ describe('route_decision', () => {
     expect(d.effects).toEqual([
       { type: 'scheduleDeadline', kind: 'tender_close', stageSeq: 4, revision: 0, dueAt: TENDER_CLOSES_AT },
       { type: 'notify', notice: 'tender_published' },
+      { type: 'publishNotice', notice: 'tender_notice' },
     ]);
   });
 });
@@ -292,6 +300,7 @@ describe('tendering', () => {
     expect(d.effects).toEqual([
       { type: 'scheduleDeadline', kind: 'tender_close', stageSeq: 4, revision: 1, dueAt: EXTENDED_TENDER_CLOSES_AT },
       { type: 'notify', notice: 'tender_extended' },
+      { type: 'publishNotice', notice: 'tender_notice', correction: 'close_moved' },
     ]);
 
     const again = decide(
@@ -324,6 +333,7 @@ describe('tendering', () => {
       { type: 'cancelDeadlines', kinds: ['tender_close'] },
       { type: 'notify', notice: 'tender_unsuccessful' },
       { type: 'closeBids' },
+      { type: 'recordDecision' },
     ]);
   });
 
@@ -335,7 +345,7 @@ describe('tendering', () => {
     expect(d.effects).toEqual([
       { type: 'cancelDeadlines', kinds: ['tender_close'] },
       { type: 'notify', notice: 'tender_closed' },
-      { type: 'recordDetectedConflicts', reason: 'bidders_revealed' },
+      { type: 'recordBidderConflicts' },
       {
         type: 'scheduleDeadline',
         kind: 'evaluation_sla',
@@ -360,7 +370,17 @@ describe('evaluation', () => {
   it('SCORE_RECORDED and its own service level are accepted in place', () => {
     const d = evaluation();
     expect(decide(d, ev.scoreRecorded())).toMatchObject({ state: 'evaluation', effects: [] });
-    expect(decide(d, ev.deadline(d, 'evaluation_sla'))).toMatchObject({ state: 'evaluation', effects: [] });
+    expect(decide(d, ev.deadline(d, 'evaluation_sla'))).toMatchObject({
+      state: 'evaluation',
+      effects: [
+        {
+          type: 'escalateBreach',
+          kind: 'evaluation_sla',
+          deadlineId: 'deadline-evaluation_sla',
+          stageSeq: d.context.stageSeq,
+        },
+      ],
+    });
   });
 
   it('PROPOSE_AWARD: excluded, unknown bid, incomplete scoring, in that order', () => {
@@ -422,6 +442,7 @@ describe('award_checks', () => {
         from: at(7),
       },
       { type: 'notify', notice: 'intention_to_award' },
+      { type: 'publishNotice', notice: 'intention_to_award' },
     ]);
   });
 
@@ -466,6 +487,7 @@ describe('governance_review', () => {
         from: at(8),
       },
       { type: 'notify', notice: 'intention_to_award' },
+      { type: 'publishNotice', notice: 'intention_to_award' },
     ]);
   });
 
@@ -517,11 +539,18 @@ describe('governance_review', () => {
     expect(d.context).toEqual(before.context);
   });
 
-  it('its own service level is accepted in place', () => {
+  it('its own service level is accepted in place and escalates the breach', () => {
     const d = grBuy();
     expect(decide(d, ev.deadline(d, 'governance_review_sla'))).toMatchObject({
       state: 'governance_review',
-      effects: [],
+      effects: [
+        {
+          type: 'escalateBreach',
+          kind: 'governance_review_sla',
+          deadlineId: 'deadline-governance_review_sla',
+          stageSeq: d.context.stageSeq,
+        },
+      ],
     });
   });
 });
@@ -537,7 +566,9 @@ describe('standstill', () => {
     expect(d.context).toMatchObject({ awardedAt: at(20), stageSeq: before.context.stageSeq + 1 });
     expect(d.effects).toEqual([
       { type: 'cancelDeadlines', kinds: ['standstill_end'] },
+      { type: 'recordAward' },
       { type: 'notify', notice: 'awarded' },
+      { type: 'publishNotice', notice: 'award_confirmation' },
     ]);
   });
 
@@ -553,6 +584,7 @@ describe('standstill', () => {
     expect(paused.effects).toEqual([
       { type: 'cancelDeadlines', kinds: ['standstill_end'] },
       { type: 'notify', notice: 'standstill_paused' },
+      { type: 'publishNotice', notice: 'intention_to_award', correction: 'standstill_paused' },
     ]);
     expect(accepted(paused)).toEqual(['CANCEL', 'FLAG_RESOLVED', 'REPRESENTATION_LODGED', 'REPRESENTATION_RESOLVED']);
     expectCode(paused, ev.deadline(paused, 'standstill_end'), 'EVENT_NOT_ALLOWED');
@@ -582,6 +614,7 @@ describe('standstill', () => {
         from: at(12),
       },
       { type: 'notify', notice: 'standstill_resumed' },
+      { type: 'publishNotice', notice: 'intention_to_award', correction: 'standstill_resumed' },
     ]);
 
     // the first standstill's job is superseded; the further one awards
@@ -616,6 +649,7 @@ describe('standstill', () => {
     expect(buy.effects).toEqual([
       { type: 'cancelDeadlines', kinds: ['standstill_end'] },
       { type: 'notify', notice: 'award_rejected' },
+      { type: 'recordDecision' },
       expect.objectContaining({ type: 'scheduleDeadline', kind: 'evaluation_sla', revision: 0 }),
     ]);
     expect(decide(given(route.pausedMake), ev.representationResolved('upheld')).state).toBe('route_decision');
@@ -661,10 +695,12 @@ describe('CANCEL', () => {
       at: at(30),
       by: governance.id,
     });
-    expect(d.effects.slice(-3)).toEqual([
+    expect(d.effects.slice(-4)).toEqual([
       { type: 'cancelDeadlines', kinds: 'all' },
       { type: 'closeBids' },
       { type: 'notify', notice: 'cancelled' },
+      // the handler publishes only if a tender or an intention had been published
+      { type: 'publishNotice', notice: 'cancellation' },
     ]);
   });
 

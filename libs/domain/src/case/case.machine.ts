@@ -1,6 +1,18 @@
 import { and, assign, setup } from 'xstate';
 import { ruleViolation } from './case.rules';
-import type { CaseContext, CaseEffect, CaseEvent, CaseInput, CaseState, DeadlineKind, NoticeKind } from './case.types';
+import {
+  SLA_DEADLINE_KINDS,
+  type CaseContext,
+  type CaseEffect,
+  type CaseEvent,
+  type CaseInput,
+  type CaseState,
+  type DeadlineKind,
+  type NoticeCorrection,
+  type NoticeKind,
+  type PublicNoticeType,
+  type SlaDeadlineKind,
+} from './case.types';
 
 /**
  * The case statechart. Pure: no invoke, no delays, no I/O. The clock is `event.now`,
@@ -45,7 +57,21 @@ const fromPolicy = (policyKey: NonNullable<ScheduleParams['policyKey']>) => (a: 
 });
 const cancelDeadlines = (kinds: DeadlineKind[] | 'all') => ({ type: 'cancelDeadlines', params: { kinds } }) as const;
 const notify = (notice: NoticeKind) => ({ type: 'notify', params: { notice } }) as const;
+const publishNotice = (notice: PublicNoticeType, correction?: NoticeCorrection) =>
+  ({ type: 'publishNotice', params: correction ? { notice, correction } : { notice } }) as const;
+const recordDecision = { type: 'recordDecision' } as const;
 const bumpRevision = (kind: DeadlineKind) => ({ type: 'bumpRevision', params: { kind } }) as const;
+/** A human stage's service level passed and the case stays in it: the breach is escalated. */
+const escalateBreach = {
+  type: 'escalateBreach',
+  params: ({ event }: ActionArgs): EffectParams<'escalateBreach'> => {
+    if (event.type !== 'DEADLINE_DUE' || !isSlaKind(event.kind))
+      throw new TypeError(`escalateBreach needs an SLA DEADLINE_DUE, got ${event.type}`);
+    return { kind: event.kind, deadlineId: event.deadlineId, stageSeq: event.stageSeq };
+  },
+} as const;
+const isSlaKind = (kind: DeadlineKind): kind is SlaDeadlineKind =>
+  (SLA_DEADLINE_KINDS as readonly string[]).includes(kind);
 
 export const caseMachine = setup({
   types: {
@@ -74,8 +100,13 @@ export const caseMachine = setup({
     cancelDeadlines: (_: unknown, _params: EffectParams<'cancelDeadlines'>) => noop(),
     runAwardChecks: (_: unknown, _params: EffectParams<'runAwardChecks'>) => noop(),
     notify: (_: unknown, _params: EffectParams<'notify'>) => noop(),
-    recordDetectedConflicts: (_: unknown, _params: EffectParams<'recordDetectedConflicts'>) => noop(),
+    recordAward: noop,
+    recordMakeProviderConflicts: noop,
+    recordBidderConflicts: noop,
     closeBids: noop,
+    publishNotice: (_: unknown, _params: EffectParams<'publishNotice'>) => noop(),
+    recordDecision: noop,
+    escalateBreach: (_: unknown, _params: EffectParams<'escalateBreach'>) => noop(),
 
     // context updates
     enterStage: assign({
@@ -192,8 +223,8 @@ export const caseMachine = setup({
         PANEL_MEMBER_REMOVED: { guard: ok('conflict_check') },
         DECLARATION_MADE: { guard: ok('conflict_check') },
         DECLARATION_REVIEWED: { guard: ok('conflict_check') },
-        // service level passed: the application raises DEADLINE_BREACH; the case stays
-        DEADLINE_DUE: { guard: ok('conflict_check') },
+        // service level passed: the case stays, the breach is escalated
+        DEADLINE_DUE: { guard: ok('conflict_check'), actions: escalateBreach },
         FLAG_RESOLVED: { guard: ok('conflict_check') },
         CANCEL: { guard: ok('conflict_check'), target: 'cancelled' },
       },
@@ -205,7 +236,7 @@ export const caseMachine = setup({
         DECIDE_MAKE: {
           guard: ok('route_decision'),
           target: 'award_checks',
-          actions: ['decideMake', { type: 'recordDetectedConflicts', params: { reason: 'make_providers' } }],
+          actions: ['decideMake', { type: 'recordMakeProviderConflicts' }],
         },
         DECIDE_BUY: { guard: ok('route_decision'), target: 'tendering', actions: 'decideBuy' },
         FLAG_RESOLVED: { guard: ok('route_decision') },
@@ -218,6 +249,7 @@ export const caseMachine = setup({
         'enterStage',
         schedule('tender_close', ({ context }) => ({ dueAt: context.tenderClosesAt ?? undefined })),
         notify('tender_published'),
+        publishNotice('tender_notice'),
       ],
       exit: cancelDeadlines(['tender_close']),
       on: {
@@ -231,20 +263,18 @@ export const caseMachine = setup({
               'extendTender',
               schedule('tender_close', ({ context }) => ({ dueAt: context.tenderClosesAt ?? undefined })),
               notify('tender_extended'),
+              publishNotice('tender_notice', 'close_moved'),
             ],
           },
           {
             guard: and([ok('tendering'), 'tooFewBids']),
             target: 'unsuccessful',
-            actions: [notify('tender_unsuccessful'), { type: 'closeBids' }],
+            actions: [notify('tender_unsuccessful'), { type: 'closeBids' }, recordDecision],
           },
           {
             guard: ok('tendering'),
             target: 'evaluation',
-            actions: [
-              notify('tender_closed'),
-              { type: 'recordDetectedConflicts', params: { reason: 'bidders_revealed' } },
-            ],
+            actions: [notify('tender_closed'), { type: 'recordBidderConflicts' }],
           },
         ],
         FLAG_RESOLVED: { guard: ok('tendering') },
@@ -258,7 +288,7 @@ export const caseMachine = setup({
       on: {
         PROPOSE_AWARD: { guard: ok('evaluation'), target: 'award_checks', actions: 'proposeAward' },
         SCORE_RECORDED: { guard: ok('evaluation') },
-        DEADLINE_DUE: { guard: ok('evaluation') },
+        DEADLINE_DUE: { guard: ok('evaluation'), actions: escalateBreach },
         FLAG_RESOLVED: { guard: ok('evaluation') },
         CANCEL: { guard: ok('evaluation'), target: 'cancelled' },
       },
@@ -312,7 +342,7 @@ export const caseMachine = setup({
           },
           { guard: ok('governance_review') },
         ],
-        DEADLINE_DUE: { guard: ok('governance_review') },
+        DEADLINE_DUE: { guard: ok('governance_review'), actions: escalateBreach },
         CANCEL: { guard: ok('governance_review'), target: 'cancelled' },
       },
     },
@@ -323,6 +353,7 @@ export const caseMachine = setup({
         'publishIntention',
         schedule('standstill_end', fromPolicy('standstill')),
         notify('intention_to_award'),
+        publishNotice('intention_to_award'),
       ],
       exit: cancelDeadlines(['standstill_end']),
       initial: 'running',
@@ -336,12 +367,17 @@ export const caseMachine = setup({
             REPRESENTATION_LODGED: {
               guard: ok('standstill'),
               target: 'paused',
-              actions: ['lodgeRepresentation', cancelDeadlines(['standstill_end']), notify('standstill_paused')],
+              actions: [
+                'lodgeRepresentation',
+                cancelDeadlines(['standstill_end']),
+                notify('standstill_paused'),
+                publishNotice('intention_to_award', 'standstill_paused'),
+              ],
             },
             DEADLINE_DUE: {
               guard: ok('standstill'),
               target: '#case.awarded',
-              actions: ['markAwarded', notify('awarded')],
+              actions: ['markAwarded', { type: 'recordAward' }, notify('awarded'), publishNotice('award_confirmation')],
             },
           },
         },
@@ -352,12 +388,12 @@ export const caseMachine = setup({
               {
                 guard: and([ok('standstill'), 'representationUpheld', 'isCompetitive']),
                 target: '#case.evaluation',
-                actions: notify('award_rejected'),
+                actions: [notify('award_rejected'), recordDecision],
               },
               {
                 guard: and([ok('standstill'), 'representationUpheld']),
                 target: '#case.route_decision',
-                actions: notify('award_rejected'),
+                actions: [notify('award_rejected'), recordDecision],
               },
               {
                 // a further standstill runs from the decision to go ahead
@@ -368,6 +404,7 @@ export const caseMachine = setup({
                   bumpRevision('standstill_end'),
                   schedule('standstill_end', fromPolicy('furtherStandstill')),
                   notify('standstill_resumed'),
+                  publishNotice('intention_to_award', 'standstill_resumed'),
                 ],
               },
               { guard: ok('standstill'), actions: 'resolveRepresentation' },
@@ -380,7 +417,14 @@ export const caseMachine = setup({
     awarded: { type: 'final', entry: 'enterStage' },
     cancelled: {
       type: 'final',
-      entry: ['enterStage', 'recordCancellation', cancelDeadlines('all'), { type: 'closeBids' }, notify('cancelled')],
+      entry: [
+        'enterStage',
+        'recordCancellation',
+        cancelDeadlines('all'),
+        { type: 'closeBids' },
+        notify('cancelled'),
+        publishNotice('cancellation'),
+      ],
     },
     unsuccessful: { type: 'final', entry: 'enterStage' },
   },

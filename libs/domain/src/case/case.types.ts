@@ -55,6 +55,9 @@ export const DEADLINE_KINDS = [
   'standstill_end',
 ] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
+/** Deadlines of human stages: a service level, reminded before and escalated when breached. */
+export const SLA_DEADLINE_KINDS = ['conflict_check_sla', 'evaluation_sla', 'governance_review_sla'] as const;
+export type SlaDeadlineKind = (typeof SLA_DEADLINE_KINDS)[number];
 
 /** Events a client may send through POST /cases/{id}/events. */
 export const CLIENT_EVENT_TYPES = [
@@ -256,6 +259,18 @@ export const NOTICE_KINDS = [
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
+/** Public notices (Provider Selection Regime), as the contract names them. */
+export const PUBLIC_NOTICE_TYPES = [
+  'tender_notice',
+  'intention_to_award',
+  'award_confirmation',
+  'cancellation',
+] as const;
+export type PublicNoticeType = (typeof PUBLIC_NOTICE_TYPES)[number];
+/** Why a published notice is corrected by a new one: the fact that changed. */
+export const NOTICE_CORRECTIONS = ['close_moved', 'standstill_paused', 'standstill_resumed'] as const;
+export type NoticeCorrection = (typeof NOTICE_CORRECTIONS)[number];
+
 /** Side effects returned by a transition as data; written to the outbox in the same transaction. */
 export type CaseEffect =
   | {
@@ -278,6 +293,41 @@ export type CaseEffect =
     }
   | { type: 'cancelDeadlines'; kinds: DeadlineKind[] | 'all' }
   | { type: 'runAwardChecks'; stageSeq: number; proposalSeq: number }
+  /** tell people about the case (who: the workflow's notice audiences) */
   | { type: 'notify'; notice: NoticeKind }
-  | { type: 'recordDetectedConflicts'; reason: 'make_providers' | 'bidders_revealed' }
-  | { type: 'closeBids' };
+  /** the case reached `awarded`: one row in the register of awards */
+  | { type: 'recordAward' }
+  /** a make decision names providers: record the panel's links to them */
+  | { type: 'recordMakeProviderConflicts' }
+  /** tendering closed and the bidders are known: record the panel's links to them */
+  | { type: 'recordBidderConflicts' }
+  | { type: 'closeBids' }
+  /**
+   * publish a public notice (transparency); with `correction`, a new notice of the type that
+   * corrects the latest one. A cancellation is published only if a tender or an intention was.
+   */
+  | { type: 'publishNotice'; notice: PublicNoticeType; correction?: NoticeCorrection }
+  /** the case is (again) on the register of procurement decisions, decided now, with no notice of its own */
+  | { type: 'recordDecision' }
+  /** a human stage ran past its service level and the case stays: flag, escalation, notice */
+  | { type: 'escalateBreach'; kind: SlaDeadlineKind; deadlineId: string; stageSeq: number };
+
+/**
+ * Every effect type, once. Typed as a record so that adding a variant to `CaseEffect` without
+ * listing it here does not compile (the runtime picks effects out of XState's actions by it).
+ */
+const EFFECT_TYPE_SET: Record<CaseEffect['type'], true> = {
+  scheduleDeadline: true,
+  cancelDeadlines: true,
+  runAwardChecks: true,
+  notify: true,
+  recordAward: true,
+  recordMakeProviderConflicts: true,
+  recordBidderConflicts: true,
+  closeBids: true,
+  publishNotice: true,
+  recordDecision: true,
+  escalateBreach: true,
+};
+export const CASE_EFFECT_TYPES = Object.keys(EFFECT_TYPE_SET) as readonly CaseEffect['type'][];
+export type CaseEffectType = CaseEffect['type'];
