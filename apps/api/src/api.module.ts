@@ -25,6 +25,8 @@ import { DeadlinesHttpModule } from './deadlines/deadlines-http.module';
 import { NotificationsHttpModule } from './notifications/notifications-http.module';
 import { FlagsHttpModule } from './flags/flags-http.module';
 import { TransparencyHttpModule } from './transparency/transparency-http.module';
+import { FeedHttpModule } from './feed/feed-http.module';
+import { WebhooksHttpModule } from './webhooks/webhooks-http.module';
 import { OcdsHttpModule } from './ocds/ocds-http.module';
 import { ConsoleHttpModule } from './console/console-http.module';
 import { MetricsHttpModule } from './metrics/metrics-http.module';
@@ -96,6 +98,8 @@ export class ApiModule {
         NotificationsHttpModule,
         FlagsHttpModule,
         TransparencyHttpModule,
+        FeedHttpModule,
+        WebhooksHttpModule,
         OcdsHttpModule,
         ConsoleHttpModule.forRoot(),
         ...(opts.extra ?? []),

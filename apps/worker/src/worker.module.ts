@@ -11,6 +11,7 @@ import { loggerModuleFor } from './worker.logger';
 import { DeadlinesWorkerModule } from './deadlines/deadlines-worker.module';
 import { FlagsWorkerModule } from './flags/flags-worker.module';
 import { ConflictsWorkerModule } from './conflicts/conflicts-worker.module';
+import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
 import { WorkerConnections } from './worker-connections';
 
 export interface WorkerOptions {
@@ -43,7 +44,7 @@ export class WorkerModule {
   static processors(_opts: WorkerOptions): DynamicModule {
     return {
       module: WorkerProcessorsModule,
-      imports: [DiscoveryModule, DeadlinesWorkerModule, FlagsWorkerModule, ConflictsWorkerModule],
+      imports: [DiscoveryModule, DeadlinesWorkerModule, FlagsWorkerModule, ConflictsWorkerModule, WebhooksWorkerModule],
       providers: [OutboxRelay, WorkerConnections],
     };
   }

@@ -16,6 +16,7 @@ import { CaseCommands, CaseEntity, CaseHistory, CaseQueries, EventInput } from '
 import { CaseViews } from '@makebuy/case-workflow';
 import { ApiSignedIn } from '../http/api-problems.decorator';
 import { validateBody } from '../http/validation';
+import { PageQuery } from '../http/page-query.dto';
 import { CaseAccessGuard, CaseRequest } from './case-access.guard';
 import { etagOf, parseIfMatch } from './if-match';
 import { committedView } from './committed-view';
@@ -24,7 +25,7 @@ import {
   CasePageDto,
   CreateCaseDto,
   EVENT_DTOS,
-  HistoryEntryDto,
+  HistoryPageDto,
   HistoryVerifyDto,
   ListCasesQuery,
 } from './case.dto';
@@ -141,7 +142,7 @@ export class CasesController {
       });
     }
     const caller = callerOf(p);
-    this.commands.assertMaySend(caller, type as ClientEventType);
+    await this.commands.assertMaySend(caller, req.caseRow!, type as ClientEventType);
     const dto = await validateBody(EVENT_DTOS[type], body);
     const expected = parseIfMatch(ifMatch);
     const row = await this.commands.sendEvent(
@@ -159,15 +160,22 @@ export class CasesController {
 @Controller('cases/:id/history')
 @UseGuards(CaseAccessGuard)
 export class CaseHistoryController {
-  constructor(private readonly history: CaseHistory) {}
+  constructor(
+    private readonly history: CaseHistory,
+    private readonly views: CaseViews,
+  ) {}
 
   @Get()
   @Roles('commissioner', 'governance')
-  @ApiOperation({ summary: 'Every event on the case, with the hash chain' })
-  @ApiOkResponse({ type: [HistoryEntryDto] })
-  @ApiSignedIn('NOT_FOUND', 'FORBIDDEN')
-  list(@Param('id') id: string) {
-    return this.history.list(id.toLowerCase());
+  @ApiOperation({
+    summary: 'Every event on the case, oldest first, with the hash chain',
+    description:
+      'Paged `{ items, nextCursor }`. For a panel member excluded from evaluation (or entirely), SCORE_RECORDED payloads carry `scoresHidden: true` instead of the scores and comment.',
+  })
+  @ApiOkResponse({ type: HistoryPageDto })
+  @ApiSignedIn('NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED')
+  list(@CurrentPrincipal() p: Principal, @Req() req: CaseRequest, @Query() q: PageQuery) {
+    return this.views.history(p, req.caseRow!.id, { limit: q.limit ?? 50, cursor: q.cursor });
   }
 
   @Get('verify')

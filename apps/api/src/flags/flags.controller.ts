@@ -31,8 +31,8 @@ export class FlagsController {
   })
   @ApiOkResponse({ type: FlagPageDto })
   @ApiSignedIn('FORBIDDEN', 'VALIDATION_FAILED')
-  async list(@Query() q: ListFlagsQuery) {
-    const page = await this.flags.list({ ...q, limit: q.limit ?? 50 });
+  async list(@CurrentPrincipal() p: Principal, @Query() q: ListFlagsQuery) {
+    const page = await this.flags.list({ ...q, servedConsortiumId: p.consortiumId, limit: q.limit ?? 50 });
     return { items: page.items.map(toFlagView), nextCursor: page.nextCursor };
   }
 }

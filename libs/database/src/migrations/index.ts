@@ -5,6 +5,7 @@ import { TenderingIndexes1732600000000 } from './1732600000000-tendering-indexes
 import { PeopleRoles1733100000000 } from './1733100000000-people-roles';
 import { Transparency1733300000000 } from './1733300000000-transparency';
 import { OcdsReleases1733400000000 } from './1733400000000-ocds-releases';
+import { FeedWebhooks1733500000000 } from './1733500000000-feed-webhooks';
 
 /** Every migration, in order. New migrations are added here. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   PeopleRoles1733100000000,
   Transparency1733300000000,
   OcdsReleases1733400000000,
+  FeedWebhooks1733500000000,
 ];
