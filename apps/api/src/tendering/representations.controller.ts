@@ -4,8 +4,8 @@ import { CurrentPrincipal, Principal, Roles } from '@makebuy/auth';
 import { RepresentationsService } from '@makebuy/tendering';
 import { ApiSignedIn } from '../http/api-problems.decorator';
 import { IdPipe } from '../http/uuid.pipe';
-import { callerOf } from '../cases/cases.controller';
-import { parseIfMatch } from '../cases/if-match';
+import { callerOf } from '../http/caller';
+import { parseIfMatch } from '../http/if-match';
 import { PublicProcurementGuard } from './public-procurement.guard';
 import {
   PageQuery,

@@ -5,7 +5,7 @@ import { NoticesService, RegistersService } from '@makebuy/transparency';
 import { ApiProblems, ApiSignedIn } from '../http/api-problems.decorator';
 import { PageQuery } from '../http/page-query.dto';
 import { IdPipe } from '../http/uuid.pipe';
-import { CaseAccessGuard } from '../cases/case-access.guard';
+import { CaseAccessGuard } from '../http/case-access.guard';
 import {
   AnnualSummaryDto,
   AuditVerificationDto,
