@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestApp, TestApp } from '../support/test-app';
+import { eventually, startTestApp, TestApp } from '../support/test-app';
 import { given, World } from '../support/given';
 import { ensureConsoleBuilt, expectAccessible, launchBrowser, screenshot } from '../support/browser';
 
@@ -260,6 +260,26 @@ describe('console (browser)', () => {
     await screenshot(page, 'commissioner-evaluation');
     await propose.getByRole('button').click();
     await g.waitForState(w.commissioner.token, caseId, 'standstill', 60_000);
+    await ctx.close();
+  });
+
+  it('an administrator keeps directory roles and opens the queue dashboard with the console session', async () => {
+    const { ctx, page } = await signedIn('Administrator');
+    await page.getByRole('link', { name: 'Directory' }).first().click();
+    await page.getByRole('form', { name: `Roles of ${w.commissioner2.name}` }).waitFor();
+    await expectAccessible(page, 'directory');
+    await screenshot(page, 'admin-directory');
+    const roles = page.getByRole('form', { name: `Roles of ${w.commissioner2.name}` });
+    await roles.getByLabel('governance').check();
+    await roles.getByRole('button', { name: 'Save roles' }).click();
+    const admin = await t.adminToken();
+    await eventually(async () => {
+      const roles = (await g.get(admin, `/people/${w.commissioner2.id}`)).body.roles as string[];
+      return roles.includes('governance') && roles.includes('commissioner');
+    });
+    const board = await page.goto('/admin/queues');
+    expect(board?.status()).toBe(200);
+    expect(await page.content()).toContain('<div id="root"');
     await ctx.close();
   });
 });
