@@ -187,7 +187,7 @@ describe('console (browser)', () => {
 
   it('a governance officer finds a blocking flag in the queue, accepts it and approves the award', async () => {
     const c = await g.caseInRouteDecision(w);
-    await g.event(w.commissioner.token, c.id, {
+    await g.event(w.decider.token, c.id, {
       type: 'DECIDE_MAKE',
       providerIds: [w.memberPractices[1].id],
       psrProcess: 'direct_award_c',
@@ -222,7 +222,8 @@ describe('console (browser)', () => {
     await form.getByLabel('Title').fill(title);
     await form.getByLabel('Service').fill('Diabetes follow-up');
     await form.getByLabel('Estimated annual value (£)').fill('300000');
-    for (const m of w.panel) await form.getByLabel(m.name, { exact: true }).check();
+    // v1.1: decisions come from the panel, so the commissioner sits on it
+    for (const m of [w.commissioner, ...w.panel]) await form.getByLabel(m.name, { exact: true }).check();
     await expectAccessible(page, 'raise a case');
     await screenshot(page, 'commissioner-new-case');
     await form.getByRole('button', { name: 'Raise case' }).click();
@@ -230,7 +231,7 @@ describe('console (browser)', () => {
     const caseId = page.url().split('/cases/')[1].split('#')[0];
     await page.getByRole('form', { name: 'SUBMIT' }).getByRole('button').click();
     await page.locator('[data-state="case.conflict_check"][data-active]').waitFor();
-    await g.declareAndReview(w, caseId);
+    await g.declareAndReview(w, caseId, {}, [w.commissioner, ...w.panel]);
     await g.event(w.governance.token, caseId, { type: 'COMPLETE_CONFLICT_CHECK' });
     await page.reload();
     const buy = page.getByRole('form', { name: 'DECIDE BUY' });
@@ -249,7 +250,8 @@ describe('console (browser)', () => {
     await g.bid(w.providerUsers[w.independent.id], caseId, 210000);
     await g.waitForState(w.commissioner.token, caseId, 'evaluation', 120_000);
     const bids = (await g.get(w.commissioner.token, `/tenders/${caseId}/bids`)).body.items as { id: string }[];
-    for (const m of w.panel) for (const b of bids) await g.score(m, caseId, b.id, b.id === b1.id ? 8 : 6);
+    for (const m of [w.commissioner, ...w.panel])
+      for (const b of bids) await g.score(m, caseId, b.id, b.id === b1.id ? 8 : 6);
     await page.reload();
     const propose = page.getByRole('form', { name: 'PROPOSE AWARD' });
     await propose.getByLabel('Bid to award').selectOption(b1.id);
