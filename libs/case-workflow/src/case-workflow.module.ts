@@ -7,6 +7,7 @@ import { NotificationsModule } from '@makebuy/notifications';
 import { CaseWorkflow } from './case-workflow.service';
 import { CaseViews } from './case-views.service';
 import { CaseObligations } from './case-obligations.service';
+import { CaseTasks } from './case-tasks.service';
 
 /**
  * The case workflow room, one floor above the features: binds itself to the case engine once
@@ -15,7 +16,7 @@ import { CaseObligations } from './case-obligations.service';
  */
 @Module({
   imports: [ConflictsModule, TenderingModule, FlagsModule, DeadlinesModule, NotificationsModule],
-  providers: [CaseWorkflow, CaseViews, CaseObligations],
-  exports: [CaseWorkflow, CaseViews, CaseObligations],
+  providers: [CaseWorkflow, CaseViews, CaseObligations, CaseTasks],
+  exports: [CaseWorkflow, CaseViews, CaseObligations, CaseTasks],
 })
 export class CaseWorkflowModule {}
