@@ -29,6 +29,8 @@ export interface CaseHooks {
   carryOut(effect: CaseEffect, ctx: EffectContext): Promise<void>;
   /** after the effects: what no longer stands once the case moved (e.g. flags of an ended proposal) */
   settle(ctx: EffectContext): Promise<void>;
+  /** after the transition and its effects, in the same transaction: what the change publishes (the change feed) */
+  recorded(ctx: EffectContext, event: FactEvent): Promise<void>;
   /** the people a human stage waits on (its obligations, resolved to people): reminders */
   waitingOn(tx: EntityManager, row: CaseEntity, kind: SlaDeadlineKind): Promise<string[]>;
 }

@@ -17,8 +17,9 @@ import { CaseTasks, CaseViews } from '@makebuy/case-workflow';
 import { ApiSignedIn } from '../http/api-problems.decorator';
 import { validateBody } from '../http/validation';
 import { PageQuery } from '../http/page-query.dto';
-import { CaseAccessGuard, CaseRequest } from './case-access.guard';
-import { etagOf, parseIfMatch } from './if-match';
+import { CaseAccessGuard, CaseRequest } from '../http/case-access.guard';
+import { etagOf, parseIfMatch } from '../http/if-match';
+import { callerOf } from '../http/caller';
 import { committedView } from './committed-view';
 import {
   CaseDto,
@@ -37,14 +38,6 @@ const IF_MATCH = ApiHeader({
   name: 'If-Match',
   required: false,
   description: 'the case version you saw, as "<version>"; stale: 412',
-});
-
-export const callerOf = (p: Principal) => ({
-  sub: p.sub,
-  personId: p.personId,
-  roles: p.roles,
-  consortiumId: p.consortiumId,
-  providerId: p.providerId,
 });
 
 @ApiTags('cases')

@@ -5,8 +5,8 @@ import { FlagResolutionService, FlagsService } from '@makebuy/flags';
 import { ApiSignedIn } from '../http/api-problems.decorator';
 import { IdPipe } from '../http/uuid.pipe';
 import { FlagAccessGuard } from './flag-access.guard';
-import { CaseAccessGuard } from '../cases/case-access.guard';
-import { parseIfMatch } from '../cases/if-match';
+import { CaseAccessGuard } from '../http/case-access.guard';
+import { parseIfMatch } from '../http/if-match';
 import {
   AwardChecksViewDto,
   FlagDto,

@@ -4,8 +4,8 @@ import { CurrentPrincipal, Principal, Roles } from '@makebuy/auth';
 import { BidsService, ClarificationsService, EvaluationService, TendersService } from '@makebuy/tendering';
 import { ApiSignedIn } from '../http/api-problems.decorator';
 import { IdPipe } from '../http/uuid.pipe';
-import { callerOf } from '../cases/cases.controller';
-import { parseIfMatch } from '../cases/if-match';
+import { callerOf } from '../http/caller';
+import { parseIfMatch } from '../http/if-match';
 import { TenderGuard } from './tender.guard';
 import { TenderPanelGuard } from './tender-panel.guard';
 import {
