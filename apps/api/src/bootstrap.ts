@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
+import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import { ApiModule, AppOptions } from './api.module';
 import { globalValidationPipe } from './http/validation';
@@ -19,6 +20,7 @@ export async function createApiApp(opts: AppOptions): Promise<INestApplication> 
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: opts.config.bodyLimit, type: ['application/json', 'application/*+json'] });
   app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(cookieParser());
   app.disable('x-powered-by');
   app.use(noStoreWhenAuthenticated);
   app.set('etag', false);

@@ -1,10 +1,12 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { DomainError } from '@makebuy/domain';
 import { DirectoryService } from '@makebuy/directory';
+import { APP_CONFIG, AppConfig } from '@makebuy/settings';
 import { TokenService } from './token.service';
 import { Principal } from './auth.types';
+import { credentialOf } from './session-cookie';
 
 export const IS_PUBLIC = 'makebuy:public';
 /** No token needed (public registers, health, docs). */
@@ -20,6 +22,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
     private readonly directory: DirectoryService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -27,8 +30,15 @@ export class AuthGuard implements CanActivate {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()]);
     if (isPublic) return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
-    req.principal = await this.authenticate(req.headers.authorization);
+    req.principal = await this.authenticateRequest(req);
     return true;
+  }
+
+  /** A bearer header, or the console's session cookie (with its CSRF token on writes). */
+  async authenticateRequest(req: Request): Promise<Principal> {
+    const credential = credentialOf(req, this.config.jwtSecret);
+    if (credential && 'error' in credential) throw new DomainError('UNAUTHENTICATED', credential.error);
+    return this.authenticate(credential ? `Bearer ${credential.token}` : req.headers.authorization);
   }
 
   async authenticate(header: string | undefined): Promise<Principal> {

@@ -20,6 +20,7 @@ import {
   Relationship,
 } from '@makebuy/directory';
 import { PageQuery } from '../http/page-query.dto';
+import { ApiUuid } from '../http/api-schema';
 
 export class CreateConsortiumDto {
   @ApiProperty({ example: 'North Riverside GP Consortium' })
@@ -50,7 +51,7 @@ export class ProviderDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty({ enum: PROVIDER_KINDS }) kind: ProviderKind;
-  @ApiProperty({ format: 'uuid', nullable: true }) memberOfConsortiumId: string | null;
+  @ApiUuid({ nullable: true }) memberOfConsortiumId: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 export class ListProvidersQuery extends PageQuery {
@@ -112,8 +113,8 @@ export class PersonDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty() email: string;
-  @ApiProperty({ format: 'uuid', nullable: true }) consortiumId: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) providerId: string | null;
+  @ApiUuid({ nullable: true }) consortiumId: string | null;
+  @ApiUuid({ nullable: true }) providerId: string | null;
   @ApiProperty(ROLES_DOC) roles: DirectoryRole[];
   @ApiProperty({ type: () => [AffiliationDto] }) affiliations: AffiliationDto[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -122,8 +123,8 @@ export class PersonSummaryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty() email: string;
-  @ApiProperty({ format: 'uuid', nullable: true }) consortiumId: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) providerId: string | null;
+  @ApiUuid({ nullable: true }) consortiumId: string | null;
+  @ApiUuid({ nullable: true }) providerId: string | null;
   @ApiProperty(ROLES_DOC) roles: DirectoryRole[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }

@@ -72,7 +72,11 @@ export class ProblemDetails {
   @ApiProperty({ example: 400 }) status: number;
   @ApiProperty({ example: 'property foo should not exist' }) detail: string;
   @ApiProperty({ enum: [...ERROR_CODES, ...HTTP_ONLY_CODES] }) code: string;
-  @ApiProperty({ example: '/api/v1/cases' }) instance: string;
+  @ApiPropertyOptional({
+    example: '/api/v1/cases',
+    description: 'the request path (absent when the request could not be parsed)',
+  })
+  instance?: string;
   @ApiPropertyOptional({ type: [ProblemFieldError] }) errors?: ProblemFieldError[];
   @ApiPropertyOptional({ description: 'request id, also in the X-Request-Id header and the logs' }) requestId?: string;
 }

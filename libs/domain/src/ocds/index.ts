@@ -2,3 +2,4 @@ export * from './json';
 export * from './merge-rules';
 export * from './merge';
 export * from './release-schema';
+export * from './release-builder';

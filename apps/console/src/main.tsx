@@ -1,0 +1,31 @@
+import 'nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { SessionProvider } from './session';
+import { Layout } from './layout';
+import { SignInPage } from './pages/sign-in';
+import { TasksPage } from './pages/tasks';
+import { CasesPage } from './pages/cases';
+import { CasePage } from './pages/case';
+import { InterestsRegisterPage } from './pages/public-interests';
+import { NotFoundPage } from './pages/not-found';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <BrowserRouter basename="/console">
+      <SessionProvider>
+        <Routes>
+          <Route element={<Layout />}>
+            <Route index element={<TasksPage />} />
+            <Route path="sign-in" element={<SignInPage />} />
+            <Route path="cases" element={<CasesPage />} />
+            <Route path="cases/:id" element={<CasePage />} />
+            <Route path="public/interests" element={<InterestsRegisterPage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
+        </Routes>
+      </SessionProvider>
+    </BrowserRouter>
+  </StrictMode>,
+);
