@@ -77,6 +77,13 @@ describe('D1: 50 DECIDE_BUY and 50 DECIDE_MAKE at once on one case, with bystand
       Promise.resolve(p).then((res: { status: number; body: unknown }) => ({ status: res.status, body: res.body })),
     );
 
+    const transitions = async () => {
+      const m = await t.app.get(Metrics).registry.getSingleMetric('makebuy_case_transitions_total')?.get();
+      const of = (event: string) =>
+        (m?.values ?? []).filter((v) => v.labels.event === event).reduce((a, v) => a + v.value, 0);
+      return of('DECIDE_BUY') + of('DECIDE_MAKE');
+    };
+    const decidedBefore = await transitions();
     const results = await Promise.all(burst);
     const around = await Promise.all(bystanders);
 
@@ -97,11 +104,23 @@ describe('D1: 50 DECIDE_BUY and 50 DECIDE_MAKE at once on one case, with bystand
     expect(entries.filter((e) => e.type === 'DECIDE_BUY' || e.type === 'DECIDE_MAKE')).toHaveLength(1);
     const after = (await g.get(w.commissioner.token, `/cases/${c.id}`)).body;
     expect(after.version).toBe(version + 1);
-    // and the metrics agree: no 5xx recorded on the events route
+    // and the metrics agree: one decision applied here, plus the three bystander DECIDE_BUYs ...
+    expect((await transitions()) - decidedBefore).toBe(1 + 3);
+    // ... each loser counted under the route template and its status, and no 5xx anywhere
     const latency = await t.app.get(Metrics).registry.getSingleMetric('makebuy_http_request_duration_seconds')?.get();
     const served5xx = (latency?.values ?? []).filter(
       (v) => String(v.labels.status).startsWith('5') && (v as { metricName?: string }).metricName?.endsWith('_count'),
     );
     expect(served5xx).toEqual([]);
+    const count = (status: string) =>
+      (latency?.values ?? [])
+        .filter(
+          (v) =>
+            (v as { metricName?: string }).metricName === 'makebuy_http_request_duration_seconds_count' &&
+            v.labels.route === '/api/v1/cases/:id/events' &&
+            String(v.labels.status) === status,
+        )
+        .reduce((a, v) => a + v.value, 0);
+    expect(count('409') + count('412')).toBe(2 * EACH - 1);
   });
 });

@@ -25,6 +25,11 @@ export interface TestAppOptions {
   worker?: boolean;
   env?: Record<string, string>;
   policy?: (p: PolicyBook) => PolicyBook;
+  /**
+   * the connection guard (a second pool connection inside a transaction is refused and fails the
+   * suite at close); TEST_CONNECTION_GUARD=off|record|refuse overrides. Default: on
+   */
+  connectionGuard?: boolean;
   /** reuse another app's database and queue prefix (a restart); nothing is dropped on close */
   reuse?: AppConfig;
   /** where the app's logs go (set env LOG_LEVEL to see any) */
@@ -78,10 +83,9 @@ export async function startTestApp(opts: TestAppOptions): Promise<TestApp> {
     extra: opts.worker === false ? [] : [WorkerModule.processors({ config, policy, clock })],
   });
   // "never hold one pool connection while waiting for another", checked in every suite
+  const guardMode = process.env.TEST_CONNECTION_GUARD ?? (opts.connectionGuard === false ? 'off' : 'refuse');
   const guard =
-    process.env.TEST_CONNECTION_GUARD === 'off'
-      ? null
-      : ConnectionGuard.install(app.get(DataSource), { refuse: process.env.TEST_CONNECTION_GUARD !== 'record' });
+    guardMode === 'off' ? null : ConnectionGuard.install(app.get(DataSource), { refuse: guardMode !== 'record' });
   await app.init();
   const server = app.getHttpServer();
   const token = (sub: string, roles: Role[], expiresIn: string | number = '1h') =>

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ClientEventType, DomainError, EVENT_ROLES, Track } from '@makebuy/domain';
+import { ClientEventType, DomainError, EVENT_ROLES, isDomainError, Track } from '@makebuy/domain';
 import { APP_CONFIG, AppConfig } from '@makebuy/settings';
 import { DirectoryService } from '@makebuy/directory';
 import { CaseEntity } from './case.entities';
@@ -36,7 +36,9 @@ export class CaseCommands {
 
   async createCase(caller: CaseCaller, input: CreateCaseInput): Promise<CaseEntity> {
     if (!caller.personId) throw new DomainError('FORBIDDEN', 'only a person in the directory can raise a case');
-    await this.directory.getConsortium(input.consortiumId).catch(() => {
+    await this.directory.getConsortium(input.consortiumId).catch((e) => {
+      // only "not found" is the caller's mistake; a database outage is not bad input
+      if (!isDomainError(e) || e.code !== 'NOT_FOUND') throw e;
       throw new DomainError('VALIDATION_FAILED', `consortiumId: consortium ${input.consortiumId} does not exist`, {
         errors: [{ field: 'consortiumId', message: 'unknown consortium' }],
       });

@@ -16,6 +16,7 @@ import {
 } from '@makebuy/domain';
 import { Clock } from '@makebuy/settings';
 import { OutboxSignal } from '@makebuy/queue';
+import { Metrics } from '@makebuy/metrics';
 import { CaseEntity, CaseEventEntity } from './case.entities';
 import { auditHash, GENESIS_HASH } from './audit-chain';
 import type { CaseHooks, EffectContext } from './case-hooks';
@@ -72,6 +73,7 @@ export class CaseEngine {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly clock: Clock,
     private readonly signal: OutboxSignal,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Binds the case workflow. Once: a second, different binding is a programming error. */
@@ -126,6 +128,7 @@ export class CaseEngine {
       return { row, result };
     });
     this.signal.wake();
+    this.metrics.transitions.inc({ event: 'CREATED' });
     return out;
   }
 
@@ -185,6 +188,7 @@ export class CaseEngine {
         return { row, decision, result };
       });
       this.signal.wake();
+      this.metrics.transitions.inc({ event: cmd.event.type });
       return out;
     } catch (e) {
       if (e instanceof SnapshotRestoreError) {
