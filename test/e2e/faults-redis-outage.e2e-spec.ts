@@ -21,7 +21,7 @@ jest.setTimeout(240_000);
 const DUE_DURING_OUTAGE = 300;
 const DUE_AFTER_OUTAGE = 20;
 /** How far ahead (after acceleration) the fast track's declaration window ends when the app starts. */
-const DUE_IN_MS = 25_000;
+const DUE_IN_MS = 40_000;
 
 describe('deadlines fire from PostgreSQL while Redis is down (private redis-server)', () => {
   let redis: PrivateRedis;
@@ -75,9 +75,9 @@ describe('deadlines fire from PostgreSQL while Redis is down (private redis-serv
     const body = given(t).caseBody(w);
     const open = async (n: number, track: 'fast' | 'standard') => {
       const ids: string[] = [];
-      for (let i = 0; i < n; i += 25) {
+      for (let i = 0; i < n; i += 10) {
         const batch = await Promise.all(
-          Array.from({ length: Math.min(25, n - i) }, async () => {
+          Array.from({ length: Math.min(10, n - i) }, async () => {
             const row = await commands.createCase(caller, { ...body, track } as never);
             await commands.sendEvent(caller, row.id, { type: 'SUBMIT' });
             return row.id;
