@@ -4,9 +4,12 @@ import { TenderingModule } from '@makebuy/tendering';
 import { FlagsModule } from '@makebuy/flags';
 import { DeadlinesModule } from '@makebuy/deadlines';
 import { NotificationsModule } from '@makebuy/notifications';
+import { TransparencyModule } from '@makebuy/transparency';
 import { CaseWorkflow } from './case-workflow.service';
 import { CaseViews } from './case-views.service';
 import { CaseObligations } from './case-obligations.service';
+import { CaseFeed } from './case-feed.service';
+import { FeedModule } from '@makebuy/feed';
 
 /**
  * The case workflow room, one floor above the features: binds itself to the case engine once
@@ -14,8 +17,16 @@ import { CaseObligations } from './case-obligations.service';
  * Imported by both apps.
  */
 @Module({
-  imports: [ConflictsModule, TenderingModule, FlagsModule, DeadlinesModule, NotificationsModule],
-  providers: [CaseWorkflow, CaseViews, CaseObligations],
+  imports: [
+    ConflictsModule,
+    TenderingModule,
+    FlagsModule,
+    DeadlinesModule,
+    NotificationsModule,
+    TransparencyModule,
+    FeedModule,
+  ],
+  providers: [CaseWorkflow, CaseViews, CaseObligations, CaseFeed],
   exports: [CaseWorkflow, CaseViews, CaseObligations],
 })
 export class CaseWorkflowModule {}

@@ -15,7 +15,9 @@ import { TenderingCaseParts } from '@makebuy/tendering';
 import { AwardChecks, AwardsService, FlagsService } from '@makebuy/flags';
 import { DeadlineEscalation, DeadlineScheduler } from '@makebuy/deadlines';
 import { NoticeDispatcher } from '@makebuy/notifications';
+import { NoticesService } from '@makebuy/transparency';
 import { CaseObligations } from './case-obligations.service';
+import { CaseFeed } from './case-feed.service';
 
 /**
  * The case workflow: what every case event needs and what every effect does, in one place.
@@ -40,6 +42,8 @@ export class CaseWorkflow implements CaseHooks {
     private readonly escalation: DeadlineEscalation,
     private readonly notices: NoticeDispatcher,
     private readonly obligations: CaseObligations,
+    private readonly publicNotices: NoticesService,
+    private readonly feed: CaseFeed,
   ) {
     engine.bind(this);
   }
@@ -76,8 +80,9 @@ export class CaseWorkflow implements CaseHooks {
         };
       case 'REPRESENTATION_RESOLVED':
         return this.tendering.representationFacts(tx, row, event);
-      case 'REJECT_AWARD':
       case 'CANCEL':
+        return this.conflicts.cancelFacts(tx, row, event.actor.id);
+      case 'REJECT_AWARD':
       case 'PANEL_MEMBER_ADDED':
       case 'PANEL_MEMBER_REMOVED':
       case 'DECLARATION_MADE':
@@ -110,7 +115,8 @@ export class CaseWorkflow implements CaseHooks {
       case 'runAwardChecks':
         return this.awardChecks.schedule(tx, row.id, effect.stageSeq, effect.proposalSeq, now);
       case 'notify':
-        return this.notices.send(tx, row, effect.notice, await this.noticeAudience(tx, row, effect.notice), now);
+        await this.notices.send(tx, row, effect.notice, await this.noticeAudience(tx, row, effect.notice), now);
+        return this.feed.forNotice(tx, row, effect.notice, now);
       case 'recordAward':
         return this.awards.record(tx, row, now);
       case 'recordMakeProviderConflicts':
@@ -119,11 +125,21 @@ export class CaseWorkflow implements CaseHooks {
         return this.tendering.recordBidderConflicts(tx, row, now);
       case 'closeBids':
         return this.tendering.closeBids(tx, row, now);
+      case 'publishNotice':
+        await this.publicNotices.publish(tx, row, effect, decision.fromState, now);
+        return;
+      case 'recordDecision':
+        return this.publicNotices.markDecided(tx, row, now);
       case 'escalateBreach':
         return this.escalateBreach(tx, row, effect, now);
       default:
         return unhandled(effect, 'effect type');
     }
+  }
+
+  /** 3. What the change publishes to the change feed (consortium events, flags, representations). */
+  recorded(ctx: EffectContext, event: FactEvent): Promise<void> {
+    return this.feed.forChange(ctx.tx, ctx.row, ctx.decision, event, ctx.now);
   }
 
   /** The people a human stage waits on (deadline reminders). */
@@ -166,7 +182,7 @@ export class CaseWorkflow implements CaseHooks {
       now,
     );
     // advisory; idempotent on (case, dedupe key)
-    await this.flags.raise(tx, {
+    const flag = await this.flags.raise(tx, {
       caseId: row.id,
       consortiumId: row.consortiumId,
       proposalSeq: row.context.proposalSeq,
@@ -176,6 +192,7 @@ export class CaseWorkflow implements CaseHooks {
       dedupeKey: `DEADLINE_BREACH:${effect.deadlineId}`,
     });
     await this.escalation.escalate(tx, row, evidence, now);
+    await this.feed.forBreach(tx, row, effect, flag, now);
   }
 }
 

@@ -4,6 +4,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { CRITERION_KEYS, Criterion, CriterionKey, DomainError, weightedScore } from '@makebuy/domain';
 import { CaseCaller, CaseEngine, CaseEntity } from '@makebuy/cases';
 import { DirectoryService } from '@makebuy/directory';
+import { FeedService } from '@makebuy/feed';
 import { decodeCursor, Page, pageOf, pgCode, PG_UNIQUE_VIOLATION } from '@makebuy/database';
 import {
   BidAction,
@@ -14,7 +15,7 @@ import {
   RepresentationEntity,
 } from './tendering.entities';
 import { TenderAccess } from './tender-access.service';
-import { EvaluationService } from './evaluation.service';
+import { Debrief, EvaluationService } from './evaluation.service';
 import { BidOutcome, bidOutcome, INTENTION_STATES, round2, TenderStatus, tenderStatusOf } from './tender-status';
 import { RepresentationsService, RepresentationView, representationView } from './representations.service';
 
@@ -73,6 +74,8 @@ export interface MyBidView extends BidView {
   outcome: BidOutcome;
   /** present from the intention to award (standstill) on */
   assessment: AssessmentSummary | null;
+  /** from the intention to award on, for a live bid: the awardees, this bid's and the awardee's scores, its rank */
+  debrief: Debrief | null;
   /** while the standstill runs: representations are accepted until this instant */
   standstillEndsAt: string | null;
   representations: RepresentationView[];
@@ -118,6 +121,7 @@ export class BidsService {
     private readonly directory: DirectoryService,
     private readonly evaluation: EvaluationService,
     private readonly representations: RepresentationsService,
+    private readonly feed: FeedService,
   ) {}
 
   /** One live bid per provider: a second POST is 409 CONFLICT (revise with PUT instead). */
@@ -153,7 +157,7 @@ export class BidsService {
           throw new DomainError('CONFLICT', 'your organisation already has a live bid on this tender');
         throw e;
       }
-      await this.appendRevision(tx, created, 'submitted', personId, now);
+      await this.appendRevision(tx, row, created, 'submitted', personId, now);
       return created;
     });
     return this.ownView(bid);
@@ -173,7 +177,7 @@ export class BidsService {
       b.revision += 1;
       b.updatedAt = now;
       await tx.save(b);
-      await this.appendRevision(tx, b, 'revised', personId, now);
+      await this.appendRevision(tx, row, b, 'revised', personId, now);
       return b;
     });
     return this.ownView(bid);
@@ -192,7 +196,7 @@ export class BidsService {
       b.revision += 1;
       b.updatedAt = now;
       await tx.save(b);
-      await this.appendRevision(tx, b, 'withdrawn', personId, now);
+      await this.appendRevision(tx, row, b, 'withdrawn', personId, now);
       return b;
     });
     return this.ownView(bid);
@@ -269,6 +273,8 @@ export class BidsService {
     const items: MyBidView[] = [];
     for (const b of page.items) {
       const row = cases.get(b.caseId)!;
+      const standstillEndsAt =
+        b.status === 'submitted' ? await this.representations.standstillEndsAt(this.ds.manager, row) : null;
       items.push({
         ...(await this.ownView(b, names)),
         tender: {
@@ -282,10 +288,11 @@ export class BidsService {
         caseState: row.state,
         outcome: bidOutcome(b, row),
         assessment: await this.assessment(row, b),
-        standstillEndsAt:
-          b.status === 'submitted'
-            ? ((await this.representations.standstillEndsAt(this.ds.manager, row))?.toISOString() ?? null)
+        debrief:
+          INTENTION_STATES.includes(row.state) && b.status === 'submitted'
+            ? ((await this.evaluation.debriefs(row, standstillEndsAt)).get(b.id) ?? null)
             : null,
+        standstillEndsAt: standstillEndsAt?.toISOString() ?? null,
         representations: reps.filter((r) => r.caseId === row.id).map(representationView),
       });
     }
@@ -322,9 +329,14 @@ export class BidsService {
     };
   }
 
-  /** Case people only, and only after tendering closed. */
+  /** Case people only (not panel members excluded from evaluation: 404), and only after tendering closed. */
   private async requireOpened(caller: CaseCaller, row: CaseEntity): Promise<void> {
     await this.access.requireCaseViewer(caller, row);
+    if (!(await this.access.evaluationSight(caller, row.id)).bids)
+      throw new DomainError(
+        'NOT_FOUND',
+        `the bids of case ${row.id} are not visible to a member excluded from evaluation`,
+      );
     if (!(await this.access.hasClosed(row))) {
       throw new DomainError('BIDS_SEALED', 'bids are sealed until tendering closes');
     }
@@ -368,13 +380,24 @@ export class BidsService {
     return b;
   }
 
+  /** Every bid change is kept as a revision, and told to the bidder alone through the change feed. */
   private async appendRevision(
     tx: EntityManager,
+    row: CaseEntity,
     b: BidEntity,
     action: BidAction,
     personId: string,
     at: Date,
   ): Promise<void> {
+    await this.feed.append(tx, {
+      type: 'bid.received',
+      caseId: row.id,
+      ocid: row.ocid,
+      consortiumId: row.consortiumId,
+      providerId: b.providerId,
+      at,
+      data: { bidId: b.id, action, revision: b.revision },
+    });
     await tx.insert(BidRevisionEntity, {
       bidId: b.id,
       revision: b.revision,

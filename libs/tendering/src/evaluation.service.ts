@@ -9,6 +9,16 @@ import { TenderingQueries } from './tendering-queries.service';
 import { TenderAccess } from './tender-access.service';
 import { round2 } from './tender-status';
 import { ConflictsService } from '@makebuy/conflicts';
+import { decodeCursor, Page, pageOf } from '@makebuy/database';
+
+/** One evaluator's sheet for a bid, as GET /tenders/{caseId}/bids/{bidId}/scores shows it. */
+export interface ScoreSheetView {
+  evaluatorId: string;
+  evaluatorName: string | null;
+  scores: Partial<Record<CriterionKey, number>>;
+  comment: string;
+  at: string;
+}
 
 export interface ScoreView {
   id: string;
@@ -31,6 +41,34 @@ export interface RankingEntry {
   /** 0..10, rounded to 2 decimals (the order uses the unrounded score) */
   weightedScore: number | null;
   rank: number | null;
+}
+
+/** One criterion of a bid's assessment: the evaluators' mean score and its weighted part of the total. */
+export interface CriterionScore {
+  key: CriterionKey;
+  weight: number;
+  /** 0..10: the mean of the counted evaluators' scores, rounded to 2 decimals */
+  score: number | null;
+  /** weight / 100 x score, rounded to 2 decimals */
+  weightedScore: number | null;
+}
+
+export interface BidScores {
+  criteria: CriterionScore[];
+  /** the weighted total, as the ranking shows it */
+  weightedScore: number | null;
+}
+
+/** What a bidder is told when the intention to award is published (GET /bids and a `debrief` notification). */
+export interface Debrief {
+  awardees: { name: string }[];
+  ownScores: BidScores;
+  awardeeScores: BidScores;
+  /** this bid's rank in the evaluation's ranking (1 is first) */
+  ownRank: number | null;
+  /** how many bids were evaluated */
+  bids: number;
+  standstillEndsAt: string | null;
 }
 
 /** Where scoring stands: who must score, which bids, which sheets count. */
@@ -139,6 +177,52 @@ export class EvaluationService {
     };
   }
 
+  /**
+   * GET /tenders/{caseId}/bids/{bidId}/scores: a panel member sees its own sheet; the case's other
+   * commissioners and governance see every sheet once tendering closed (BIDS_SEALED before).
+   * A panel member excluded from evaluation, a provider or anyone outside the case: 404.
+   */
+  async scoresOf(
+    caller: CaseCaller,
+    caseId: string,
+    bidId: string,
+    q: { limit: number; cursor?: string },
+  ): Promise<Page<ScoreSheetView>> {
+    const row = await this.access.publishedTender(caseId);
+    await this.access.requireCaseViewer(caller, row);
+    const notFound = () => new DomainError('NOT_FOUND', `bid ${bidId} not found`);
+    if (!(await this.access.evaluationSight(caller, caseId)).scores) throw notFound();
+    if (!(await this.access.hasClosed(row)))
+      throw new DomainError('BIDS_SEALED', 'bids are sealed until tendering closes');
+    const bid = await this.ds.manager.findOneBy(BidEntity, { id: bidId, caseId });
+    if (!bid || bid.status === 'withdrawn') throw notFound();
+    const onPanel = !!caller.personId && (await this.panel.isMember(caseId, caller.personId));
+    const qb = this.ds
+      .getRepository(ScoreEntity)
+      .createQueryBuilder('s')
+      .where('s.case_id = :caseId AND s.bid_id = :bidId', { caseId, bidId })
+      .orderBy(`date_trunc('milliseconds', s.scored_at)`)
+      .addOrderBy('s.id')
+      .limit(q.limit + 1);
+    if (onPanel) qb.andWhere('s.evaluator_id = :me', { me: caller.personId });
+    const after = decodeCursor(q.cursor);
+    if (after) qb.andWhere(`(date_trunc('milliseconds', s.scored_at), s.id) > (:t, :id)`, { t: after.t, id: after.id });
+    const page = pageOf(await qb.getMany(), q.limit, (x) => ({ t: x.scoredAt.toISOString(), id: x.id }));
+    const names = new Map(
+      (await this.directory.findPeople(page.items.map((x) => x.evaluatorId))).map((p) => [p.id, p.name]),
+    );
+    return {
+      items: page.items.map((x) => ({
+        evaluatorId: x.evaluatorId,
+        evaluatorName: names.get(x.evaluatorId) ?? null,
+        scores: x.scores,
+        comment: x.comment,
+        at: x.scoredAt.toISOString(),
+      })),
+      nextCursor: page.nextCursor,
+    };
+  }
+
   async scoringState(row: CaseEntity, tx: EntityManager = this.ds.manager): Promise<ScoringState> {
     const evaluators = await this.conflicts.unexcludedEvaluators(row.id, tx);
     const bids = await this.queries.liveBidRows(row.id, tx);
@@ -177,6 +261,52 @@ export class EvaluationService {
       weightedScore: nullableRound(r.weightedScore),
       rank: r.rank,
     }));
+  }
+
+  /**
+   * The debrief of every live bid, keyed by bid id: the figures of the ranking (same sheets, same
+   * weighted-score code), per criterion for the bid and for the proposed awardee's bid.
+   */
+  async debriefs(
+    row: CaseEntity,
+    standstillEndsAt: Date | null,
+    tx: EntityManager = this.ds.manager,
+  ): Promise<Map<string, Debrief>> {
+    const out = new Map<string, Debrief>();
+    const proposal = row.context.proposal;
+    if (proposal?.kind !== 'buy' || !proposal.bidId) return out;
+    const state = await this.scoringState(row, tx);
+    const criteria = row.context.criteria ?? [];
+    const ranked = rankBids(
+      criteria,
+      state.sheets.map((s) => ({ bidId: s.bidId, scores: s.scores })),
+      state.bids.map((b) => ({ id: b.id, providerId: b.providerId })),
+    );
+    const scoresOf = (bidId: string): BidScores => {
+      const sheets = state.sheets.filter((s) => s.bidId === bidId);
+      return {
+        criteria: criteria.map((c) => ({
+          key: c.key,
+          weight: c.weight,
+          score: nullableRound(weightedScore([{ key: c.key, weight: 100 }], sheets)),
+          weightedScore: nullableRound(weightedScore([c], sheets)),
+        })),
+        weightedScore: nullableRound(ranked.find((r) => r.bidId === bidId)?.weightedScore ?? null),
+      };
+    };
+    const awardees = (await this.directory.findProviders(proposal.providerIds, tx)).map((p) => ({ name: p.name }));
+    const awardeeScores = scoresOf(proposal.bidId);
+    for (const r of ranked) {
+      out.set(r.bidId, {
+        awardees,
+        ownScores: scoresOf(r.bidId),
+        awardeeScores,
+        ownRank: r.rank,
+        bids: ranked.length,
+        standstillEndsAt: standstillEndsAt ? standstillEndsAt.toISOString() : null,
+      });
+    }
+    return out;
   }
 
   /** Sheets counted for the ranking, per live bid (for the bidders' assessment summary). */

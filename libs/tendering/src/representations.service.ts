@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In, MoreThanOrEqual, Not } from 'typeorm';
 import { DomainError } from '@makebuy/domain';
+import { decodeCursor, Page, pageOf } from '@makebuy/database';
 import { CaseCaller, CaseEngine, CaseEntity, CaseTimePolicy } from '@makebuy/cases';
 import { BidEntity, RepresentationEntity, RepresentationOutcome, RepresentationStatus } from './tendering.entities';
 import { TenderAccess } from './tender-access.service';
@@ -58,10 +59,18 @@ export class RepresentationsService {
     text: string,
     expectedVersion?: number,
   ): Promise<RepresentationChange> {
-    await this.access.publishedTender(caseId);
+    const procurement = await this.access.publicProcurement(caseId);
     const { providerId, personId } = this.access.requireProviderUser(caller);
-    const bid = await this.ds.manager.findOneBy(BidEntity, { caseId, providerId, status: In(['submitted', 'closed']) });
-    if (!bid) throw new DomainError('FORBIDDEN', 'only a provider that bid on this tender may lodge a representation');
+    // the make route had no tender: any provider that would have wanted to be considered may object
+    if (procurement.context.route === 'competitive') {
+      const bid = await this.ds.manager.findOneBy(BidEntity, {
+        caseId,
+        providerId,
+        status: In(['submitted', 'closed']),
+      });
+      if (!bid)
+        throw new DomainError('FORBIDDEN', 'only a provider that bid on this tender may lodge a representation');
+    }
     const representationId = randomUUID();
     const { row, result } = await this.engine.apply({
       caseId,
@@ -128,13 +137,25 @@ export class RepresentationsService {
   }
 
   /** A bidder sees its own representations; the case's people see all of them. */
-  async list(caller: CaseCaller, caseId: string): Promise<RepresentationView[]> {
-    const row = await this.access.publishedTender(caseId);
-    const where: Record<string, unknown> = { caseId };
-    if (this.access.isProviderUser(caller)) where.providerId = caller.providerId;
+  async list(
+    caller: CaseCaller,
+    caseId: string,
+    q: { limit: number; cursor?: string },
+  ): Promise<Page<RepresentationView>> {
+    const row = await this.access.publicProcurement(caseId);
+    const qb = this.ds
+      .getRepository(RepresentationEntity)
+      .createQueryBuilder('r')
+      .where('r.case_id = :caseId', { caseId })
+      .orderBy(`date_trunc('milliseconds', r.lodged_at)`)
+      .addOrderBy('r.id')
+      .limit(q.limit + 1);
+    if (this.access.isProviderUser(caller)) qb.andWhere('r.provider_id = :p', { p: caller.providerId });
     else await this.access.requireCaseViewer(caller, row);
-    const reps = await this.ds.manager.find(RepresentationEntity, { where, order: { lodgedAt: 'ASC', id: 'ASC' } });
-    return reps.map(representationView);
+    const after = decodeCursor(q.cursor);
+    if (after) qb.andWhere(`(date_trunc('milliseconds', r.lodged_at), r.id) > (:t, :id)`, { t: after.t, id: after.id });
+    const page = pageOf(await qb.getMany(), q.limit, (r) => ({ t: r.lodgedAt.toISOString(), id: r.id }));
+    return { items: page.items.map(representationView), nextCursor: page.nextCursor };
   }
 
   /**
@@ -181,6 +202,20 @@ export class RepresentationsService {
     return last?.resolvedAt
       ? this.time.dueFor('furtherStandstill', row, last.resolvedAt)
       : this.time.dueFor('standstill', row, since);
+  }
+
+  /** When each representation on a case was lodged and how it stands (no text, no provider): the public record. */
+  async outcomes(
+    caseId: string,
+    tx: EntityManager = this.ds.manager,
+  ): Promise<{ lodgedAt: string; outcome: string }[]> {
+    const reps = await tx.find(RepresentationEntity, { where: { caseId }, order: { lodgedAt: 'ASC', id: 'ASC' } });
+    return reps.map((r) => ({ lodgedAt: r.lodgedAt.toISOString(), outcome: r.status }));
+  }
+
+  /** NOT_FOUND unless the case's tender or intention to award was published. */
+  async requirePublic(caseId: string): Promise<void> {
+    await this.access.publicProcurement(caseId);
   }
 
   /** Representations are accepted during standstill until it ends; while paused the clock is stopped. */

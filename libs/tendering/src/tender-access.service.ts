@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '@makebuy/domain';
 import { CaseAccess, CaseCaller, CaseEntity, CaseHistory } from '@makebuy/cases';
+import { ConflictsService } from '@makebuy/conflicts';
 import { AFTER_CLOSE_STATES } from './tender-status';
 
 /**
@@ -15,12 +16,39 @@ export class TenderAccess {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly cases: CaseAccess,
     private readonly history: CaseHistory,
+    private readonly conflicts: ConflictsService,
   ) {}
+
+  /**
+   * What a case reader may see of the evaluation. A panel member excluded from evaluation sees the
+   * ranking (it may still decide) but no bid contents and no scores; one excluded entirely sees
+   * none of it. Everyone else who may read the case sees all of it (once tendering closed).
+   */
+  async evaluationSight(
+    caller: Pick<CaseCaller, 'personId'>,
+    caseId: string,
+    tx: EntityManager = this.ds.manager,
+  ): Promise<{ bids: boolean; scores: boolean; ranking: boolean }> {
+    if (!caller.personId) return { bids: true, scores: true, ranking: true };
+    const e = await this.conflicts.exclusionOf(caseId, caller.personId, tx);
+    return { bids: !e.fromEvaluation, scores: !e.fromEvaluation, ranking: e.mitigation !== 'exclude_entirely' };
+  }
 
   /** The case of a published tender, else NOT_FOUND (unknown case, make route, not yet published). */
   async publishedTender(caseId: string, tx: EntityManager = this.ds.manager): Promise<CaseEntity> {
     const row = await tx.findOneBy(CaseEntity, { id: caseId });
     if (!row || !row.context.tenderPublishedAt) throw new DomainError('NOT_FOUND', `tender ${caseId} not found`);
+    return row;
+  }
+
+  /**
+   * A case whose procurement is public: its tender was published (buy) or an intention to award was
+   * (make: there is no tender), else NOT_FOUND.
+   */
+  async publicProcurement(caseId: string, tx: EntityManager = this.ds.manager): Promise<CaseEntity> {
+    const row = await tx.findOneBy(CaseEntity, { id: caseId });
+    if (!row || (!row.context.tenderPublishedAt && !row.context.intentionPublishedAt))
+      throw new DomainError('NOT_FOUND', `case ${caseId} not found`);
     return row;
   }
 

@@ -1,9 +1,9 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { lazy, Suspense, useState, type FormEvent, type ReactNode } from 'react';
 import { Navigate, useParams } from 'react-router-dom';
 import { Button, Select, SummaryList, Table, Textarea, TextInput } from 'nhsuk-react-components';
 import { api, ApiProblem, type Page } from '../api';
 import { Loading, ProblemSummary, Section, StatusTag } from '../components';
-import { StatechartDiagram } from '../statechart-diagram';
+import { CaseTenderParts } from './case-tender';
 import { useApi } from '../use-api';
 import { hasRole, useSession } from '../session';
 import { london, pounds, words } from '../time';
@@ -79,6 +79,9 @@ interface HistoryEntry {
   toState: string;
 }
 
+// the layout library is large: loaded only when a case page draws its diagram
+const StatechartDiagram = lazy(() => import('../statechart-diagram').then((m) => ({ default: m.StatechartDiagram })));
+
 /** ["standstill", "standstill.paused"] from {"standstill":"paused"}. */
 export function statePaths(value: unknown, prefix = ''): string[] {
   if (typeof value === 'string') return [prefix + value];
@@ -120,7 +123,9 @@ export function CasePage() {
         </SummaryList>
       </Section>
       <Section title="Where the case stands" id="diagram">
-        <StatechartDiagram current={statePaths(c.stateValue)} />
+        <Suspense fallback={<p className="nhsuk-body">Drawing the statechart…</p>}>
+          <StatechartDiagram current={statePaths(c.stateValue)} />
+        </Suspense>
       </Section>
       <Section title="What you can do now" id="actions">
         {c.allowedEvents.length === 0 ? (
@@ -235,6 +240,17 @@ export function CasePage() {
           </Table>
         </Section>
       )}
+      {c.route === 'competitive' && (
+        <CaseTenderParts
+          caseId={c.id}
+          state={c.state}
+          version={c.version}
+          commissioner={hasRole(person, 'commissioner')}
+          governance={governance}
+          evaluator={c.panel.some((m) => m.personId === person.personId && !m.excludedFromEvaluation)}
+          onDone={view.reload}
+        />
+      )}
       <Timeline caseId={c.id} version={c.version} />
     </>
   );
@@ -265,7 +281,12 @@ function EventForm({ type, c, onDone }: { type: string; c: CaseView; onDone: () 
       setProblem(err as ApiProblem);
     }
   };
-  const ids = Object.fromEntries(['note', 'reason', 'reasonCode', 'justification', 'bidId'].map((k) => [k, fid(k)]));
+  const ids: Record<string, string> = Object.fromEntries(
+    ['note', 'reason', 'reasonCode', 'justification', 'bidId', 'tenderClosesAt', 'providerIds', 'psrProcess'].map(
+      (k) => [k, fid(k)],
+    ),
+  );
+  ids.criteria = fid(`weight-${CRITERIA[0][0]}`);
   return (
     <form onSubmit={submit} noValidate className="nhsuk-u-margin-bottom-4" aria-label={words(type)}>
       <ProblemSummary problem={problem} fieldIds={ids} />
@@ -312,13 +333,31 @@ function EventForm({ type, c, onDone }: { type: string; c: CaseView; onDone: () 
         </>
       )}
       {type === 'DECIDE_BUY' && (
-        <TextInput
-          id={fid('tenderClosesAt')}
-          label="Tender closes at (optional, ISO 8601)"
-          hint="Leave empty for the policy's minimum tender period"
-          value={fields.tenderClosesAt ?? ''}
-          onChange={set('tenderClosesAt')}
-        />
+        <>
+          <fieldset className="nhsuk-fieldset">
+            <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">
+              Weights of the key criteria (whole numbers summing to 100)
+            </legend>
+            {CRITERIA.map(([key, weight]) => (
+              <TextInput
+                key={key}
+                id={fid(`weight-${key}`)}
+                label={words(key)}
+                inputMode="numeric"
+                width={3}
+                value={fields[`weight-${key}`] ?? String(weight)}
+                onChange={set(`weight-${key}`)}
+              />
+            ))}
+          </fieldset>
+          <TextInput
+            id={fid('tenderClosesAt')}
+            label="Tender closes at (optional, ISO 8601)"
+            hint="Leave empty for the policy's minimum tender period"
+            value={fields.tenderClosesAt ?? ''}
+            onChange={set('tenderClosesAt')}
+          />
+        </>
       )}
       {type === 'DECIDE_MAKE' && (
         <>
@@ -355,6 +394,15 @@ function EventForm({ type, c, onDone }: { type: string; c: CaseView; onDone: () 
   );
 }
 
+/** The PSR key criteria with the weights a form starts from. */
+const CRITERIA: [string, number][] = [
+  ['quality_innovation', 40],
+  ['value', 30],
+  ['integration_collaboration_sustainability', 10],
+  ['access_inequalities_choice', 10],
+  ['social_value', 10],
+];
+
 /** The payload each event takes, from the form's fields (the API validates it). */
 export function payloadOf(type: string, f: Record<string, string>): Record<string, unknown> {
   switch (type) {
@@ -368,13 +416,7 @@ export function payloadOf(type: string, f: Record<string, string>): Record<strin
       return { bidId: f.bidId, justification: f.justification ?? '' };
     case 'DECIDE_BUY':
       return {
-        criteria: [
-          { key: 'quality_innovation', weight: 40 },
-          { key: 'value', weight: 30 },
-          { key: 'integration_collaboration_sustainability', weight: 10 },
-          { key: 'access_inequalities_choice', weight: 10 },
-          { key: 'social_value', weight: 10 },
-        ],
+        criteria: CRITERIA.map(([key, weight]) => ({ key, weight: Number(f[`weight-${key}`] ?? weight) })),
         ...(f.tenderClosesAt ? { tenderClosesAt: f.tenderClosesAt } : {}),
       };
     case 'DECIDE_MAKE':
