@@ -275,6 +275,7 @@ describe('route_decision', () => {
     expect(d.effects).toEqual([
       { type: 'scheduleDeadline', kind: 'tender_close', stageSeq: 4, revision: 0, dueAt: TENDER_CLOSES_AT },
       { type: 'notify', notice: 'tender_published' },
+      { type: 'publishNotice', notice: 'tender_notice' },
     ]);
   });
 });
@@ -299,6 +300,7 @@ describe('tendering', () => {
     expect(d.effects).toEqual([
       { type: 'scheduleDeadline', kind: 'tender_close', stageSeq: 4, revision: 1, dueAt: EXTENDED_TENDER_CLOSES_AT },
       { type: 'notify', notice: 'tender_extended' },
+      { type: 'publishNotice', notice: 'tender_notice', correction: 'close_moved' },
     ]);
 
     const again = decide(
@@ -331,6 +333,7 @@ describe('tendering', () => {
       { type: 'cancelDeadlines', kinds: ['tender_close'] },
       { type: 'notify', notice: 'tender_unsuccessful' },
       { type: 'closeBids' },
+      { type: 'recordDecision' },
     ]);
   });
 
@@ -439,6 +442,7 @@ describe('award_checks', () => {
         from: at(7),
       },
       { type: 'notify', notice: 'intention_to_award' },
+      { type: 'publishNotice', notice: 'intention_to_award' },
     ]);
   });
 
@@ -483,6 +487,7 @@ describe('governance_review', () => {
         from: at(8),
       },
       { type: 'notify', notice: 'intention_to_award' },
+      { type: 'publishNotice', notice: 'intention_to_award' },
     ]);
   });
 
@@ -563,6 +568,7 @@ describe('standstill', () => {
       { type: 'cancelDeadlines', kinds: ['standstill_end'] },
       { type: 'recordAward' },
       { type: 'notify', notice: 'awarded' },
+      { type: 'publishNotice', notice: 'award_confirmation' },
     ]);
   });
 
@@ -578,6 +584,7 @@ describe('standstill', () => {
     expect(paused.effects).toEqual([
       { type: 'cancelDeadlines', kinds: ['standstill_end'] },
       { type: 'notify', notice: 'standstill_paused' },
+      { type: 'publishNotice', notice: 'intention_to_award', correction: 'standstill_paused' },
     ]);
     expect(accepted(paused)).toEqual(['CANCEL', 'FLAG_RESOLVED', 'REPRESENTATION_LODGED', 'REPRESENTATION_RESOLVED']);
     expectCode(paused, ev.deadline(paused, 'standstill_end'), 'EVENT_NOT_ALLOWED');
@@ -607,6 +614,7 @@ describe('standstill', () => {
         from: at(12),
       },
       { type: 'notify', notice: 'standstill_resumed' },
+      { type: 'publishNotice', notice: 'intention_to_award', correction: 'standstill_resumed' },
     ]);
 
     // the first standstill's job is superseded; the further one awards
@@ -641,6 +649,7 @@ describe('standstill', () => {
     expect(buy.effects).toEqual([
       { type: 'cancelDeadlines', kinds: ['standstill_end'] },
       { type: 'notify', notice: 'award_rejected' },
+      { type: 'recordDecision' },
       expect.objectContaining({ type: 'scheduleDeadline', kind: 'evaluation_sla', revision: 0 }),
     ]);
     expect(decide(given(route.pausedMake), ev.representationResolved('upheld')).state).toBe('route_decision');
@@ -686,10 +695,12 @@ describe('CANCEL', () => {
       at: at(30),
       by: governance.id,
     });
-    expect(d.effects.slice(-3)).toEqual([
+    expect(d.effects.slice(-4)).toEqual([
       { type: 'cancelDeadlines', kinds: 'all' },
       { type: 'closeBids' },
       { type: 'notify', notice: 'cancelled' },
+      // the handler publishes only if a tender or an intention had been published
+      { type: 'publishNotice', notice: 'cancellation' },
     ]);
   });
 
