@@ -31,6 +31,9 @@ describe('the workflow writes the change feed', () => {
       suite: 'feed_workflow',
       timeAcceleration: 200_000,
       env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' },
+      // a long standstill, so a representation is lodged inside it however slow the machine; the
+      // further standstill after it is not upheld (5 working days) then ends the case
+      policy: (p) => ({ ...p, tracks: { ...p.tracks, fast: { ...p.tracks.fast, standstill: 60 } } }),
     });
     g = given(t);
     w = await g.world();
@@ -226,6 +229,8 @@ describe('the workflow writes the change feed', () => {
         200,
       );
     await g.event(w.governance.token, c.id, { type: 'APPROVE_AWARD', note: 'cleared' });
+    // items become readable one relay pass after commit; the last one placed means all before it are
+    await eventually(async () => types(await feedOf(null, c.id)).includes('award.intended'));
 
     const internal = await feedOf(w.governance.token, c.id);
     expect(internal.filter((i) => i.type === 'flag.resolved').map((i) => i.data.resolution)).toEqual(
