@@ -4,6 +4,7 @@ import { NotificationsModule } from '@makebuy/notifications';
 import { FlagsModule } from '@makebuy/flags';
 import { ConflictsModule } from '@makebuy/conflicts';
 import { TenderingModule } from '@makebuy/tendering';
+import { OcdsModule } from '@makebuy/ocds';
 import { DeadlineEntity, EscalationEntity } from './deadline.entity';
 import { DeadlinesRepository } from './deadlines.repository';
 import { DeadlineScheduler } from './deadline-scheduler.service';
@@ -19,6 +20,7 @@ import { DeadlineQueries } from './deadline-queries.service';
     TypeOrmModule.forFeature([DeadlineEntity, EscalationEntity]),
     NotificationsModule,
     FlagsModule,
+    OcdsModule,
     ConflictsModule,
     TenderingModule,
   ],

@@ -268,6 +268,7 @@ describe('route_decision', () => {
     expect(d.effects).toEqual([
       { type: 'scheduleDeadline', kind: 'tender_close', stageSeq: 4, revision: 0, dueAt: TENDER_CLOSES_AT },
       { type: 'notify', notice: 'tender_published' },
+      { type: 'publishRelease', tag: ['tender'] },
     ]);
   });
 });
@@ -276,7 +277,10 @@ describe('tendering', () => {
   const td = () => given(route.tendering);
 
   it('QUESTION_ANSWERED is accepted in place', () => {
-    expect(decide(td(), ev.questionAnswered())).toMatchObject({ state: 'tendering', effects: [] });
+    expect(decide(td(), ev.questionAnswered())).toMatchObject({
+      state: 'tendering',
+      effects: [{ type: 'publishRelease', tag: ['tenderUpdate'] }],
+    });
   });
 
   it('with a question unanswered the close moves on, in the same stage entry', () => {
@@ -292,6 +296,7 @@ describe('tendering', () => {
     expect(d.effects).toEqual([
       { type: 'scheduleDeadline', kind: 'tender_close', stageSeq: 4, revision: 1, dueAt: EXTENDED_TENDER_CLOSES_AT },
       { type: 'notify', notice: 'tender_extended' },
+      { type: 'publishRelease', tag: ['tenderUpdate'] },
     ]);
 
     const again = decide(
@@ -324,6 +329,7 @@ describe('tendering', () => {
       { type: 'cancelDeadlines', kinds: ['tender_close'] },
       { type: 'notify', notice: 'tender_unsuccessful' },
       { type: 'closeBids' },
+      { type: 'publishRelease', tag: ['tenderUpdate'] },
     ]);
   });
 
@@ -336,6 +342,7 @@ describe('tendering', () => {
       { type: 'cancelDeadlines', kinds: ['tender_close'] },
       { type: 'notify', notice: 'tender_closed' },
       { type: 'recordDetectedConflicts', reason: 'bidders_revealed' },
+      { type: 'publishRelease', tag: ['tenderUpdate'] },
       {
         type: 'scheduleDeadline',
         kind: 'evaluation_sla',
@@ -422,6 +429,7 @@ describe('award_checks', () => {
         from: at(7),
       },
       { type: 'notify', notice: 'intention_to_award' },
+      { type: 'publishRelease', tag: ['award'] },
     ]);
   });
 
@@ -466,6 +474,7 @@ describe('governance_review', () => {
         from: at(8),
       },
       { type: 'notify', notice: 'intention_to_award' },
+      { type: 'publishRelease', tag: ['award'] },
     ]);
   });
 
@@ -538,6 +547,7 @@ describe('standstill', () => {
     expect(d.effects).toEqual([
       { type: 'cancelDeadlines', kinds: ['standstill_end'] },
       { type: 'notify', notice: 'awarded' },
+      { type: 'publishRelease', tag: ['awardUpdate', 'contract'] },
     ]);
   });
 
@@ -616,9 +626,12 @@ describe('standstill', () => {
     expect(buy.effects).toEqual([
       { type: 'cancelDeadlines', kinds: ['standstill_end'] },
       { type: 'notify', notice: 'award_rejected' },
+      { type: 'publishRelease', tag: ['awardUpdate'] },
       expect.objectContaining({ type: 'scheduleDeadline', kind: 'evaluation_sla', revision: 0 }),
     ]);
-    expect(decide(given(route.pausedMake), ev.representationResolved('upheld')).state).toBe('route_decision');
+    const make = decide(given(route.pausedMake), ev.representationResolved('upheld'));
+    expect(make.state).toBe('route_decision');
+    expect(make.effects).toContainEqual({ type: 'publishRelease', tag: ['awardUpdate'] });
   });
 
   it('refuses an unknown outcome and a resolution while running', () => {
@@ -661,10 +674,11 @@ describe('CANCEL', () => {
       at: at(30),
       by: governance.id,
     });
-    expect(d.effects.slice(-3)).toEqual([
+    expect(d.effects.slice(-4)).toEqual([
       { type: 'cancelDeadlines', kinds: 'all' },
       { type: 'closeBids' },
       { type: 'notify', notice: 'cancelled' },
+      { type: 'publishRelease', tag: ['tenderCancellation'] },
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { and, assign, setup } from 'xstate';
 import { ruleViolation } from './case.rules';
 import type { CaseContext, CaseEffect, CaseEvent, CaseInput, CaseState, DeadlineKind, NoticeKind } from './case.types';
+import type { OcdsReleaseTag } from '../ocds/release-tags';
 
 /**
  * The case statechart. Pure: no invoke, no delays, no I/O. The clock is `event.now`,
@@ -45,6 +46,8 @@ const fromPolicy = (policyKey: NonNullable<ScheduleParams['policyKey']>) => (a: 
 });
 const cancelDeadlines = (kinds: DeadlineKind[] | 'all') => ({ type: 'cancelDeadlines', params: { kinds } }) as const;
 const notify = (notice: NoticeKind) => ({ type: 'notify', params: { notice } }) as const;
+/** The OCDS release a transition publishes (the OCDS release tags of the change). */
+const publish = (...tag: OcdsReleaseTag[]) => ({ type: 'publishRelease', params: { tag } }) as const;
 const bumpRevision = (kind: DeadlineKind) => ({ type: 'bumpRevision', params: { kind } }) as const;
 
 export const caseMachine = setup({
@@ -76,6 +79,7 @@ export const caseMachine = setup({
     notify: (_: unknown, _params: EffectParams<'notify'>) => noop(),
     recordDetectedConflicts: (_: unknown, _params: EffectParams<'recordDetectedConflicts'>) => noop(),
     closeBids: noop,
+    publishRelease: (_: unknown, _params: EffectParams<'publishRelease'>) => noop(),
 
     // context updates
     enterStage: assign({
@@ -218,10 +222,12 @@ export const caseMachine = setup({
         'enterStage',
         schedule('tender_close', ({ context }) => ({ dueAt: context.tenderClosesAt ?? undefined })),
         notify('tender_published'),
+        publish('tender'),
       ],
       exit: cancelDeadlines(['tender_close']),
       on: {
-        QUESTION_ANSWERED: { guard: ok('tendering') },
+        // the enquiries extension: an answered question is published
+        QUESTION_ANSWERED: { guard: ok('tendering'), actions: publish('tenderUpdate') },
         DEADLINE_DUE: [
           {
             // tendering cannot end with a question unanswered: move the close on, same stage entry
@@ -231,12 +237,13 @@ export const caseMachine = setup({
               'extendTender',
               schedule('tender_close', ({ context }) => ({ dueAt: context.tenderClosesAt ?? undefined })),
               notify('tender_extended'),
+              publish('tenderUpdate'),
             ],
           },
           {
             guard: and([ok('tendering'), 'tooFewBids']),
             target: 'unsuccessful',
-            actions: [notify('tender_unsuccessful'), { type: 'closeBids' }],
+            actions: [notify('tender_unsuccessful'), { type: 'closeBids' }, publish('tenderUpdate')],
           },
           {
             guard: ok('tendering'),
@@ -244,6 +251,7 @@ export const caseMachine = setup({
             actions: [
               notify('tender_closed'),
               { type: 'recordDetectedConflicts', params: { reason: 'bidders_revealed' } },
+              publish('tenderUpdate'),
             ],
           },
         ],
@@ -323,6 +331,7 @@ export const caseMachine = setup({
         'publishIntention',
         schedule('standstill_end', fromPolicy('standstill')),
         notify('intention_to_award'),
+        publish('award'),
       ],
       exit: cancelDeadlines(['standstill_end']),
       initial: 'running',
@@ -341,7 +350,7 @@ export const caseMachine = setup({
             DEADLINE_DUE: {
               guard: ok('standstill'),
               target: '#case.awarded',
-              actions: ['markAwarded', notify('awarded')],
+              actions: ['markAwarded', notify('awarded'), publish('awardUpdate', 'contract')],
             },
           },
         },
@@ -352,12 +361,12 @@ export const caseMachine = setup({
               {
                 guard: and([ok('standstill'), 'representationUpheld', 'isCompetitive']),
                 target: '#case.evaluation',
-                actions: notify('award_rejected'),
+                actions: [notify('award_rejected'), publish('awardUpdate')],
               },
               {
                 guard: and([ok('standstill'), 'representationUpheld']),
                 target: '#case.route_decision',
-                actions: notify('award_rejected'),
+                actions: [notify('award_rejected'), publish('awardUpdate')],
               },
               {
                 // a further standstill runs from the decision to go ahead
@@ -380,7 +389,15 @@ export const caseMachine = setup({
     awarded: { type: 'final', entry: 'enterStage' },
     cancelled: {
       type: 'final',
-      entry: ['enterStage', 'recordCancellation', cancelDeadlines('all'), { type: 'closeBids' }, notify('cancelled')],
+      // published only if the process published a release before (the release store knows)
+      entry: [
+        'enterStage',
+        'recordCancellation',
+        cancelDeadlines('all'),
+        { type: 'closeBids' },
+        notify('cancelled'),
+        publish('tenderCancellation'),
+      ],
     },
     unsuccessful: { type: 'final', entry: 'enterStage' },
   },

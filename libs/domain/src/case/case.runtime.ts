@@ -122,6 +122,7 @@ const EFFECT_TYPES = new Set<string>([
   'notify',
   'recordDetectedConflicts',
   'closeBids',
+  'publishRelease',
 ]);
 
 /** The top-level state of a state value (`'draft'` or `{ standstill: 'paused' }`). */

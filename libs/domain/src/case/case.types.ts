@@ -1,3 +1,4 @@
+import type { OcdsReleaseTag } from '../ocds/release-tags';
 /** The vocabulary of a case: states, events, facts and effects. Names from contract.md. */
 
 export const CASE_STATES = [
@@ -280,4 +281,6 @@ export type CaseEffect =
   | { type: 'runAwardChecks'; stageSeq: number; proposalSeq: number }
   | { type: 'notify'; notice: NoticeKind }
   | { type: 'recordDetectedConflicts'; reason: 'make_providers' | 'bidders_revealed' }
-  | { type: 'closeBids' };
+  | { type: 'closeBids' }
+  /** publish the OCDS release of this change (contract "OCDS 1.1.5": which change publishes what) */
+  | { type: 'publishRelease'; tag: OcdsReleaseTag[] };

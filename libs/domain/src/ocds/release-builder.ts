@@ -1,6 +1,7 @@
 import { addCalendarDays, WorkingDayCalendar } from '../calendar';
 import type { PsrMakeProcess } from '../case/case.types';
 import type { JsonObject } from './json';
+import type { OcdsReleaseTag } from './release-tags';
 
 /**
  * Builds one OCDS release from the facts of a case at the moment of a change. Pure: the
@@ -13,16 +14,7 @@ import type { JsonObject } from './json';
  * the application gives it only once tendering has closed.
  */
 
-/** The release tags this publisher uses (OCDS releaseTag codelist). */
-export const OCDS_RELEASE_TAGS = [
-  'tender',
-  'tenderUpdate',
-  'tenderCancellation',
-  'award',
-  'awardUpdate',
-  'contract',
-] as const;
-export type OcdsReleaseTag = (typeof OCDS_RELEASE_TAGS)[number];
+export { OCDS_RELEASE_TAGS, type OcdsReleaseTag } from './release-tags';
 
 export type OcdsTenderStatus = 'active' | 'complete' | 'cancelled' | 'unsuccessful';
 export type OcdsAwardStatus = 'pending' | 'active' | 'cancelled';
