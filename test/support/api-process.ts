@@ -41,6 +41,8 @@ export class ApiProcess {
         APP_ROLE: 'all',
         PORT: String(port),
         AUTH_JWT_SECRET: PROCESS_JWT_SECRET,
+        // a real key, as for the JWT secret: no development-key warning among the structured lines
+        WEBHOOK_SECRET_KEY: Buffer.alloc(32, 'api-process-webhook-key').toString('base64'),
         LOG_LEVEL: 'info',
         RECONCILE_INTERVAL_MS: '300',
         OUTBOX_POLL_INTERVAL_MS: '50',

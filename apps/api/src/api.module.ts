@@ -12,6 +12,7 @@ import { MetricsModule } from '@makebuy/metrics';
 import { AuthGuard, AuthModule } from '@makebuy/auth';
 import { DirectoryModule } from '@makebuy/directory';
 import { CasesModule } from '@makebuy/cases';
+import { CaseWorkflowModule } from '@makebuy/case-workflow';
 import { ProblemFilter } from './http/problem.filter';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { InputGuardInterceptor } from './http/input-guard';
@@ -23,6 +24,8 @@ import { TenderingHttpModule } from './tendering/tendering-http.module';
 import { DeadlinesHttpModule } from './deadlines/deadlines-http.module';
 import { NotificationsHttpModule } from './notifications/notifications-http.module';
 import { FlagsHttpModule } from './flags/flags-http.module';
+import { FeedHttpModule } from './feed/feed-http.module';
+import { WebhooksHttpModule } from './webhooks/webhooks-http.module';
 import { OcdsHttpModule } from './ocds/ocds-http.module';
 import { ConsoleHttpModule } from './console/console-http.module';
 import { MetricsHttpModule } from './metrics/metrics-http.module';
@@ -83,6 +86,7 @@ export class ApiModule {
         AuthModule,
         DirectoryModule,
         CasesModule,
+        CaseWorkflowModule,
         // no log line per failed probe: ConnectionWatch logs an outage once
         TerminusModule.forRoot({ logger: false }),
         MetricsHttpModule,
@@ -92,6 +96,8 @@ export class ApiModule {
         DeadlinesHttpModule,
         NotificationsHttpModule,
         FlagsHttpModule,
+        FeedHttpModule,
+        WebhooksHttpModule,
         OcdsHttpModule,
         ConsoleHttpModule.forRoot(),
         ...(opts.extra ?? []),

@@ -5,11 +5,13 @@ import { AppConfig, Clock, SettingsModule, SystemClock } from '@makebuy/settings
 import { DatabaseModule } from '@makebuy/database';
 import { OutboxRelay, QueueModule } from '@makebuy/queue';
 import { CasesModule } from '@makebuy/cases';
+import { CaseWorkflowModule } from '@makebuy/case-workflow';
 import { MetricsModule } from '@makebuy/metrics';
 import { loggerModuleFor } from './worker.logger';
 import { DeadlinesWorkerModule } from './deadlines/deadlines-worker.module';
 import { FlagsWorkerModule } from './flags/flags-worker.module';
 import { ConflictsWorkerModule } from './conflicts/conflicts-worker.module';
+import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
 import { WorkerConnections } from './worker-connections';
 
 export interface WorkerOptions {
@@ -32,6 +34,7 @@ export class WorkerModule {
         DatabaseModule,
         QueueModule,
         CasesModule,
+        CaseWorkflowModule,
         WorkerModule.processors(opts),
       ],
     };
@@ -41,7 +44,7 @@ export class WorkerModule {
   static processors(_opts: WorkerOptions): DynamicModule {
     return {
       module: WorkerProcessorsModule,
-      imports: [DiscoveryModule, DeadlinesWorkerModule, FlagsWorkerModule, ConflictsWorkerModule],
+      imports: [DiscoveryModule, DeadlinesWorkerModule, FlagsWorkerModule, ConflictsWorkerModule, WebhooksWorkerModule],
       providers: [OutboxRelay, WorkerConnections],
     };
   }

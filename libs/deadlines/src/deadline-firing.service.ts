@@ -8,8 +8,6 @@ import { DeadlinesRepository } from './deadlines.repository';
 import { DeadlineEntity, DeadlineStatus } from './deadline.entity';
 import { fenceDeadline, FenceVerdict } from './deadline-fencing';
 import { DEADLINE_ACTOR, isSlaKind, remindedKind, SLA_STAGE } from './deadline-kinds';
-import { AwaitedRegistry } from './awaited.registry';
-import { DeadlineEscalation } from './deadline-escalation.service';
 
 export type FireOutcome =
   | { outcome: 'fired'; deadlineId: string; fromState?: string; toState?: string }
@@ -43,8 +41,6 @@ export class DeadlineFiring {
     private readonly engine: CaseEngine,
     private readonly clock: Clock,
     private readonly repo: DeadlinesRepository,
-    private readonly awaited: AwaitedRegistry,
-    private readonly escalation: DeadlineEscalation,
     private readonly notifications: NotificationsService,
     private readonly metrics: Metrics,
   ) {}
@@ -96,7 +92,8 @@ export class DeadlineFiring {
         if (verdict.action !== 'fire') throw new Fenced(verdict);
         return {};
       },
-      within: async (tx, row, decision, now) => {
+      // a human stage's breach is the statechart's escalateBreach effect, carried out by the case workflow
+      within: async (tx, _row, decision, now) => {
         const moved = decision.fromState !== decision.toState;
         await this.repo.settle(
           tx,
@@ -105,10 +102,6 @@ export class DeadlineFiring {
           now,
           moved ? `${decision.fromState} -> ${decision.toState}` : `accepted in ${decision.toState}`,
         );
-        // a human stage's service level passed while the case is still in that stage entry
-        if (isSlaKind(d.kind) && !moved && row.state === SLA_STAGE[d.kind]) {
-          await this.escalation.breach(tx, row, d, d.kind, now);
-        }
       },
       audit: () => ({
         deadlineId: d.id,
@@ -136,7 +129,7 @@ export class DeadlineFiring {
       const verdict = fenceDeadline(locked, row.context, now);
       if (verdict.action !== 'fire') throw new Fenced(verdict);
       const parent = await this.repo.parentOf(tx, d, kind);
-      const people = await this.awaited.resolve(tx, row, kind);
+      const people = await this.engine.waitingOn(tx, row, kind);
       const stage = SLA_STAGE[kind].replace(/_/g, ' ');
       const dueAt = parent?.dueAt.toISOString() ?? null;
       const sent = await this.notifications.notify(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { EntityManager, In, ObjectLiteral, Repository } from 'typeorm';
 import { DomainError } from '@makebuy/domain';
 import { pgCode, PG_UNIQUE_VIOLATION } from '@makebuy/database';
 import {
@@ -41,7 +41,19 @@ export interface DirectoryReader {
   consortiumId: string | null;
 }
 
-/** The directory: consortia, providers, people and their affiliations. */
+/** The injected repository, or the same entity's through the caller's transaction (inside one, read only through it). */
+function repo<T extends ObjectLiteral>(
+  own: Repository<T>,
+  entity: new () => T,
+  tx: EntityManager | undefined,
+): Repository<T> {
+  return tx ? tx.getRepository(entity) : own;
+}
+
+/**
+ * The directory: consortia, providers, people and their affiliations. Reads that a case
+ * transaction needs take its `tx`.
+ */
 @Injectable()
 export class DirectoryService {
   constructor(
@@ -77,13 +89,16 @@ export class DirectoryService {
     );
   }
 
-  async listProviders(q: {
-    memberOfConsortiumId?: string;
-    kind?: ProviderKind;
-    limit: number;
-    cursor?: string;
-  }): Promise<Page<ProviderEntity>> {
-    const qb = this.providers
+  async listProviders(
+    q: {
+      memberOfConsortiumId?: string;
+      kind?: ProviderKind;
+      limit: number;
+      cursor?: string;
+    },
+    tx?: EntityManager,
+  ): Promise<Page<ProviderEntity>> {
+    const qb = repo(this.providers, ProviderEntity, tx)
       .createQueryBuilder('p')
       .orderBy('p.created_at')
       .addOrderBy('p.id')
@@ -101,8 +116,8 @@ export class DirectoryService {
     return p;
   }
 
-  findProviders(ids: string[]): Promise<ProviderEntity[]> {
-    return ids.length ? this.providers.findBy({ id: In(ids) }) : Promise.resolve([]);
+  findProviders(ids: string[], tx?: EntityManager): Promise<ProviderEntity[]> {
+    return ids.length ? repo(this.providers, ProviderEntity, tx).findBy({ id: In(ids) }) : Promise.resolve([]);
   }
 
   async createPerson(input: {
@@ -190,16 +205,18 @@ export class DirectoryService {
     return this.cache.get(id, () => this.findPerson(id));
   }
 
-  findPeople(ids: string[]): Promise<PersonEntity[]> {
-    return ids.length ? this.people.findBy({ id: In(ids) }) : Promise.resolve([]);
+  findPeople(ids: string[], tx?: EntityManager): Promise<PersonEntity[]> {
+    return ids.length ? repo(this.people, PersonEntity, tx).findBy({ id: In(ids) }) : Promise.resolve([]);
   }
 
-  providerUsers(providerIds: string[]): Promise<PersonEntity[]> {
-    return providerIds.length ? this.people.findBy({ providerId: In(providerIds) }) : Promise.resolve([]);
+  providerUsers(providerIds: string[], tx?: EntityManager): Promise<PersonEntity[]> {
+    return providerIds.length
+      ? repo(this.people, PersonEntity, tx).findBy({ providerId: In(providerIds) })
+      : Promise.resolve([]);
   }
 
-  allProviderUsers(): Promise<PersonEntity[]> {
-    return this.people.createQueryBuilder('p').where('p.provider_id IS NOT NULL').getMany();
+  allProviderUsers(tx?: EntityManager): Promise<PersonEntity[]> {
+    return repo(this.people, PersonEntity, tx).createQueryBuilder('p').where('p.provider_id IS NOT NULL').getMany();
   }
 
   consortiumPeople(consortiumId: string): Promise<PersonEntity[]> {
@@ -237,8 +254,10 @@ export class DirectoryService {
     return this.affiliations.save(this.affiliations.create({ personId, ...input }));
   }
 
-  affiliationsOf(personIds: string[]): Promise<AffiliationEntity[]> {
-    return personIds.length ? this.affiliations.findBy({ personId: In(personIds) }) : Promise.resolve([]);
+  affiliationsOf(personIds: string[], tx?: EntityManager): Promise<AffiliationEntity[]> {
+    return personIds.length
+      ? repo(this.affiliations, AffiliationEntity, tx).findBy({ personId: In(personIds) })
+      : Promise.resolve([]);
   }
 
   listAffiliations(personId: string): Promise<AffiliationEntity[]> {

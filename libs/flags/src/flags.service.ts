@@ -1,9 +1,8 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, FLAG_SEVERITY, type FlagCode, type FlagSeverity } from '@makebuy/domain';
 import { decodeCursor, invalidCursor, Page, pageOf } from '@makebuy/database';
-import { CaseFactsRegistry, CaseViewRegistry } from '@makebuy/cases';
 import { Clock } from '@makebuy/settings';
 import { FlagEntity, FlagStatus } from './flag.entities';
 
@@ -76,21 +75,11 @@ export const toFlagView = (f: FlagEntity): FlagView => ({
  * for APPROVE_AWARD. Raising is idempotent on (case, dedupeKey).
  */
 @Injectable()
-export class FlagsService implements OnModuleInit {
+export class FlagsService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly clock: Clock,
-    private readonly facts: CaseFactsRegistry,
-    private readonly views: CaseViewRegistry,
   ) {}
-
-  onModuleInit(): void {
-    // APPROVE_AWARD is refused (422 OPEN_BLOCKING_FLAGS) while a blocking flag of the proposal is open
-    this.facts.register(['APPROVE_AWARD'], async (tx, row) => ({
-      openBlockingFlags: await this.openBlockingFlags(tx, row.id, row.context.proposalSeq),
-    }));
-    this.views.register('flags', async (row) => ({ flags: (await this.forCase(row.id)).map(toFlagView) }));
-  }
 
   /**
    * Raises a flag in the caller's transaction. Idempotent: a second raise with the same
@@ -128,6 +117,16 @@ export class FlagsService implements OnModuleInit {
   /** Open blocking flags of one proposal of a case (APPROVE_AWARD needs none). */
   openBlockingFlags(tx: EntityManager, caseId: string, proposalSeq: number): Promise<number> {
     return tx.countBy(FlagEntity, { caseId, proposalSeq, severity: 'blocking', status: 'open' });
+  }
+
+  /** Ids of the open blocking flags of one proposal, in the order raised. */
+  async openBlockingFlagIds(tx: EntityManager, caseId: string, proposalSeq: number): Promise<string[]> {
+    const rows = await tx.find(FlagEntity, {
+      select: { id: true },
+      where: { caseId, proposalSeq, severity: 'blocking', status: 'open' },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    return rows.map((f) => f.id);
   }
 
   /** Every flag of a case: newest proposal first, then in the order raised. */

@@ -43,6 +43,7 @@ export class QueueGateway {
     @InjectQueue(QUEUES.deadlines) deadlines: Queue,
     @InjectQueue(QUEUES.awardChecks) awardChecks: Queue,
     @InjectQueue(QUEUES.maintenance) maintenance: Queue,
+    @InjectQueue(QUEUES.webhooks) webhooks: Queue,
     private readonly clock: Clock,
     private readonly watch: ConnectionWatch,
   ) {
@@ -50,6 +51,7 @@ export class QueueGateway {
       [QUEUES.deadlines]: deadlines,
       [QUEUES.awardChecks]: awardChecks,
       [QUEUES.maintenance]: maintenance,
+      [QUEUES.webhooks]: webhooks,
     };
     for (const q of this.all()) q.on('error', (e) => this.watch.failed('redis', e));
   }

@@ -2,6 +2,8 @@ import { ConfigError, DEV_JWT_SECRET, loadAppConfig } from './app-config';
 import { validatePolicy } from './policy.loader';
 import policy from '../../../config/policy.json';
 
+const KEY = Buffer.alloc(32, 7).toString('base64');
+
 describe('loadAppConfig', () => {
   it('has the contract defaults', () => {
     const c = loadAppConfig({});
@@ -72,7 +74,30 @@ describe('loadAppConfig', () => {
     expect(() =>
       loadAppConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32), TIME_ACCELERATION: '10' }),
     ).toThrow(/TIME_ACCELERATION/);
-    expect(loadAppConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32) }).timeAcceleration).toBe(1);
+    expect(
+      loadAppConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32), WEBHOOK_SECRET_KEY: KEY })
+        .timeAcceleration,
+    ).toBe(1);
+  });
+
+  it('needs a 32-byte WEBHOOK_SECRET_KEY in production, and uses a development key elsewhere', () => {
+    expect(() => loadAppConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32) })).toThrow(
+      /^WEBHOOK_SECRET_KEY:/,
+    );
+    expect(() => loadAppConfig({ WEBHOOK_SECRET_KEY: Buffer.alloc(16).toString('base64') })).toThrow(
+      /^WEBHOOK_SECRET_KEY: must decode to 32 bytes/,
+    );
+    const dev = loadAppConfig({});
+    expect(dev.webhooks.secretKeyIsDevelopment).toBe(true);
+    expect(dev.webhooks.secretKey).toHaveLength(32);
+    const set = loadAppConfig({ WEBHOOK_SECRET_KEY: KEY, WEBHOOK_ALLOWED_HOSTS: ' 127.0.0.1, Hooks.Local ' });
+    expect(set.webhooks).toMatchObject({
+      secretKeyIsDevelopment: false,
+      allowedHosts: ['127.0.0.1', 'hooks.local'],
+      timeoutMs: 15_000,
+      retryMaxAgeMs: 3 * 24 * 3600_000,
+    });
+    expect(set.webhooks.secretKey.equals(Buffer.from(KEY, 'base64'))).toBe(true);
   });
 
   it('accepts acceleration up to a million outside production', () => {

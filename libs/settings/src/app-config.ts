@@ -64,6 +64,13 @@ class EnvSchema {
       "an OCDS prefix: 'ocds-' and 6 lowercase letters or digits, as registered with the Open Contracting Partnership",
   })
   OCID_PREFIX?: string;
+  @IsOptional() @Matches(/^[A-Za-z0-9+/_-]+={0,2}$/, { message: 'must be base64' }) WEBHOOK_SECRET_KEY?: string;
+  @IsOptional() @IsString() WEBHOOK_ALLOWED_HOSTS?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(120_000) WEBHOOK_TIMEOUT_MS?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) WEBHOOK_CONCURRENCY_PER_ENDPOINT?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(86_400_000) WEBHOOK_RETRY_BASE_MS?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(604_800_000) WEBHOOK_RETRY_MAX_DELAY_MS?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(2_592_000_000) WEBHOOK_RETRY_MAX_AGE_MS?: number;
   @IsOptional()
   @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'an http(s) URL without query or fragment' })
   PUBLIC_BASE_URL?: string;
@@ -77,6 +84,27 @@ class EnvSchema {
   AUTH_MAX_TOKEN_AGE?: string;
   @IsOptional() @IsIn(['true', 'false'], { message: 'true or false' }) CONSOLE_DEV_SIGNIN?: string;
 }
+
+/** Webhook delivery settings (contract: "Change feed and webhooks"). */
+export interface WebhookSettings {
+  /** AES-256-GCM key for stored webhook secrets (32 bytes) */
+  secretKey: Buffer;
+  secretKeyIsDevelopment: boolean;
+  /** hosts or CIDRs that webhooks may target although private, loopback or link-local */
+  allowedHosts: string[];
+  /** one attempt's limit, connect to last byte */
+  timeoutMs: number;
+  /** at most this many attempts in flight per endpoint, across every worker */
+  concurrencyPerEndpoint: number;
+  /** exponential back-off with jitter: first retry after about baseMs, doubling, each at most maxDelayMs */
+  retryBaseMs: number;
+  retryMaxDelayMs: number;
+  /** no attempt later than this after the delivery was created (3 days) */
+  retryMaxAgeMs: number;
+}
+
+/** Development only: production refuses to start without WEBHOOK_SECRET_KEY. */
+export const DEV_WEBHOOK_SECRET_KEY = Buffer.from('makebuy-development-webhook-key!').toString('base64');
 
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
@@ -97,6 +125,7 @@ export interface AppConfig {
   ocidPrefix: string;
   /** no trailing slash */
   publicBaseUrl: string;
+  webhooks: WebhookSettings;
   /** the OCDS publisher named in every package */
   ocdsPublisherName: string;
   ocdsLicense: string;
@@ -139,6 +168,13 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('TIME_ACCELERATION', 'is refused when NODE_ENV=production (sandbox and tests only)');
   }
   const port = parsed.PORT ?? 3000;
+  if (production && !parsed.WEBHOOK_SECRET_KEY) {
+    throw new ConfigError('WEBHOOK_SECRET_KEY', 'must be set (32 bytes, base64) when NODE_ENV=production');
+  }
+  const webhookKey = Buffer.from(parsed.WEBHOOK_SECRET_KEY ?? DEV_WEBHOOK_SECRET_KEY, 'base64');
+  if (webhookKey.length !== 32) {
+    throw new ConfigError('WEBHOOK_SECRET_KEY', `must decode to 32 bytes, got ${webhookKey.length}`);
+  }
   const consoleDevSignIn = (parsed.CONSOLE_DEV_SIGNIN ?? String(nodeEnv === 'development')) === 'true';
   if (production && consoleDevSignIn) {
     throw new ConfigError('CONSOLE_DEV_SIGNIN', 'is refused when NODE_ENV=production (development sign-in only)');
@@ -160,6 +196,19 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     outboxPollIntervalMs: parsed.OUTBOX_POLL_INTERVAL_MS ?? 1_000,
     policyFile: parsed.POLICY_FILE ?? 'config/policy.json',
     ocidPrefix: parsed.OCID_PREFIX ?? 'ocds-mkbuy1',
+    webhooks: {
+      secretKey: webhookKey,
+      secretKeyIsDevelopment: !parsed.WEBHOOK_SECRET_KEY,
+      allowedHosts: (parsed.WEBHOOK_ALLOWED_HOSTS ?? '')
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+      timeoutMs: parsed.WEBHOOK_TIMEOUT_MS ?? 15_000,
+      concurrencyPerEndpoint: parsed.WEBHOOK_CONCURRENCY_PER_ENDPOINT ?? 4,
+      retryBaseMs: parsed.WEBHOOK_RETRY_BASE_MS ?? 5_000,
+      retryMaxDelayMs: parsed.WEBHOOK_RETRY_MAX_DELAY_MS ?? 6 * 3600_000,
+      retryMaxAgeMs: parsed.WEBHOOK_RETRY_MAX_AGE_MS ?? 3 * 24 * 3600_000,
+    },
     publicBaseUrl: (parsed.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     ocdsPublisherName: parsed.OCDS_PUBLISHER_NAME ?? 'makebuy',
     ocdsLicense: parsed.OCDS_LICENSE ?? DEFAULT_OCDS_LICENSE,
@@ -188,6 +237,13 @@ const ENV_KEYS = [
   'POLICY_FILE',
   'OCID_PREFIX',
   'PUBLIC_BASE_URL',
+  'WEBHOOK_SECRET_KEY',
+  'WEBHOOK_ALLOWED_HOSTS',
+  'WEBHOOK_TIMEOUT_MS',
+  'WEBHOOK_CONCURRENCY_PER_ENDPOINT',
+  'WEBHOOK_RETRY_BASE_MS',
+  'WEBHOOK_RETRY_MAX_DELAY_MS',
+  'WEBHOOK_RETRY_MAX_AGE_MS',
   'METRICS_ALLOWED_CIDRS',
   'DATABASE_POOL_MAX',
   'DATABASE_POOL_WAIT_MS',

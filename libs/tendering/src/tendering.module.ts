@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DirectoryModule } from '@makebuy/directory';
 import { ConflictsModule } from '@makebuy/conflicts';
-import { NotificationsModule } from '@makebuy/notifications';
 import { BidEntity, BidRevisionEntity, QuestionEntity, RepresentationEntity, ScoreEntity } from './tendering.entities';
 import { TenderAccess } from './tender-access.service';
 import { TenderingQueries } from './tendering-queries.service';
@@ -11,7 +10,7 @@ import { ClarificationsService } from './clarifications.service';
 import { EvaluationService } from './evaluation.service';
 import { RepresentationsService } from './representations.service';
 import { TendersService } from './tenders.service';
-import { TenderingCaseHooks } from './tendering-case-hooks';
+import { TenderingCaseParts } from './tendering-case-parts';
 
 /** Tendering and the provider portal: the published tender, clarifications, sealed bids, evaluation,
  * standstill representations. Conflicts and notifications never import this module. */
@@ -20,7 +19,6 @@ import { TenderingCaseHooks } from './tendering-case-hooks';
     TypeOrmModule.forFeature([QuestionEntity, BidEntity, BidRevisionEntity, ScoreEntity, RepresentationEntity]),
     DirectoryModule,
     ConflictsModule,
-    NotificationsModule,
   ],
   providers: [
     TenderAccess,
@@ -30,7 +28,7 @@ import { TenderingCaseHooks } from './tendering-case-hooks';
     EvaluationService,
     RepresentationsService,
     TendersService,
-    TenderingCaseHooks,
+    TenderingCaseParts,
   ],
   exports: [
     TenderingQueries,
@@ -39,6 +37,7 @@ import { TenderingCaseHooks } from './tendering-case-hooks';
     ClarificationsService,
     EvaluationService,
     RepresentationsService,
+    TenderingCaseParts,
   ],
 })
 export class TenderingModule {}

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { CaseWorkflowModule } from '@makebuy/case-workflow';
 import { CaseAccessGuard } from './case-access.guard';
 import { CaseHistoryController, CasesController } from './cases.controller';
 
 /** HTTP endpoints of cases: create, list, read, events, history. */
 @Module({
+  imports: [CaseWorkflowModule],
   controllers: [CasesController, CaseHistoryController],
   providers: [CaseAccessGuard],
   exports: [CaseAccessGuard],

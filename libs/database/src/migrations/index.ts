@@ -4,6 +4,7 @@ import { DeadlineClaims1732500000000 } from './1732500000000-deadline-claims';
 import { TenderingIndexes1732600000000 } from './1732600000000-tendering-indexes';
 import { PeopleRoles1733100000000 } from './1733100000000-people-roles';
 import { OcdsReleases1733400000000 } from './1733400000000-ocds-releases';
+import { FeedWebhooks1733500000000 } from './1733500000000-feed-webhooks';
 
 /** Every migration, in order. New migrations are added here. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   TenderingIndexes1732600000000,
   PeopleRoles1733100000000,
   OcdsReleases1733400000000,
+  FeedWebhooks1733500000000,
 ];

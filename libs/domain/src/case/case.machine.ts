@@ -1,6 +1,16 @@
 import { and, assign, setup } from 'xstate';
 import { ruleViolation } from './case.rules';
-import type { CaseContext, CaseEffect, CaseEvent, CaseInput, CaseState, DeadlineKind, NoticeKind } from './case.types';
+import {
+  SLA_DEADLINE_KINDS,
+  type CaseContext,
+  type CaseEffect,
+  type CaseEvent,
+  type CaseInput,
+  type CaseState,
+  type DeadlineKind,
+  type NoticeKind,
+  type SlaDeadlineKind,
+} from './case.types';
 import type { OcdsReleaseTag } from '../ocds/release-tags';
 
 /**
@@ -49,6 +59,17 @@ const notify = (notice: NoticeKind) => ({ type: 'notify', params: { notice } }) 
 /** The OCDS release a transition publishes (the OCDS release tags of the change). */
 const publish = (...tag: OcdsReleaseTag[]) => ({ type: 'publishRelease', params: { tag } }) as const;
 const bumpRevision = (kind: DeadlineKind) => ({ type: 'bumpRevision', params: { kind } }) as const;
+/** A human stage's service level passed and the case stays in it: the breach is escalated. */
+const escalateBreach = {
+  type: 'escalateBreach',
+  params: ({ event }: ActionArgs): EffectParams<'escalateBreach'> => {
+    if (event.type !== 'DEADLINE_DUE' || !isSlaKind(event.kind))
+      throw new TypeError(`escalateBreach needs an SLA DEADLINE_DUE, got ${event.type}`);
+    return { kind: event.kind, deadlineId: event.deadlineId, stageSeq: event.stageSeq };
+  },
+} as const;
+const isSlaKind = (kind: DeadlineKind): kind is SlaDeadlineKind =>
+  (SLA_DEADLINE_KINDS as readonly string[]).includes(kind);
 
 export const caseMachine = setup({
   types: {
@@ -77,8 +98,11 @@ export const caseMachine = setup({
     cancelDeadlines: (_: unknown, _params: EffectParams<'cancelDeadlines'>) => noop(),
     runAwardChecks: (_: unknown, _params: EffectParams<'runAwardChecks'>) => noop(),
     notify: (_: unknown, _params: EffectParams<'notify'>) => noop(),
-    recordDetectedConflicts: (_: unknown, _params: EffectParams<'recordDetectedConflicts'>) => noop(),
+    recordAward: noop,
+    recordMakeProviderConflicts: noop,
+    recordBidderConflicts: noop,
     closeBids: noop,
+    escalateBreach: (_: unknown, _params: EffectParams<'escalateBreach'>) => noop(),
     publishRelease: (_: unknown, _params: EffectParams<'publishRelease'>) => noop(),
 
     // context updates
@@ -196,8 +220,8 @@ export const caseMachine = setup({
         PANEL_MEMBER_REMOVED: { guard: ok('conflict_check') },
         DECLARATION_MADE: { guard: ok('conflict_check') },
         DECLARATION_REVIEWED: { guard: ok('conflict_check') },
-        // service level passed: the application raises DEADLINE_BREACH; the case stays
-        DEADLINE_DUE: { guard: ok('conflict_check') },
+        // service level passed: the case stays, the breach is escalated
+        DEADLINE_DUE: { guard: ok('conflict_check'), actions: escalateBreach },
         FLAG_RESOLVED: { guard: ok('conflict_check') },
         CANCEL: { guard: ok('conflict_check'), target: 'cancelled' },
       },
@@ -209,7 +233,7 @@ export const caseMachine = setup({
         DECIDE_MAKE: {
           guard: ok('route_decision'),
           target: 'award_checks',
-          actions: ['decideMake', { type: 'recordDetectedConflicts', params: { reason: 'make_providers' } }],
+          actions: ['decideMake', { type: 'recordMakeProviderConflicts' }],
         },
         DECIDE_BUY: { guard: ok('route_decision'), target: 'tendering', actions: 'decideBuy' },
         FLAG_RESOLVED: { guard: ok('route_decision') },
@@ -248,11 +272,7 @@ export const caseMachine = setup({
           {
             guard: ok('tendering'),
             target: 'evaluation',
-            actions: [
-              notify('tender_closed'),
-              { type: 'recordDetectedConflicts', params: { reason: 'bidders_revealed' } },
-              publish('tenderUpdate'),
-            ],
+            actions: [notify('tender_closed'), { type: 'recordBidderConflicts' }, publish('tenderUpdate')],
           },
         ],
         FLAG_RESOLVED: { guard: ok('tendering') },
@@ -266,7 +286,7 @@ export const caseMachine = setup({
       on: {
         PROPOSE_AWARD: { guard: ok('evaluation'), target: 'award_checks', actions: 'proposeAward' },
         SCORE_RECORDED: { guard: ok('evaluation') },
-        DEADLINE_DUE: { guard: ok('evaluation') },
+        DEADLINE_DUE: { guard: ok('evaluation'), actions: escalateBreach },
         FLAG_RESOLVED: { guard: ok('evaluation') },
         CANCEL: { guard: ok('evaluation'), target: 'cancelled' },
       },
@@ -320,7 +340,7 @@ export const caseMachine = setup({
           },
           { guard: ok('governance_review') },
         ],
-        DEADLINE_DUE: { guard: ok('governance_review') },
+        DEADLINE_DUE: { guard: ok('governance_review'), actions: escalateBreach },
         CANCEL: { guard: ok('governance_review'), target: 'cancelled' },
       },
     },
@@ -350,7 +370,7 @@ export const caseMachine = setup({
             DEADLINE_DUE: {
               guard: ok('standstill'),
               target: '#case.awarded',
-              actions: ['markAwarded', notify('awarded'), publish('awardUpdate', 'contract')],
+              actions: ['markAwarded', { type: 'recordAward' }, notify('awarded'), publish('awardUpdate', 'contract')],
             },
           },
         },

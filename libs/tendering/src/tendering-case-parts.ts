@@ -1,17 +1,9 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { NoticeKind } from '@makebuy/domain';
-import {
-  CaseEntity,
-  CaseFactsRegistry,
-  CaseTimePolicy,
-  CaseViewRegistry,
-  EffectRegistry,
-  FactEvent,
-} from '@makebuy/cases';
+import type { CaseEvent, CaseFacts, NoticeKind } from '@makebuy/domain';
+import { CaseEntity, CaseTimePolicy } from '@makebuy/cases';
 import { DirectoryService } from '@makebuy/directory';
 import { ConflictsService } from '@makebuy/conflicts';
-import { AudienceRegistry } from '@makebuy/notifications';
 import { BidEntity } from './tendering.entities';
 import { TenderingQueries } from './tendering-queries.service';
 import { EvaluationService } from './evaluation.service';
@@ -34,18 +26,17 @@ export const BIDDER_NOTICES: readonly NoticeKind[] = [
 /** Notices for every provider user: the tender is public, and so is a change to its closing instant. */
 export const ALL_PROVIDERS_NOTICES: readonly NoticeKind[] = ['tender_published', 'tender_extended'];
 
+type EventOf<T extends CaseEvent['type']> = Omit<Extract<CaseEvent, { type: T }>, 'facts' | 'now'>;
+
 /**
- * Tendering's part in the case engine: the facts its guards read (tender period, bids, questions,
- * scoring, representations), the effects it carries out (closing bids, revealing bidders to the
- * conflict detection), its fields in GET /cases/{id}, and the bidders as a notice audience.
+ * Tendering's parts of a case, called by the case workflow: the facts its guards read (tender
+ * period, bids, questions, scoring, representations), closing bids and revealing the bidders to
+ * the conflict detection, its fields in GET /cases/{id}, and the providers a notice goes to.
+ * Everything that runs inside a command reads only through the command's `tx`.
  */
 @Injectable()
-export class TenderingCaseHooks implements OnModuleInit {
+export class TenderingCaseParts {
   constructor(
-    private readonly facts: CaseFactsRegistry,
-    private readonly effects: EffectRegistry,
-    private readonly views: CaseViewRegistry,
-    private readonly audiences: AudienceRegistry,
     private readonly time: CaseTimePolicy,
     private readonly directory: DirectoryService,
     private readonly conflicts: ConflictsService,
@@ -55,42 +46,10 @@ export class TenderingCaseHooks implements OnModuleInit {
     private readonly access: TenderAccess,
   ) {}
 
-  onModuleInit(): void {
-    this.facts.register(['DECIDE_BUY'], async (_tx, row, event, now) => this.tenderPeriodFacts(row, event, now));
-    this.facts.register(['DECIDE_MAKE'], async (_tx, row, event) => this.makeFacts(row, event));
-    this.facts.register(['DEADLINE_DUE'], async (tx, row, event, now) => this.tenderCloseFacts(tx, row, event, now));
-    this.facts.register(['PROPOSE_AWARD'], async (tx, row, event) => this.proposalFacts(tx, row, event));
-    this.facts.register(['REPRESENTATION_RESOLVED'], async (tx, row, event) => ({
-      openRepresentations: await this.representations.openRepresentations(
-        tx,
-        row,
-        (event as { representationId?: string }).representationId,
-      ),
-    }));
-
-    this.effects.register('closeBids', async (_effect, { tx, row, now }) => {
-      await tx.update(BidEntity, { caseId: row.id, status: 'submitted' }, { status: 'closed', updatedAt: now });
-    });
-    this.effects.register('recordDetectedConflicts', async (effect, { tx, row }) => {
-      if (effect.reason !== 'bidders_revealed') return; // make_providers is the conflicts feature's own
-      const bidders = await this.queries.bidderProviderIds(row.id, tx);
-      if (bidders.length) await this.conflicts.recordDetectedConflicts(tx, row.id, bidders, 'bidders_revealed');
-    });
-
-    this.views.register('tendering', (row) => this.caseView(row));
-
-    this.audiences.register(BIDDER_NOTICES, (tx, row) => this.bidderUsers(tx, row));
-    this.audiences.register(ALL_PROVIDERS_NOTICES, async (_tx, row) =>
-      row.context.tenderPublishedAt || row.context.route === 'competitive'
-        ? (await this.directory.allProviderUsers()).map((p) => p.id)
-        : [],
-    );
-  }
-
   /** DECIDE_BUY: the closing instant (client-supplied, never scaled; else the policy minimum, scaled). */
-  private async tenderPeriodFacts(row: CaseEntity, event: FactEvent, now: Date) {
+  tenderPeriodFacts(row: CaseEntity, event: EventOf<'DECIDE_BUY'>, now: Date): CaseFacts {
     const minimum = this.time.minimumTenderClose(row, now, 'competitive');
-    const supplied = (event as { tenderClosesAt?: string }).tenderClosesAt;
+    const supplied = event.tenderClosesAt;
     const suppliedAt = supplied ? new Date(supplied) : null;
     return {
       minimumTenderClosesAt: minimum.toISOString(),
@@ -99,17 +58,19 @@ export class TenderingCaseHooks implements OnModuleInit {
   }
 
   /** DECIDE_MAKE: requested providers that are not member practices of the case's consortium (unknown ones too). */
-  private async makeFacts(row: CaseEntity, event: FactEvent) {
-    const requested = (event as { providerIds?: unknown }).providerIds;
+  async makeFacts(tx: EntityManager, row: CaseEntity, event: EventOf<'DECIDE_MAKE'>): Promise<CaseFacts> {
+    const requested: unknown = event.providerIds;
     const ids = Array.isArray(requested) ? requested.filter((p): p is string => typeof p === 'string') : [];
-    const known = await this.directory.findProviders(ids.filter((id) => UUID.test(id)));
+    const known = await this.directory.findProviders(
+      ids.filter((id) => UUID.test(id)),
+      tx,
+    );
     const members = new Set(known.filter((p) => p.memberOfConsortiumId === row.consortiumId).map((p) => p.id));
     return { nonMemberProviderIds: ids.filter((id) => !members.has(id.toLowerCase())) };
   }
 
   /** DEADLINE_DUE tender_close: close, extend (a question is unanswered) or end unsuccessful. */
-  private async tenderCloseFacts(tx: EntityManager, row: CaseEntity, event: FactEvent, now: Date) {
-    if ((event as { kind?: string }).kind !== 'tender_close') return {};
+  async tenderCloseFacts(tx: EntityManager, row: CaseEntity, now: Date): Promise<CaseFacts> {
     return {
       unansweredQuestions: await this.queries.unansweredQuestions(row.id, tx),
       bidCount: (await this.queries.liveBidRows(row.id, tx)).length,
@@ -118,8 +79,8 @@ export class TenderingCaseHooks implements OnModuleInit {
   }
 
   /** PROPOSE_AWARD: the bid is a live bid of this tender, and scoring is complete. */
-  private async proposalFacts(tx: EntityManager, row: CaseEntity, event: FactEvent) {
-    const bidId = (event as { bidId?: unknown }).bidId;
+  async proposalFacts(tx: EntityManager, row: CaseEntity, event: EventOf<'PROPOSE_AWARD'>): Promise<CaseFacts> {
+    const bidId: unknown = event.bidId;
     const bid =
       typeof bidId === 'string' && UUID.test(bidId)
         ? await tx.findOneBy(BidEntity, { id: bidId.toLowerCase(), caseId: row.id, status: 'submitted' })
@@ -131,11 +92,31 @@ export class TenderingCaseHooks implements OnModuleInit {
     };
   }
 
+  /** REPRESENTATION_RESOLVED: representations still open after this one. */
+  async representationFacts(
+    tx: EntityManager,
+    row: CaseEntity,
+    event: EventOf<'REPRESENTATION_RESOLVED'>,
+  ): Promise<CaseFacts> {
+    return { openRepresentations: await this.representations.openRepresentations(tx, row, event.representationId) };
+  }
+
+  /** Effect closeBids: live bids are closed (a cancellation or an unsuccessful close). */
+  async closeBids(tx: EntityManager, row: CaseEntity, now: Date): Promise<void> {
+    await tx.update(BidEntity, { caseId: row.id, status: 'submitted' }, { status: 'closed', updatedAt: now });
+  }
+
+  /** Effect recordBidderConflicts: tendering closed, the panel's links to the bidders are recorded. */
+  async recordBidderConflicts(tx: EntityManager, row: CaseEntity, now: Date): Promise<void> {
+    const bidders = await this.queries.bidderProviderIds(row.id, tx);
+    if (bidders.length) await this.conflicts.recordDetectedConflicts(tx, row.id, bidders, 'bidders_revealed', now);
+  }
+
   /**
    * GET /cases/{id}: after tendering closed, a `tenderSummary` (how many bids) and, once every
    * unexcluded evaluator scored every live bid, the `ranking`. Nothing at all before the close.
    */
-  private async caseView(row: CaseEntity): Promise<Record<string, unknown>> {
+  async view(row: CaseEntity): Promise<Record<string, unknown>> {
     if (!row.context.tenderPublishedAt || !(await this.access.hasClosed(row))) return {};
     const received = await this.queries.receivedBidRows(row.id);
     const out: Record<string, unknown> = { tenderSummary: { bidCount: received.length } };
@@ -146,10 +127,22 @@ export class TenderingCaseHooks implements OnModuleInit {
     return out;
   }
 
+  /** The provider users a notice goes to: the bidders, or every provider for a public tender change. */
+  async noticeAudience(tx: EntityManager, row: CaseEntity, notice: NoticeKind): Promise<string[]> {
+    const out: string[] = [];
+    if (BIDDER_NOTICES.includes(notice)) out.push(...(await this.bidderUsers(tx, row)));
+    if (
+      ALL_PROVIDERS_NOTICES.includes(notice) &&
+      (row.context.tenderPublishedAt || row.context.route === 'competitive')
+    )
+      out.push(...(await this.directory.allProviderUsers(tx)).map((p) => p.id));
+    return out;
+  }
+
   /** Provider users of the providers that bid (a live or closed bid). */
   private async bidderUsers(tx: EntityManager, row: CaseEntity): Promise<string[]> {
     if (!row.context.tenderPublishedAt) return [];
     const providers = await this.queries.bidderProviderIds(row.id, tx);
-    return (await this.directory.providerUsers(providers)).map((p) => p.id);
+    return (await this.directory.providerUsers(providers, tx)).map((p) => p.id);
   }
 }

@@ -1,14 +1,9 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { CaseFacts } from '@makebuy/domain';
 import { Clock } from '@makebuy/settings';
 import { DirectoryService } from '@makebuy/directory';
-import {
-  CaseEntity,
-  CaseFactsRegistry,
-  CasePanel,
-  CaseViewRegistry,
-  EffectRegistry,
-  ExclusionRegistry,
-} from '@makebuy/cases';
+import { CaseEntity, CasePanel } from '@makebuy/cases';
 import { conflictCheckStatus, exclusionFor } from './conflict.rules';
 import { ConflictDetection, linkKey } from './conflict-detection.service';
 import { ConflictsService } from './conflicts.service';
@@ -18,17 +13,14 @@ import { DeclarationsService } from './declarations.service';
 const CHECKED_STATES = ['conflict_check'];
 
 /**
- * Plugs the conflicts feature into the case engine: the facts the statechart's guards read,
- * the recordDetectedConflicts effect (make route), exclusions for allowedEvents, and the case
- * view's panel, declarations, detectedConflicts and conflictCheck.
+ * The conflicts feature's parts of a case, called by the case workflow: the facts the
+ * statechart's guards read (in the command's transaction), recording the links to the providers a
+ * make decision names, the caller's exclusion (for allowedEvents) and the case view's panel,
+ * declarations, detectedConflicts and conflictCheck.
  */
 @Injectable()
-export class ConflictsCaseHooks implements OnModuleInit {
+export class ConflictsCaseParts {
   constructor(
-    private readonly facts: CaseFactsRegistry,
-    private readonly effects: EffectRegistry,
-    private readonly exclusions: ExclusionRegistry,
-    private readonly views: CaseViewRegistry,
     private readonly conflicts: ConflictsService,
     private readonly declarations: DeclarationsService,
     private readonly detection: ConflictDetection,
@@ -37,33 +29,46 @@ export class ConflictsCaseHooks implements OnModuleInit {
     private readonly clock: Clock,
   ) {}
 
-  onModuleInit(): void {
-    this.facts.register(['SUBMIT'], async (tx, row) => ({ panelSize: await this.conflicts.panelSize(row.id, tx) }));
-    this.facts.register(['COMPLETE_CONFLICT_CHECK'], async (tx, row) => {
-      const status = await this.conflicts.conflictCheck(row, tx);
-      return {
-        declarationsComplete: status.declarationsComplete,
-        unexcludedDecisionMakers: status.unexcludedDecisionMakers,
-      };
-    });
-    this.facts.register(['DECIDE_MAKE', 'DECIDE_BUY', 'PROPOSE_AWARD'], async (tx, row, event) => ({
-      actorExcludedFromDecision: (await this.conflicts.exclusionOf(row.id, event.actor.id, tx)).fromDecision,
-    }));
+  /** SUBMIT: how many sit on the panel. */
+  async submitFacts(tx: EntityManager, row: CaseEntity): Promise<CaseFacts> {
+    return { panelSize: await this.conflicts.panelSize(row.id, tx) };
+  }
 
-    this.effects.register('recordDetectedConflicts', async (effect, { tx, row, now }) => {
-      // bidders_revealed is recorded by the tendering feature's handler (it knows the bidders)
-      if (effect.reason !== 'make_providers') return;
-      await this.detection.recordDetectedConflicts(tx, row.id, row.context.proposal?.providerIds ?? [], effect.reason, {
+  /** COMPLETE_CONFLICT_CHECK: every declaration made and reviewed, and the decision makers left. */
+  async conflictCheckFacts(tx: EntityManager, row: CaseEntity): Promise<CaseFacts> {
+    const status = await this.conflicts.conflictCheck(row, tx);
+    return {
+      declarationsComplete: status.declarationsComplete,
+      unexcludedDecisionMakers: status.unexcludedDecisionMakers,
+    };
+  }
+
+  /** DECIDE_MAKE, DECIDE_BUY, PROPOSE_AWARD: the sender is excluded from decisions. */
+  async decisionFacts(tx: EntityManager, row: CaseEntity, actorId: string): Promise<CaseFacts> {
+    return { actorExcludedFromDecision: (await this.conflicts.exclusionOf(row.id, actorId, tx)).fromDecision };
+  }
+
+  /** Effect recordMakeProviderConflicts: the panel's links to the providers the make decision names. */
+  async recordMakeProviderConflicts(tx: EntityManager, row: CaseEntity, now: Date): Promise<void> {
+    await this.detection.recordDetectedConflicts(
+      tx,
+      row.id,
+      row.context.proposal?.providerIds ?? [],
+      'make_providers',
+      {
         now,
-      });
-    });
+      },
+    );
+  }
 
-    this.exclusions.set(async (caseId, personId) => {
-      const e = await this.conflicts.exclusionOf(caseId, personId);
-      return { fromDecision: e.fromDecision, fromEvaluation: e.fromEvaluation };
-    });
-
-    this.views.register('conflicts', (row) => this.view(row));
+  /** The viewer's exclusion on the case (none for a caller who is not a person). */
+  async exclusionOf(
+    caseId: string,
+    personId: string | null,
+  ): Promise<{ fromDecision: boolean; fromEvaluation: boolean }> {
+    if (!personId) return { fromDecision: false, fromEvaluation: false };
+    const e = await this.conflicts.exclusionOf(caseId, personId);
+    return { fromDecision: e.fromDecision, fromEvaluation: e.fromEvaluation };
   }
 
   /** The case view's conflicts part. */
