@@ -8,6 +8,15 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root,
   base: '/console/',
+  resolve: {
+    // nhsuk-frontend's CSS points at its icons as /assets/images/...: bundle them from the package
+    alias: [
+      {
+        find: /^\/assets\/images\//,
+        replacement: fileURLToPath(new URL('../../node_modules/nhsuk-frontend/dist/nhsuk/assets/images/', import.meta.url)),
+      },
+    ],
+  },
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   build: {
     rollupOptions: {

@@ -15,7 +15,7 @@ describe('console (browser)', () => {
 
   beforeAll(async () => {
     ensureConsoleBuilt();
-    t = await startTestApp({ suite: 'console', timeAcceleration: 1000, env: { CONSOLE_DEV_SIGNIN: 'true' } });
+    t = await startTestApp({ suite: 'console', timeAcceleration: 50_000, env: { CONSOLE_DEV_SIGNIN: 'true' } });
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     g = given(t);
@@ -153,6 +153,62 @@ describe('console (browser)', () => {
     await page.getByRole('form', { name: 'COMPLETE CONFLICT CHECK' }).getByRole('button').click();
     await page.locator('[data-state="case.route_decision"][data-active]').waitFor();
     await expectAccessible(page, 'case in route decision');
+    await ctx.close();
+  });
+
+  it('a provider finds the tender, bids through the form, and follows the bid after close', async () => {
+    const title = `Dermatology tender ${Date.now()}`;
+    const c = await g.caseInTendering(w, { over: { title } });
+    const provider = w.providerUsers[w.trust.id];
+    const { ctx, page } = await signedIn(provider.name);
+    await page.getByRole('link', { name: 'Open tenders' }).first().click();
+    await expectAccessible(page, 'open tenders');
+    await screenshot(page, 'provider-tenders');
+    await page.getByRole('link', { name: title }).click();
+    const form = page.getByRole('form', { name: 'Your bid' });
+    await form.getByLabel('Annual price (£)').fill('185000');
+    for (const label of await form.locator('textarea').all())
+      await label.fill('We will run clinics in four practices.');
+    await expectAccessible(page, 'tender');
+    await screenshot(page, 'provider-tender');
+    await form.getByRole('button', { name: 'Submit bid' }).click();
+    await page.getByRole('status').filter({ hasText: 'Bid saved' }).waitFor();
+    const mine = await g.get(provider.token, '/bids');
+    expect(mine.body.items.map((b: { caseId: string }) => b.caseId)).toContain(c.id);
+    await g.waitForState(w.commissioner.token, c.id, 'evaluation', 120_000);
+    await page.goto('/console/bids');
+    await page.getByRole('heading', { name: title }).waitFor();
+    await expectAccessible(page, 'my bids');
+    await screenshot(page, 'provider-bids');
+    await ctx.close();
+  });
+
+  it('a governance officer finds a blocking flag in the queue, accepts it and approves the award', async () => {
+    const c = await g.caseInRouteDecision(w);
+    await g.event(w.commissioner.token, c.id, {
+      type: 'DECIDE_MAKE',
+      providerIds: [w.memberPractices[1].id],
+      psrProcess: 'direct_award_c',
+      justification: 'the existing practice performs well',
+    });
+    await g.waitForState(w.commissioner.token, c.id, 'governance_review', 60_000);
+    const { ctx, page } = await signedIn(w.governance.name);
+    await page.getByRole('link', { name: 'Flag queue' }).first().click();
+    await page.getByLabel('Code').selectOption('MEMBER_PRACTICE_AWARD');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expectAccessible(page, 'flag queue');
+    await screenshot(page, 'governance-flags');
+    await page.locator(`a[href="/console/cases/${c.id}#flags"]`).first().click();
+    const resolve = page.getByRole('form', { name: 'Resolve member practice award' });
+    await resolve.getByLabel('Resolution').selectOption('accepted');
+    await resolve.getByLabel('Justification').fill('the practice is the only one with the service in place');
+    await resolve.getByRole('button').click();
+    await resolve.waitFor({ state: 'detached' });
+    const approve = page.getByRole('form', { name: 'APPROVE AWARD' });
+    await approve.getByLabel('Approval note').fill('conflicts managed; award approved');
+    await approve.getByRole('button').click();
+    await page.locator('[data-state="case.standstill"][data-active]').waitFor();
+    await screenshot(page, 'case-standstill');
     await ctx.close();
   });
 });

@@ -8,8 +8,12 @@ export function Layout() {
   const navigate = useNavigate();
   const { pathname } = useLocation();
   const nav: { href: string; label: string; show: boolean }[] = [
-    { href: '/', label: 'My tasks', show: !!person && !hasRole(person, 'provider') },
+    { href: '/', label: 'My tasks', show: !!person },
     { href: '/cases', label: 'Cases', show: hasRole(person, 'commissioner', 'governance', 'admin') },
+    { href: '/flags', label: 'Flag queue', show: hasRole(person, 'governance') },
+    { href: '/tenders', label: 'Open tenders', show: hasRole(person, 'provider') },
+    { href: '/bids', label: 'My bids', show: hasRole(person, 'provider') },
+    { href: '/admin/people', label: 'Directory', show: hasRole(person, 'admin', 'governance') },
     { href: '/public/interests', label: 'Register of interests', show: true },
   ];
   return (

@@ -30,7 +30,8 @@ function toElk(chart: Chart): ElkNode {
   const seen = new Set<string>();
   const edges: ElkExtendedEdge[] = [];
   for (const t of chart.transitions) {
-    if (!t.target || t.target === t.source) continue;
+    // every live state can be cancelled: said once in the caption instead of drawn eleven times
+    if (!t.target || t.target === t.source || t.event === 'CANCEL') continue;
     const id = `${t.source}->${t.target}`;
     if (seen.has(id)) continue;
     seen.add(id);
@@ -41,9 +42,9 @@ function toElk(chart: Chart): ElkNode {
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',
-      'elk.direction': 'RIGHT',
+      'elk.direction': 'DOWN',
       'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '60',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '36',
       'elk.spacing.nodeNode': '24',
     },
     children: chart.root.states.map(node),
@@ -155,7 +156,9 @@ export function StatechartDiagram({ current }: { current: string[] }) {
           );
         })}
       </svg>
-      <figcaption className="nhsuk-body-s">{label}.</figcaption>
+      <figcaption className="nhsuk-body-s">
+        {label}. Any state before the final ones can also be cancelled (CANCEL).
+      </figcaption>
     </figure>
   );
 }

@@ -78,8 +78,9 @@ export class CaseWorkflow implements CaseHooks {
         };
       case 'REPRESENTATION_RESOLVED':
         return this.tendering.representationFacts(tx, row, event);
-      case 'REJECT_AWARD':
       case 'CANCEL':
+        return this.conflicts.cancelFacts(tx, row, event.actor.id);
+      case 'REJECT_AWARD':
       case 'PANEL_MEMBER_ADDED':
       case 'PANEL_MEMBER_REMOVED':
       case 'DECLARATION_MADE':

@@ -47,6 +47,8 @@ export interface FlagListQuery {
   consortiumId?: string;
   caseId?: string;
   severity?: FlagSeverity;
+  /** a governance officer with a consortiumId serves only that consortium */
+  servedConsortiumId?: string | null;
   limit: number;
   cursor?: string;
 }
@@ -164,6 +166,7 @@ export class FlagsService {
     if (q.severity) qb.andWhere('f.severity = :severity', { severity: q.severity });
     if (q.consortiumId) qb.andWhere('f.consortium_id = :consortiumId', { consortiumId: q.consortiumId });
     if (q.caseId) qb.andWhere('f.case_id = :caseId', { caseId: q.caseId });
+    if (q.servedConsortiumId) qb.andWhere('f.consortium_id = :served', { served: q.servedConsortiumId });
     const after = decodeCursor(q.cursor);
     if (after && !UUID.test(after.id)) throw invalidCursor();
     if (after) qb.andWhere('(f.created_at, f.id) < (:t, :id)', { t: after.t, id: after.id });

@@ -322,9 +322,14 @@ export class BidsService {
     };
   }
 
-  /** Case people only, and only after tendering closed. */
+  /** Case people only (not panel members excluded from evaluation: 404), and only after tendering closed. */
   private async requireOpened(caller: CaseCaller, row: CaseEntity): Promise<void> {
     await this.access.requireCaseViewer(caller, row);
+    if (!(await this.access.evaluationSight(caller, row.id)).bids)
+      throw new DomainError(
+        'NOT_FOUND',
+        `the bids of case ${row.id} are not visible to a member excluded from evaluation`,
+      );
     if (!(await this.access.hasClosed(row))) {
       throw new DomainError('BIDS_SEALED', 'bids are sealed until tendering closes');
     }

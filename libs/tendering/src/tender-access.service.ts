@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '@makebuy/domain';
 import { CaseAccess, CaseCaller, CaseEntity, CaseHistory } from '@makebuy/cases';
+import { ConflictsService } from '@makebuy/conflicts';
 import { AFTER_CLOSE_STATES } from './tender-status';
 
 /**
@@ -15,7 +16,23 @@ export class TenderAccess {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly cases: CaseAccess,
     private readonly history: CaseHistory,
+    private readonly conflicts: ConflictsService,
   ) {}
+
+  /**
+   * What a case reader may see of the evaluation. A panel member excluded from evaluation sees the
+   * ranking (it may still decide) but no bid contents and no scores; one excluded entirely sees
+   * none of it. Everyone else who may read the case sees all of it (once tendering closed).
+   */
+  async evaluationSight(
+    caller: Pick<CaseCaller, 'personId'>,
+    caseId: string,
+    tx: EntityManager = this.ds.manager,
+  ): Promise<{ bids: boolean; scores: boolean; ranking: boolean }> {
+    if (!caller.personId) return { bids: true, scores: true, ranking: true };
+    const e = await this.conflicts.exclusionOf(caseId, caller.personId, tx);
+    return { bids: !e.fromEvaluation, scores: !e.fromEvaluation, ranking: e.mitigation !== 'exclude_entirely' };
+  }
 
   /** The case of a published tender, else NOT_FOUND (unknown case, make route, not yet published). */
   async publishedTender(caseId: string, tx: EntityManager = this.ds.manager): Promise<CaseEntity> {

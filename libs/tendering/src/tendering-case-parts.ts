@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CaseEvent, CaseFacts, NoticeKind } from '@makebuy/domain';
-import { CaseEntity, CaseTimePolicy } from '@makebuy/cases';
+import { CaseEntity, CaseTimePolicy, CaseViewer } from '@makebuy/cases';
 import { DirectoryService } from '@makebuy/directory';
 import { ConflictsService } from '@makebuy/conflicts';
 import { BidEntity } from './tendering.entities';
@@ -116,11 +116,16 @@ export class TenderingCaseParts {
    * GET /cases/{id}: after tendering closed, a `tenderSummary` (how many bids) and, once every
    * unexcluded evaluator scored every live bid, the `ranking`. Nothing at all before the close.
    */
-  async view(row: CaseEntity): Promise<Record<string, unknown>> {
+  async view(row: CaseEntity, viewer: CaseViewer): Promise<Record<string, unknown>> {
     if (!row.context.tenderPublishedAt || !(await this.access.hasClosed(row))) return {};
     const received = await this.queries.receivedBidRows(row.id);
     const out: Record<string, unknown> = { tenderSummary: { bidCount: received.length } };
-    if (row.state !== 'cancelled' && row.state !== 'unsuccessful') {
+    // a member excluded entirely sees no ranking
+    if (
+      row.state !== 'cancelled' &&
+      row.state !== 'unsuccessful' &&
+      (await this.access.evaluationSight(viewer, row.id)).ranking
+    ) {
       const ranking = await this.evaluation.ranking(row);
       if (ranking) out.ranking = ranking;
     }

@@ -229,6 +229,10 @@ export class HistoryEntryDto {
   @ApiProperty() prevHash: string;
   @ApiProperty() hash: string;
 }
+export class HistoryPageDto {
+  @ApiProperty({ type: [HistoryEntryDto] }) items: HistoryEntryDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
 export class HistoryVerifyDto {
   @ApiProperty() valid: boolean;
   @ApiProperty() length: number;

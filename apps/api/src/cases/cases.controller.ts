@@ -16,15 +16,17 @@ import { CaseCommands, CaseEntity, CaseHistory, CaseQueries, EventInput } from '
 import { CaseViews } from '@makebuy/case-workflow';
 import { ApiSignedIn } from '../http/api-problems.decorator';
 import { validateBody } from '../http/validation';
-import { CaseAccessGuard, CaseRequest } from './case-access.guard';
-import { etagOf, parseIfMatch } from './if-match';
+import { PageQuery } from '../http/page-query.dto';
+import { CaseAccessGuard, CaseRequest } from '../http/case-access.guard';
+import { etagOf, parseIfMatch } from '../http/if-match';
+import { callerOf } from '../http/caller';
 import { committedView } from './committed-view';
 import {
   CaseDto,
   CasePageDto,
   CreateCaseDto,
   EVENT_DTOS,
-  HistoryEntryDto,
+  HistoryPageDto,
   HistoryVerifyDto,
   ListCasesQuery,
 } from './case.dto';
@@ -36,14 +38,6 @@ const IF_MATCH = ApiHeader({
   name: 'If-Match',
   required: false,
   description: 'the case version you saw, as "<version>"; stale: 412',
-});
-
-export const callerOf = (p: Principal) => ({
-  sub: p.sub,
-  personId: p.personId,
-  roles: p.roles,
-  consortiumId: p.consortiumId,
-  providerId: p.providerId,
 });
 
 @ApiTags('cases')
@@ -141,7 +135,7 @@ export class CasesController {
       });
     }
     const caller = callerOf(p);
-    this.commands.assertMaySend(caller, type as ClientEventType);
+    await this.commands.assertMaySend(caller, req.caseRow!, type as ClientEventType);
     const dto = await validateBody(EVENT_DTOS[type], body);
     const expected = parseIfMatch(ifMatch);
     const row = await this.commands.sendEvent(
@@ -159,15 +153,22 @@ export class CasesController {
 @Controller('cases/:id/history')
 @UseGuards(CaseAccessGuard)
 export class CaseHistoryController {
-  constructor(private readonly history: CaseHistory) {}
+  constructor(
+    private readonly history: CaseHistory,
+    private readonly views: CaseViews,
+  ) {}
 
   @Get()
   @Roles('commissioner', 'governance')
-  @ApiOperation({ summary: 'Every event on the case, with the hash chain' })
-  @ApiOkResponse({ type: [HistoryEntryDto] })
-  @ApiSignedIn('NOT_FOUND', 'FORBIDDEN')
-  list(@Param('id') id: string) {
-    return this.history.list(id.toLowerCase());
+  @ApiOperation({
+    summary: 'Every event on the case, oldest first, with the hash chain',
+    description:
+      'Paged `{ items, nextCursor }`. For a panel member excluded from evaluation (or entirely), SCORE_RECORDED payloads carry `scoresHidden: true` instead of the scores and comment.',
+  })
+  @ApiOkResponse({ type: HistoryPageDto })
+  @ApiSignedIn('NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED')
+  list(@CurrentPrincipal() p: Principal, @Req() req: CaseRequest, @Query() q: PageQuery) {
+    return this.views.history(p, req.caseRow!.id, { limit: q.limit ?? 50, cursor: q.cursor });
   }
 
   @Get('verify')

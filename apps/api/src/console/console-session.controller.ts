@@ -22,13 +22,8 @@ import { ConsoleConfigView, ConsoleSessionView, ConsoleSignInDto, DevPeoplePage 
 /** How long a development sign-in lasts. */
 const DEV_SESSION = '8h';
 
-/** The roles a directory entry grants (roles once the directory holds them; else what its links imply). */
-export function directoryRolesOf(p: PersonEntity): Role[] {
-  const stored = (p as PersonEntity & { roles?: Role[] }).roles;
-  if (Array.isArray(stored)) return stored;
-  if (p.providerId) return ['provider'];
-  return p.consortiumId ? ['commissioner', 'governance'] : ['governance'];
-}
+/** The roles the directory grants (a development sign-in acts with exactly these). */
+export const directoryRolesOf = (p: PersonEntity): Role[] => [...p.roles];
 
 /**
  * The console's session, exchanged by the API so the browser never holds a token in script:

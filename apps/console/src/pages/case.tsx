@@ -1,9 +1,9 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { lazy, Suspense, useState, type FormEvent, type ReactNode } from 'react';
 import { Navigate, useParams } from 'react-router-dom';
 import { Button, Select, SummaryList, Table, Textarea, TextInput } from 'nhsuk-react-components';
 import { api, ApiProblem, type Page } from '../api';
 import { Loading, ProblemSummary, Section, StatusTag } from '../components';
-import { StatechartDiagram } from '../statechart-diagram';
+import { CaseTenderParts } from './case-tender';
 import { useApi } from '../use-api';
 import { hasRole, useSession } from '../session';
 import { london, pounds, words } from '../time';
@@ -79,6 +79,9 @@ interface HistoryEntry {
   toState: string;
 }
 
+// the layout library is large: loaded only when a case page draws its diagram
+const StatechartDiagram = lazy(() => import('../statechart-diagram').then((m) => ({ default: m.StatechartDiagram })));
+
 /** ["standstill", "standstill.paused"] from {"standstill":"paused"}. */
 export function statePaths(value: unknown, prefix = ''): string[] {
   if (typeof value === 'string') return [prefix + value];
@@ -120,7 +123,9 @@ export function CasePage() {
         </SummaryList>
       </Section>
       <Section title="Where the case stands" id="diagram">
-        <StatechartDiagram current={statePaths(c.stateValue)} />
+        <Suspense fallback={<p className="nhsuk-body">Drawing the statechart…</p>}>
+          <StatechartDiagram current={statePaths(c.stateValue)} />
+        </Suspense>
       </Section>
       <Section title="What you can do now" id="actions">
         {c.allowedEvents.length === 0 ? (
@@ -234,6 +239,17 @@ export function CasePage() {
             </Table.Body>
           </Table>
         </Section>
+      )}
+      {c.route === 'competitive' && (
+        <CaseTenderParts
+          caseId={c.id}
+          state={c.state}
+          version={c.version}
+          commissioner={hasRole(person, 'commissioner')}
+          governance={governance}
+          evaluator={c.panel.some((m) => m.personId === person.personId && !m.excludedFromEvaluation)}
+          onDone={view.reload}
+        />
       )}
       <Timeline caseId={c.id} version={c.version} />
     </>

@@ -34,9 +34,21 @@ export function taskLink(t: Task): string {
 /** The worklist: what waits for the signed-in person, soonest first. */
 export function TasksPage() {
   const { person, loading } = useSession();
-  const tasks = useApi<Page<Task>>(person ? '/me/tasks?limit=200' : null);
+  const provider = !!person && person.roles.length === 1 && person.roles[0] === 'provider';
+  const tasks = useApi<Page<Task>>(person && !provider ? '/me/tasks?limit=200' : null);
   if (loading) return <Loading what="your session" />;
   if (!person) return <Navigate to="/sign-in" replace />;
+  if (provider) {
+    return (
+      <>
+        <h1 className="nhsuk-heading-l">My tasks</h1>
+        <p className="nhsuk-body">
+          Providers follow their work through the <Link to="/tenders">open tenders</Link> and{' '}
+          <Link to="/bids">their bids</Link>.
+        </p>
+      </>
+    );
+  }
   return (
     <>
       <h1 className="nhsuk-heading-l">My tasks</h1>
