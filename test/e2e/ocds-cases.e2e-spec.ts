@@ -84,7 +84,7 @@ describe('OCDS publication during whole cases', () => {
     for (const e of w.panel) for (const [i, id] of bidIds.entries()) await g.score(e, caseId, id, value(i));
   }
   async function propose(w: World, caseId: string, bidId: string) {
-    await g.event(w.commissioner.token, caseId, { type: 'PROPOSE_AWARD', bidId, justification: 'best overall' });
+    await g.event(w.decider.token, caseId, { type: 'PROPOSE_AWARD', bidId, justification: 'best overall' });
     return g.waitForState(w.governance.token, caseId, 'standstill');
   }
   const lifetime = (annual: number) => Math.round((annual * 36 * 100) / 12) / 100;
@@ -175,7 +175,7 @@ describe('OCDS publication during whole cases', () => {
     expect((await publicGet(`/ocds/records/${ocid}`)).status).toBe(404);
     const practice = w.memberPractices[1];
     const decideMake = () =>
-      g.event(w.commissioner.token, c.id, {
+      g.event(w.decider.token, c.id, {
         type: 'DECIDE_MAKE',
         providerIds: [practice.id],
         psrProcess: 'most_suitable_provider',
