@@ -8,6 +8,8 @@ import { OcdsModule } from '@makebuy/ocds';
 import { CaseWorkflow } from './case-workflow.service';
 import { CaseViews } from './case-views.service';
 import { CaseObligations } from './case-obligations.service';
+import { CaseFeed } from './case-feed.service';
+import { FeedModule } from '@makebuy/feed';
 
 /**
  * The case workflow room, one floor above the features: binds itself to the case engine once
@@ -15,8 +17,16 @@ import { CaseObligations } from './case-obligations.service';
  * Imported by both apps.
  */
 @Module({
-  imports: [ConflictsModule, TenderingModule, FlagsModule, DeadlinesModule, NotificationsModule, OcdsModule],
-  providers: [CaseWorkflow, CaseViews, CaseObligations],
+  imports: [
+    ConflictsModule,
+    TenderingModule,
+    FlagsModule,
+    DeadlinesModule,
+    NotificationsModule,
+    FeedModule,
+    OcdsModule,
+  ],
+  providers: [CaseWorkflow, CaseViews, CaseObligations, CaseFeed],
   exports: [CaseWorkflow, CaseViews, CaseObligations],
 })
 export class CaseWorkflowModule {}

@@ -17,6 +17,7 @@ import { DeadlineEscalation, DeadlineScheduler } from '@makebuy/deadlines';
 import { NoticeDispatcher } from '@makebuy/notifications';
 import { OcdsReleaseService } from '@makebuy/ocds';
 import { CaseObligations } from './case-obligations.service';
+import { CaseFeed } from './case-feed.service';
 
 /**
  * The case workflow: what every case event needs and what every effect does, in one place.
@@ -41,6 +42,7 @@ export class CaseWorkflow implements CaseHooks {
     private readonly escalation: DeadlineEscalation,
     private readonly notices: NoticeDispatcher,
     private readonly obligations: CaseObligations,
+    private readonly feed: CaseFeed,
     private readonly ocds: OcdsReleaseService,
   ) {
     engine.bind(this);
@@ -113,7 +115,8 @@ export class CaseWorkflow implements CaseHooks {
       case 'runAwardChecks':
         return this.awardChecks.schedule(tx, row.id, effect.stageSeq, effect.proposalSeq, now);
       case 'notify':
-        return this.notices.send(tx, row, effect.notice, await this.noticeAudience(tx, row, effect.notice), now);
+        await this.notices.send(tx, row, effect.notice, await this.noticeAudience(tx, row, effect.notice), now);
+        return this.feed.forNotice(tx, row, effect.notice, now);
       case 'recordAward':
         return this.awards.record(tx, row, now);
       case 'recordMakeProviderConflicts':
@@ -131,6 +134,11 @@ export class CaseWorkflow implements CaseHooks {
       default:
         return unhandled(effect, 'effect type');
     }
+  }
+
+  /** 3. What the change publishes to the change feed (consortium events, flags, representations). */
+  recorded(ctx: EffectContext, event: FactEvent): Promise<void> {
+    return this.feed.forChange(ctx.tx, ctx.row, ctx.decision, event, ctx.now);
   }
 
   /** The people a human stage waits on (deadline reminders). */
@@ -173,7 +181,7 @@ export class CaseWorkflow implements CaseHooks {
       now,
     );
     // advisory; idempotent on (case, dedupe key)
-    await this.flags.raise(tx, {
+    const flag = await this.flags.raise(tx, {
       caseId: row.id,
       consortiumId: row.consortiumId,
       proposalSeq: row.context.proposalSeq,
@@ -183,6 +191,7 @@ export class CaseWorkflow implements CaseHooks {
       dedupeKey: `DEADLINE_BREACH:${effect.deadlineId}`,
     });
     await this.escalation.escalate(tx, row, evidence, now);
+    await this.feed.forBreach(tx, row, effect, flag, now);
   }
 }
 

@@ -121,6 +121,18 @@ export class FlagsService {
     return tx.countBy(FlagEntity, { caseId, proposalSeq, severity: 'blocking', status: 'open' });
   }
 
+  /** The award checks' flags of one proposal (not deadline breaches), in the order raised. */
+  checkFlags(tx: EntityManager, caseId: string, proposalSeq: number): Promise<FlagEntity[]> {
+    return tx
+      .getRepository(FlagEntity)
+      .createQueryBuilder('f')
+      .where('f.case_id = :caseId AND f.proposal_seq = :proposalSeq', { caseId, proposalSeq })
+      .andWhere(`f.code <> 'DEADLINE_BREACH'`)
+      .orderBy('f.created_at')
+      .addOrderBy('f.id')
+      .getMany();
+  }
+
   /** Ids of the open blocking flags of one proposal, in the order raised. */
   async openBlockingFlagIds(tx: EntityManager, caseId: string, proposalSeq: number): Promise<string[]> {
     const rows = await tx.find(FlagEntity, {

@@ -4,7 +4,7 @@ import type { CaseEvent, CaseFacts, NoticeKind } from '@makebuy/domain';
 import { CaseEntity, CaseTimePolicy, CaseViewer } from '@makebuy/cases';
 import { DirectoryService } from '@makebuy/directory';
 import { ConflictsService } from '@makebuy/conflicts';
-import { BidEntity } from './tendering.entities';
+import { BidEntity, RepresentationEntity } from './tendering.entities';
 import { TenderingQueries } from './tendering-queries.service';
 import { EvaluationService } from './evaluation.service';
 import { RepresentationsService } from './representations.service';
@@ -142,6 +142,17 @@ export class TenderingCaseParts {
     )
       out.push(...(await this.directory.allProviderUsers(tx)).map((p) => p.id));
     return out;
+  }
+
+  /** The providers that bid (a live or closed bid): each gets its debrief. */
+  bidderProviders(tx: EntityManager, row: CaseEntity): Promise<string[]> {
+    return row.context.tenderPublishedAt ? this.queries.bidderProviderIds(row.id, tx) : Promise.resolve([]);
+  }
+
+  /** The provider that lodged a representation. */
+  async representationProvider(tx: EntityManager, representationId: string): Promise<string | null> {
+    const rep = await tx.findOneBy(RepresentationEntity, { id: representationId });
+    return rep?.providerId ?? null;
   }
 
   /** Provider users of the providers that bid (a live or closed bid). */

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DirectoryModule } from '@makebuy/directory';
 import { ConflictsModule } from '@makebuy/conflicts';
+import { FeedModule } from '@makebuy/feed';
 import { BidEntity, BidRevisionEntity, QuestionEntity, RepresentationEntity, ScoreEntity } from './tendering.entities';
 import { TenderAccess } from './tender-access.service';
 import { TenderingQueries } from './tendering-queries.service';
@@ -19,6 +20,7 @@ import { TenderingCaseParts } from './tendering-case-parts';
     TypeOrmModule.forFeature([QuestionEntity, BidEntity, BidRevisionEntity, ScoreEntity, RepresentationEntity]),
     DirectoryModule,
     ConflictsModule,
+    FeedModule,
   ],
   providers: [
     TenderAccess,
