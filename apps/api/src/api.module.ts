@@ -24,6 +24,7 @@ import { TenderingHttpModule } from './tendering/tendering-http.module';
 import { DeadlinesHttpModule } from './deadlines/deadlines-http.module';
 import { NotificationsHttpModule } from './notifications/notifications-http.module';
 import { FlagsHttpModule } from './flags/flags-http.module';
+import { TransparencyHttpModule } from './transparency/transparency-http.module';
 import { FeedHttpModule } from './feed/feed-http.module';
 import { WebhooksHttpModule } from './webhooks/webhooks-http.module';
 import { OcdsHttpModule } from './ocds/ocds-http.module';
@@ -96,6 +97,7 @@ export class ApiModule {
         DeadlinesHttpModule,
         NotificationsHttpModule,
         FlagsHttpModule,
+        TransparencyHttpModule,
         FeedHttpModule,
         WebhooksHttpModule,
         OcdsHttpModule,

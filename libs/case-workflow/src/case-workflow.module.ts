@@ -4,6 +4,7 @@ import { TenderingModule } from '@makebuy/tendering';
 import { FlagsModule } from '@makebuy/flags';
 import { DeadlinesModule } from '@makebuy/deadlines';
 import { NotificationsModule } from '@makebuy/notifications';
+import { TransparencyModule } from '@makebuy/transparency';
 import { OcdsModule } from '@makebuy/ocds';
 import { CaseWorkflow } from './case-workflow.service';
 import { CaseViews } from './case-views.service';
@@ -23,6 +24,7 @@ import { FeedModule } from '@makebuy/feed';
     FlagsModule,
     DeadlinesModule,
     NotificationsModule,
+    TransparencyModule,
     FeedModule,
     OcdsModule,
   ],

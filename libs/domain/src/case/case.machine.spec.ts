@@ -275,6 +275,7 @@ describe('route_decision', () => {
     expect(d.effects).toEqual([
       { type: 'scheduleDeadline', kind: 'tender_close', stageSeq: 4, revision: 0, dueAt: TENDER_CLOSES_AT },
       { type: 'notify', notice: 'tender_published' },
+      { type: 'publishNotice', notice: 'tender_notice' },
       { type: 'publishRelease', tag: ['tender'] },
     ]);
   });
@@ -303,6 +304,7 @@ describe('tendering', () => {
     expect(d.effects).toEqual([
       { type: 'scheduleDeadline', kind: 'tender_close', stageSeq: 4, revision: 1, dueAt: EXTENDED_TENDER_CLOSES_AT },
       { type: 'notify', notice: 'tender_extended' },
+      { type: 'publishNotice', notice: 'tender_notice', correction: 'close_moved' },
       { type: 'publishRelease', tag: ['tenderUpdate'] },
     ]);
 
@@ -336,6 +338,7 @@ describe('tendering', () => {
       { type: 'cancelDeadlines', kinds: ['tender_close'] },
       { type: 'notify', notice: 'tender_unsuccessful' },
       { type: 'closeBids' },
+      { type: 'recordDecision' },
       { type: 'publishRelease', tag: ['tenderUpdate'] },
     ]);
   });
@@ -446,6 +449,7 @@ describe('award_checks', () => {
         from: at(7),
       },
       { type: 'notify', notice: 'intention_to_award' },
+      { type: 'publishNotice', notice: 'intention_to_award' },
       { type: 'publishRelease', tag: ['award'] },
     ]);
   });
@@ -491,6 +495,7 @@ describe('governance_review', () => {
         from: at(8),
       },
       { type: 'notify', notice: 'intention_to_award' },
+      { type: 'publishNotice', notice: 'intention_to_award' },
       { type: 'publishRelease', tag: ['award'] },
     ]);
   });
@@ -572,6 +577,7 @@ describe('standstill', () => {
       { type: 'cancelDeadlines', kinds: ['standstill_end'] },
       { type: 'recordAward' },
       { type: 'notify', notice: 'awarded' },
+      { type: 'publishNotice', notice: 'award_confirmation' },
       { type: 'publishRelease', tag: ['awardUpdate', 'contract'] },
     ]);
   });
@@ -588,6 +594,7 @@ describe('standstill', () => {
     expect(paused.effects).toEqual([
       { type: 'cancelDeadlines', kinds: ['standstill_end'] },
       { type: 'notify', notice: 'standstill_paused' },
+      { type: 'publishNotice', notice: 'intention_to_award', correction: 'standstill_paused' },
     ]);
     expect(accepted(paused)).toEqual(['CANCEL', 'FLAG_RESOLVED', 'REPRESENTATION_LODGED', 'REPRESENTATION_RESOLVED']);
     expectCode(paused, ev.deadline(paused, 'standstill_end'), 'EVENT_NOT_ALLOWED');
@@ -617,6 +624,7 @@ describe('standstill', () => {
         from: at(12),
       },
       { type: 'notify', notice: 'standstill_resumed' },
+      { type: 'publishNotice', notice: 'intention_to_award', correction: 'standstill_resumed' },
     ]);
 
     // the first standstill's job is superseded; the further one awards
@@ -651,6 +659,7 @@ describe('standstill', () => {
     expect(buy.effects).toEqual([
       { type: 'cancelDeadlines', kinds: ['standstill_end'] },
       { type: 'notify', notice: 'award_rejected' },
+      { type: 'recordDecision' },
       { type: 'publishRelease', tag: ['awardUpdate'] },
       expect.objectContaining({ type: 'scheduleDeadline', kind: 'evaluation_sla', revision: 0 }),
     ]);
@@ -699,10 +708,12 @@ describe('CANCEL', () => {
       at: at(30),
       by: governance.id,
     });
-    expect(d.effects.slice(-4)).toEqual([
+    expect(d.effects.slice(-5)).toEqual([
       { type: 'cancelDeadlines', kinds: 'all' },
       { type: 'closeBids' },
       { type: 'notify', notice: 'cancelled' },
+      // the handler publishes only if a tender or an intention had been published
+      { type: 'publishNotice', notice: 'cancellation' },
       { type: 'publishRelease', tag: ['tenderCancellation'] },
     ]);
   });

@@ -8,7 +8,9 @@ import {
   type CaseInput,
   type CaseState,
   type DeadlineKind,
+  type NoticeCorrection,
   type NoticeKind,
+  type PublicNoticeType,
   type SlaDeadlineKind,
 } from './case.types';
 import type { OcdsReleaseTag } from '../ocds/release-tags';
@@ -56,6 +58,9 @@ const fromPolicy = (policyKey: NonNullable<ScheduleParams['policyKey']>) => (a: 
 });
 const cancelDeadlines = (kinds: DeadlineKind[] | 'all') => ({ type: 'cancelDeadlines', params: { kinds } }) as const;
 const notify = (notice: NoticeKind) => ({ type: 'notify', params: { notice } }) as const;
+const publishNotice = (notice: PublicNoticeType, correction?: NoticeCorrection) =>
+  ({ type: 'publishNotice', params: correction ? { notice, correction } : { notice } }) as const;
+const recordDecision = { type: 'recordDecision' } as const;
 /** The OCDS release a transition publishes (the OCDS release tags of the change). */
 const publish = (...tag: OcdsReleaseTag[]) => ({ type: 'publishRelease', params: { tag } }) as const;
 const bumpRevision = (kind: DeadlineKind) => ({ type: 'bumpRevision', params: { kind } }) as const;
@@ -102,6 +107,8 @@ export const caseMachine = setup({
     recordMakeProviderConflicts: noop,
     recordBidderConflicts: noop,
     closeBids: noop,
+    publishNotice: (_: unknown, _params: EffectParams<'publishNotice'>) => noop(),
+    recordDecision: noop,
     escalateBreach: (_: unknown, _params: EffectParams<'escalateBreach'>) => noop(),
     publishRelease: (_: unknown, _params: EffectParams<'publishRelease'>) => noop(),
 
@@ -246,6 +253,7 @@ export const caseMachine = setup({
         'enterStage',
         schedule('tender_close', ({ context }) => ({ dueAt: context.tenderClosesAt ?? undefined })),
         notify('tender_published'),
+        publishNotice('tender_notice'),
         publish('tender'),
       ],
       exit: cancelDeadlines(['tender_close']),
@@ -261,13 +269,14 @@ export const caseMachine = setup({
               'extendTender',
               schedule('tender_close', ({ context }) => ({ dueAt: context.tenderClosesAt ?? undefined })),
               notify('tender_extended'),
+              publishNotice('tender_notice', 'close_moved'),
               publish('tenderUpdate'),
             ],
           },
           {
             guard: and([ok('tendering'), 'tooFewBids']),
             target: 'unsuccessful',
-            actions: [notify('tender_unsuccessful'), { type: 'closeBids' }, publish('tenderUpdate')],
+            actions: [notify('tender_unsuccessful'), { type: 'closeBids' }, recordDecision, publish('tenderUpdate')],
           },
           {
             guard: ok('tendering'),
@@ -351,6 +360,7 @@ export const caseMachine = setup({
         'publishIntention',
         schedule('standstill_end', fromPolicy('standstill')),
         notify('intention_to_award'),
+        publishNotice('intention_to_award'),
         publish('award'),
       ],
       exit: cancelDeadlines(['standstill_end']),
@@ -365,12 +375,23 @@ export const caseMachine = setup({
             REPRESENTATION_LODGED: {
               guard: ok('standstill'),
               target: 'paused',
-              actions: ['lodgeRepresentation', cancelDeadlines(['standstill_end']), notify('standstill_paused')],
+              actions: [
+                'lodgeRepresentation',
+                cancelDeadlines(['standstill_end']),
+                notify('standstill_paused'),
+                publishNotice('intention_to_award', 'standstill_paused'),
+              ],
             },
             DEADLINE_DUE: {
               guard: ok('standstill'),
               target: '#case.awarded',
-              actions: ['markAwarded', { type: 'recordAward' }, notify('awarded'), publish('awardUpdate', 'contract')],
+              actions: [
+                'markAwarded',
+                { type: 'recordAward' },
+                notify('awarded'),
+                publishNotice('award_confirmation'),
+                publish('awardUpdate', 'contract'),
+              ],
             },
           },
         },
@@ -381,12 +402,12 @@ export const caseMachine = setup({
               {
                 guard: and([ok('standstill'), 'representationUpheld', 'isCompetitive']),
                 target: '#case.evaluation',
-                actions: [notify('award_rejected'), publish('awardUpdate')],
+                actions: [notify('award_rejected'), recordDecision, publish('awardUpdate')],
               },
               {
                 guard: and([ok('standstill'), 'representationUpheld']),
                 target: '#case.route_decision',
-                actions: [notify('award_rejected'), publish('awardUpdate')],
+                actions: [notify('award_rejected'), recordDecision, publish('awardUpdate')],
               },
               {
                 // a further standstill runs from the decision to go ahead
@@ -397,6 +418,7 @@ export const caseMachine = setup({
                   bumpRevision('standstill_end'),
                   schedule('standstill_end', fromPolicy('furtherStandstill')),
                   notify('standstill_resumed'),
+                  publishNotice('intention_to_award', 'standstill_resumed'),
                 ],
               },
               { guard: ok('standstill'), actions: 'resolveRepresentation' },
@@ -416,6 +438,7 @@ export const caseMachine = setup({
         cancelDeadlines('all'),
         { type: 'closeBids' },
         notify('cancelled'),
+        publishNotice('cancellation'),
         publish('tenderCancellation'),
       ],
     },
