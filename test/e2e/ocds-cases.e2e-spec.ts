@@ -173,7 +173,27 @@ describe('OCDS publication during whole cases', () => {
     const c = await g.caseInRouteDecision(w);
     const ocid = await ocidOf(w, c.id);
     expect((await publicGet(`/ocds/records/${ocid}`)).status).toBe(404);
-    const practice = w.memberPractices[1];
+    // a member practice with its registered details, as the directory holds them
+    const address = {
+      streetAddress: '2 Mill Lane',
+      locality: 'Riverside',
+      postalCode: 'RV2 3CD',
+      countryName: 'United Kingdom',
+    };
+    const created = await g.post(
+      await t.adminToken(),
+      '/providers',
+      {
+        name: 'Mill Lane Surgery',
+        kind: 'gp_practice',
+        memberOfConsortiumId: w.consortiumId,
+        address,
+        odsCode: 'Y05678',
+        companiesHouseNumber: '07654321',
+      },
+      201,
+    );
+    const practice = { id: created.body.id as string, name: 'Mill Lane Surgery' };
     const decideMake = () =>
       g.event(w.decider.token, c.id, {
         type: 'DECIDE_MAKE',
@@ -221,6 +241,14 @@ describe('OCDS publication during whole cases', () => {
       awards: [expect.objectContaining({ status: 'active', suppliers: [{ id: practice.id, name: practice.name }] })],
     });
     expect(p.releases.some((r) => (r.tag as string[]).includes('tender'))).toBe(false);
+    expect((p.compiled.parties as JsonObject[]).find((x) => x.id === practice.id)).toEqual({
+      id: practice.id,
+      name: practice.name,
+      roles: ['supplier'],
+      identifier: { scheme: 'GB-COH', id: '07654321', legalName: practice.name },
+      additionalIdentifiers: [{ scheme: 'GB-NHS', id: 'Y05678', legalName: practice.name }],
+      address,
+    });
   });
 
   it('cancelled during tendering: tenderCancellation, still sealed; a case cancelled before any release publishes nothing', async () => {

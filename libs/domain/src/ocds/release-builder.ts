@@ -27,8 +27,14 @@ export interface OcdsMoney {
 export interface OcdsOrganisationFacts {
   id: string;
   name: string;
-  /** free text, as the directory holds it */
-  address?: string | null;
+  /** OCDS Address fields, as the directory holds them */
+  address?: {
+    streetAddress?: string;
+    locality?: string;
+    region?: string;
+    postalCode?: string;
+    countryName?: string;
+  } | null;
   companiesHouseNumber?: string | null;
   odsCode?: string | null;
 }
@@ -235,11 +241,13 @@ function party(org: OcdsOrganisationFacts, roles: string[]): JsonObject {
   if (org.companiesHouseNumber) {
     out.identifier = { scheme: 'GB-COH', id: org.companiesHouseNumber, legalName: org.name };
   }
-  if (org.odsCode) {
-    // NHS Organisation Data Service code: no org-id.guide scheme of its own, so it travels as a detail
-    out.details = { odsCode: org.odsCode };
+  // NHS Organisation Data Service code (org-id.guide scheme GB-NHS)
+  if (org.odsCode) out.additionalIdentifiers = [{ scheme: 'GB-NHS', id: org.odsCode, legalName: org.name }];
+  if (org.address) {
+    const address: JsonObject = {};
+    for (const [k, v] of Object.entries(org.address)) if (typeof v === 'string' && v) address[k] = v;
+    out.address = address;
   }
-  if (org.address) out.address = { streetAddress: org.address, countryName: 'United Kingdom' };
   return out;
 }
 
