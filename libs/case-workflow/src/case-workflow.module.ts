@@ -9,6 +9,7 @@ import { OcdsModule } from '@makebuy/ocds';
 import { CaseWorkflow } from './case-workflow.service';
 import { CaseViews } from './case-views.service';
 import { CaseObligations } from './case-obligations.service';
+import { CaseTasks } from './case-tasks.service';
 import { CaseFeed } from './case-feed.service';
 import { FeedModule } from '@makebuy/feed';
 
@@ -28,7 +29,7 @@ import { FeedModule } from '@makebuy/feed';
     FeedModule,
     OcdsModule,
   ],
-  providers: [CaseWorkflow, CaseViews, CaseObligations, CaseFeed],
-  exports: [CaseWorkflow, CaseViews, CaseObligations],
+  providers: [CaseWorkflow, CaseViews, CaseObligations, CaseFeed, CaseTasks],
+  exports: [CaseWorkflow, CaseViews, CaseObligations, CaseTasks],
 })
 export class CaseWorkflowModule {}
