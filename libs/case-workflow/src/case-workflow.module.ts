@@ -5,9 +5,11 @@ import { FlagsModule } from '@makebuy/flags';
 import { DeadlinesModule } from '@makebuy/deadlines';
 import { NotificationsModule } from '@makebuy/notifications';
 import { TransparencyModule } from '@makebuy/transparency';
+import { OcdsModule } from '@makebuy/ocds';
 import { CaseWorkflow } from './case-workflow.service';
 import { CaseViews } from './case-views.service';
 import { CaseObligations } from './case-obligations.service';
+import { CaseTasks } from './case-tasks.service';
 import { CaseFeed } from './case-feed.service';
 import { FeedModule } from '@makebuy/feed';
 
@@ -25,8 +27,9 @@ import { FeedModule } from '@makebuy/feed';
     NotificationsModule,
     TransparencyModule,
     FeedModule,
+    OcdsModule,
   ],
-  providers: [CaseWorkflow, CaseViews, CaseObligations, CaseFeed],
-  exports: [CaseWorkflow, CaseViews, CaseObligations],
+  providers: [CaseWorkflow, CaseViews, CaseObligations, CaseFeed, CaseTasks],
+  exports: [CaseWorkflow, CaseViews, CaseObligations, CaseTasks],
 })
 export class CaseWorkflowModule {}
