@@ -68,15 +68,19 @@ describe('OpenAPI document against real answers', () => {
     await g.get(w.commissioner.token, `/tenders/${c.id}/bids`);
     await g.event(w.decider.token, c.id, { type: 'PROPOSE_AWARD', bidId: b1.id, justification: 'best value' });
     await g.waitForState(w.governance.token, c.id, 'standstill');
-    const rep = await g.post(practice.token, `/cases/${c.id}/representations`, { text: 'check the scoring' }, 201);
-    remember('representationId', rep.body.id);
+    // at this acceleration the standstill may already have ended on a loaded machine: then the
+    // representation is refused (422 WINDOW_CLOSED), an answer the document must declare too
+    const rep = await g.post(practice.token, `/cases/${c.id}/representations`, { text: 'check the scoring' });
     await g.get(w.governance.token, `/cases/${c.id}/representations`);
-    await g.post(
-      w.governance.token,
-      `/cases/${c.id}/representations/${rep.body.id}/resolve`,
-      { outcome: 'not_upheld', response: 'the scoring was sound' },
-      200,
-    );
+    if (rep.status === 201) {
+      remember('representationId', rep.body.id);
+      await g.post(
+        w.governance.token,
+        `/cases/${c.id}/representations/${rep.body.id}/resolve`,
+        { outcome: 'not_upheld', response: 'the scoring was sound' },
+        200,
+      );
+    }
     await g.waitForState(w.governance.token, c.id, 'awarded');
     await g.get(trust.token, '/bids');
     await g.get(practice.token, '/bids');
