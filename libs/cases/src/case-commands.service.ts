@@ -4,7 +4,7 @@ import {
   acceptedEventTypes,
   CLIENT_EVENT_TYPES,
   ClientEventType,
-  DECISION_EVENTS,
+  EXCLUDED_FROM_DECISION_EVENTS,
   DomainError,
   EVENT_ROLES,
   PolicyBook,
@@ -141,9 +141,9 @@ export class CaseCommands implements OnModuleInit {
     const candidates = CLIENT_EVENT_TYPES.filter(
       (t) => accepted.has(t) && EVENT_ROLES[t].some((r: Role) => viewer.roles.includes(r)),
     );
-    if (!candidates.some((t) => DECISION_EVENTS.includes(t))) return candidates;
+    if (!candidates.some((t) => EXCLUDED_FROM_DECISION_EVENTS.includes(t))) return candidates;
     const ex = await this.exclusions.of(row.id, viewer.personId);
-    return candidates.filter((t) => !(ex.fromDecision && DECISION_EVENTS.includes(t)));
+    return candidates.filter((t) => !(ex.fromDecision && EXCLUDED_FROM_DECISION_EVENTS.includes(t)));
   }
 
   /** GET /cases/{id}: the case's own fields, then each feature's part. */

@@ -46,7 +46,7 @@ export class ConflictsCaseHooks implements OnModuleInit {
         unexcludedDecisionMakers: status.unexcludedDecisionMakers,
       };
     });
-    this.facts.register(['DECIDE_MAKE', 'DECIDE_BUY', 'PROPOSE_AWARD'], async (tx, row, event) => ({
+    this.facts.register(['DECIDE_MAKE', 'DECIDE_BUY', 'PROPOSE_AWARD', 'AMEND_TENDER'], async (tx, row, event) => ({
       actorExcludedFromDecision: (await this.conflicts.exclusionOf(row.id, event.actor.id, tx)).fromDecision,
     }));
 

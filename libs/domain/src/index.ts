@@ -3,3 +3,4 @@ export * from './case';
 export * from './governance/policy.types';
 export * from './calendar';
 export * from './flags';
+export * from './tender';

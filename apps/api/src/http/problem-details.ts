@@ -23,6 +23,7 @@ export const STATUS_OF: Record<ErrorCode | 'PAYLOAD_TOO_LARGE' | 'INTERNAL', num
   NOT_MEMBER_PRACTICE: 422,
   OPEN_BLOCKING_FLAGS: 422,
   TENDER_PERIOD_TOO_SHORT: 422,
+  DOCUMENT_REJECTED: 422,
   PAYLOAD_TOO_LARGE: 413,
   INTERNAL: 500,
 };
@@ -46,6 +47,7 @@ export const TITLE_OF: Record<string, string> = {
   NOT_MEMBER_PRACTICE: 'Not a member practice',
   OPEN_BLOCKING_FLAGS: 'Open blocking flags',
   TENDER_PERIOD_TOO_SHORT: 'Tender period too short',
+  DOCUMENT_REJECTED: 'Document rejected',
   PAYLOAD_TOO_LARGE: 'Payload too large',
   INTERNAL: 'Internal error',
 };

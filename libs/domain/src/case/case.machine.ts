@@ -76,6 +76,7 @@ export const caseMachine = setup({
     notify: (_: unknown, _params: EffectParams<'notify'>) => noop(),
     recordDetectedConflicts: (_: unknown, _params: EffectParams<'recordDetectedConflicts'>) => noop(),
     closeBids: noop,
+    openBids: noop,
 
     // context updates
     enterStage: assign({
@@ -116,6 +117,10 @@ export const caseMachine = setup({
     }),
     extendTender: assign({
       tenderClosesAt: ({ context, event }) => event.facts?.extendedTenderClosesAt ?? context.tenderClosesAt,
+    }),
+    amendTender: assign({
+      tenderClosesAt: ({ context, event }) =>
+        event.type === 'AMEND_TENDER' ? new Date(event.tenderClosesAt).toISOString() : context.tenderClosesAt,
     }),
     proposeAward: assign(({ context, event }) => {
       if (event.type !== 'PROPOSE_AWARD') return {};
@@ -179,6 +184,7 @@ export const caseMachine = setup({
         PANEL_MEMBER_ADDED: { guard: ok('draft') },
         PANEL_MEMBER_REMOVED: { guard: ok('draft') },
         FLAG_RESOLVED: { guard: ok('draft') },
+        CASE_DOCUMENT_ADDED: { guard: ok('draft') },
         CANCEL: { guard: ok('draft'), target: 'cancelled' },
       },
     },
@@ -195,6 +201,7 @@ export const caseMachine = setup({
         // service level passed: the application raises DEADLINE_BREACH; the case stays
         DEADLINE_DUE: { guard: ok('conflict_check') },
         FLAG_RESOLVED: { guard: ok('conflict_check') },
+        CASE_DOCUMENT_ADDED: { guard: ok('conflict_check') },
         CANCEL: { guard: ok('conflict_check'), target: 'cancelled' },
       },
     },
@@ -209,6 +216,7 @@ export const caseMachine = setup({
         },
         DECIDE_BUY: { guard: ok('route_decision'), target: 'tendering', actions: 'decideBuy' },
         FLAG_RESOLVED: { guard: ok('route_decision') },
+        CASE_DOCUMENT_ADDED: { guard: ok('route_decision') },
         CANCEL: { guard: ok('route_decision'), target: 'cancelled' },
       },
     },
@@ -222,6 +230,17 @@ export const caseMachine = setup({
       exit: cancelDeadlines(['tender_close']),
       on: {
         QUESTION_ANSWERED: { guard: ok('tendering') },
+        // a tender document added or replaced: those who asked or bid are told; the close stays
+        CASE_DOCUMENT_ADDED: { guard: ok('tendering'), actions: notify('tender_document_changed') },
+        AMEND_TENDER: {
+          guard: ok('tendering'),
+          actions: [
+            bumpRevision('tender_close'),
+            'amendTender',
+            schedule('tender_close', ({ context }) => ({ dueAt: context.tenderClosesAt ?? undefined })),
+            notify('tender_amended'),
+          ],
+        },
         DEADLINE_DUE: [
           {
             // tendering cannot end with a question unanswered: move the close on, same stage entry
@@ -236,12 +255,13 @@ export const caseMachine = setup({
           {
             guard: and([ok('tendering'), 'tooFewBids']),
             target: 'unsuccessful',
-            actions: [notify('tender_unsuccessful'), { type: 'closeBids' }],
+            actions: [{ type: 'openBids' }, notify('tender_unsuccessful'), { type: 'closeBids' }],
           },
           {
             guard: ok('tendering'),
             target: 'evaluation',
             actions: [
+              { type: 'openBids' },
               notify('tender_closed'),
               { type: 'recordDetectedConflicts', params: { reason: 'bidders_revealed' } },
             ],

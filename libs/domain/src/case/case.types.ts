@@ -66,6 +66,7 @@ export const CLIENT_EVENT_TYPES = [
   'APPROVE_AWARD',
   'REJECT_AWARD',
   'CANCEL',
+  'AMEND_TENDER',
 ] as const;
 export type ClientEventType = (typeof CLIENT_EVENT_TYPES)[number];
 
@@ -83,6 +84,7 @@ export const INTERNAL_EVENT_TYPES = [
   'FLAG_RESOLVED',
   'REPRESENTATION_LODGED',
   'REPRESENTATION_RESOLVED',
+  'CASE_DOCUMENT_ADDED',
 ] as const;
 export type InternalEventType = (typeof INTERNAL_EVENT_TYPES)[number];
 export type CaseEventType = ClientEventType | InternalEventType;
@@ -97,10 +99,13 @@ export const EVENT_ROLES: Record<ClientEventType, readonly Role[]> = {
   APPROVE_AWARD: ['governance'],
   REJECT_AWARD: ['governance'],
   CANCEL: ['commissioner', 'governance'],
+  AMEND_TENDER: ['commissioner'],
 };
 
 /** Events a person excluded from decisions may not send. */
 export const DECISION_EVENTS: readonly ClientEventType[] = ['DECIDE_MAKE', 'DECIDE_BUY', 'PROPOSE_AWARD'];
+/** Events a person excluded from decisions may not send although they decide nothing about the award. */
+export const EXCLUDED_FROM_DECISION_EVENTS: readonly ClientEventType[] = [...DECISION_EVENTS, 'AMEND_TENDER'];
 
 /**
  * Facts the application layer gathers from the database (in the same transaction)
@@ -159,6 +164,7 @@ export type CaseEvent =
   | (Base & { type: 'APPROVE_AWARD'; note: string })
   | (Base & { type: 'REJECT_AWARD'; reason: string })
   | (Base & { type: 'CANCEL'; reasonCode: CancelReasonCode; note?: string })
+  | (Base & { type: 'AMEND_TENDER'; tenderClosesAt: string; reason: string })
   | (Base & { type: 'PANEL_MEMBER_ADDED'; personId: string })
   | (Base & { type: 'PANEL_MEMBER_REMOVED'; personId: string })
   | (Base & {
@@ -201,7 +207,15 @@ export type CaseEvent =
       proposalSeq: number;
     })
   | (Base & { type: 'REPRESENTATION_LODGED'; representationId: string })
-  | (Base & { type: 'REPRESENTATION_RESOLVED'; representationId: string; outcome: 'upheld' | 'not_upheld' });
+  | (Base & { type: 'REPRESENTATION_RESOLVED'; representationId: string; outcome: 'upheld' | 'not_upheld' })
+  | (Base & {
+      type: 'CASE_DOCUMENT_ADDED';
+      documentId: string;
+      documentType: string;
+      version: number;
+      replacesId: string | null;
+      sha256: string;
+    });
 
 export interface Proposal {
   seq: number;
@@ -253,6 +267,8 @@ export const NOTICE_KINDS = [
   'cancelled',
   'award_rejected',
   'governance_review_needed',
+  'tender_amended',
+  'tender_document_changed',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -280,4 +296,6 @@ export type CaseEffect =
   | { type: 'runAwardChecks'; stageSeq: number; proposalSeq: number }
   | { type: 'notify'; notice: NoticeKind }
   | { type: 'recordDetectedConflicts'; reason: 'make_providers' | 'bidders_revealed' }
-  | { type: 'closeBids' };
+  | { type: 'closeBids' }
+  /** tendering closed: one BIDS_OPENED audit row lists every live bid's receipt */
+  | { type: 'openBids' };
