@@ -115,14 +115,17 @@ export function registeredCaseMachineVersions(): number[] {
 registerCaseMachine(CASE_MACHINE_VERSION, caseMachine);
 
 const EVENT_TYPE_ORDER: readonly CaseEventType[] = [...CLIENT_EVENT_TYPES, ...INTERNAL_EVENT_TYPES];
-const EFFECT_TYPES = new Set<string>([
-  'scheduleDeadline',
-  'cancelDeadlines',
-  'runAwardChecks',
-  'notify',
-  'recordDetectedConflicts',
-  'closeBids',
-]);
+/** Every effect type, checked by the compiler against the CaseEffect union. */
+const EFFECT_TYPE_LIST: Record<CaseEffect['type'], true> = {
+  scheduleDeadline: true,
+  cancelDeadlines: true,
+  runAwardChecks: true,
+  notify: true,
+  recordDetectedConflicts: true,
+  closeBids: true,
+  openBids: true,
+};
+const EFFECT_TYPES = new Set<string>(Object.keys(EFFECT_TYPE_LIST));
 
 /** The top-level state of a state value (`'draft'` or `{ standstill: 'paused' }`). */
 export function topLevelState(stateValue: unknown): CaseState {
