@@ -322,6 +322,7 @@ describe('tendering', () => {
     expect(d.context.stageSeq).toBe(5);
     expect(d.effects).toEqual([
       { type: 'cancelDeadlines', kinds: ['tender_close'] },
+      { type: 'openBids' },
       { type: 'notify', notice: 'tender_unsuccessful' },
       { type: 'closeBids' },
     ]);
@@ -334,6 +335,7 @@ describe('tendering', () => {
     expect(d.context.stageSeq).toBe(5);
     expect(d.effects).toEqual([
       { type: 'cancelDeadlines', kinds: ['tender_close'] },
+      { type: 'openBids' },
       { type: 'notify', notice: 'tender_closed' },
       { type: 'recordDetectedConflicts', reason: 'bidders_revealed' },
       {
