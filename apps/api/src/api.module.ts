@@ -20,6 +20,7 @@ import { TenderingHttpModule } from './tendering/tendering-http.module';
 import { DeadlinesHttpModule } from './deadlines/deadlines-http.module';
 import { NotificationsHttpModule } from './notifications/notifications-http.module';
 import { FlagsHttpModule } from './flags/flags-http.module';
+import { DocumentsHttpModule } from './documents/documents-http.module';
 
 export interface AppOptions {
   config: AppConfig;
@@ -89,6 +90,7 @@ export class ApiModule {
         DeadlinesHttpModule,
         NotificationsHttpModule,
         FlagsHttpModule,
+        DocumentsHttpModule,
         ...(opts.extra ?? []),
       ],
       controllers: [HealthController, DirectoryController],

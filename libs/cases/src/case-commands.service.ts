@@ -23,6 +23,8 @@ import { CaseFactsRegistry, CaseViewer, CaseViewRegistry, ExclusionRegistry } fr
 export interface CreateCaseInput {
   title: string;
   serviceName: string;
+  description?: string;
+  cpvCode?: string;
   consortiumId: string;
   fromSetting: string;
   toSetting: string;
@@ -74,6 +76,8 @@ export class CaseCommands implements OnModuleInit {
         ocid: `${this.config.ocidPrefix}-${id}`,
         title: input.title,
         serviceName: input.serviceName,
+        description: input.description ?? null,
+        cpvCode: input.cpvCode ?? null,
         consortiumId: input.consortiumId,
         fromSetting: input.fromSetting,
         toSetting: input.toSetting,
@@ -154,6 +158,8 @@ export class CaseCommands implements OnModuleInit {
       ocid: row.ocid,
       title: row.title,
       serviceName: row.serviceName,
+      description: row.description,
+      cpvCode: row.cpvCode,
       consortiumId: row.consortiumId,
       fromSetting: row.fromSetting,
       toSetting: row.toSetting,

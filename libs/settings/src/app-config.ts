@@ -45,6 +45,7 @@ class EnvSchema {
   @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'an OCDS prefix like ocds-abc123' })
   OCID_PREFIX?: string;
   @IsOptional() @IsString() PUBLIC_BASE_URL?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(2_147_483_647) DOCUMENT_MAX_BYTES?: number;
 }
 
 export interface AppConfig {
@@ -65,6 +66,8 @@ export interface AppConfig {
   policyFile: string;
   ocidPrefix: string;
   publicBaseUrl: string;
+  /** largest document accepted (bytes) */
+  documentMaxBytes: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -114,6 +117,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     policyFile: parsed.POLICY_FILE ?? 'config/policy.json',
     ocidPrefix: parsed.OCID_PREFIX ?? 'ocds-mkbuy1',
     publicBaseUrl: parsed.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
+    documentMaxBytes: parsed.DOCUMENT_MAX_BYTES ?? 20_971_520,
   };
 }
 
@@ -134,4 +138,5 @@ const ENV_KEYS = [
   'POLICY_FILE',
   'OCID_PREFIX',
   'PUBLIC_BASE_URL',
+  'DOCUMENT_MAX_BYTES',
 ];

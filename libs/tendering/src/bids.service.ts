@@ -17,6 +17,8 @@ import { TenderAccess } from './tender-access.service';
 import { EvaluationService } from './evaluation.service';
 import { BidOutcome, bidOutcome, INTENTION_STATES, round2, TenderStatus, tenderStatusOf } from './tender-status';
 import { RepresentationsService, RepresentationView, representationView } from './representations.service';
+import { BidReceipt, BidReceipts } from './bid-receipts.service';
+import { DocumentsService, documentView, DocumentView } from '@makebuy/documents';
 
 export interface Money {
   amount: number;
@@ -47,8 +49,12 @@ export interface BidView {
   submittedAt: string;
   updatedAt: string;
   withdrawnAt: string | null;
+  /** the bid's attachments, every version */
+  documents: DocumentView[];
   /** the bidder's own view only */
   revisions?: BidRevisionView[];
+  /** the bidder's own view only: SHA-256 of the sealed bid as it stands (see BidReceipts) */
+  receipt?: BidReceipt;
 }
 
 /** What a bidder is told once the intention to award is published. */
@@ -76,6 +82,8 @@ export interface MyBidView extends BidView {
   /** while the standstill runs: representations are accepted until this instant */
   standstillEndsAt: string | null;
   representations: RepresentationView[];
+  /** once tendering closed: the receipt recorded when the bids were opened (BIDS_OPENED) */
+  opened: { sha256: string; at: string } | null;
 }
 
 /** Responses: non-empty text for exactly the tender's criteria. */
@@ -118,6 +126,8 @@ export class BidsService {
     private readonly directory: DirectoryService,
     private readonly evaluation: EvaluationService,
     private readonly representations: RepresentationsService,
+    private readonly receipts: BidReceipts,
+    private readonly documents: DocumentsService,
   ) {}
 
   /** One live bid per provider: a second POST is 409 CONFLICT (revise with PUT instead). */
@@ -227,7 +237,7 @@ export class BidsService {
     const page = pageOf(await qb.getMany(), q.limit, (b) => ({ t: b.submittedAt.toISOString(), id: b.id }));
     const names = await this.providerNames(page.items.map((b) => b.providerId));
     const items = await Promise.all(
-      page.items.map((b) => (own ? this.ownView(b, names) : Promise.resolve(this.view(b, names)))),
+      page.items.map((b) => (own ? this.ownView(b, names) : this.view(b, names))),
     );
     return { items, nextCursor: page.nextCursor };
   }
@@ -287,6 +297,7 @@ export class BidsService {
             ? ((await this.representations.standstillEndsAt(this.ds.manager, row))?.toISOString() ?? null)
             : null,
         representations: reps.filter((r) => r.caseId === row.id).map(representationView),
+        opened: await this.receipts.openedOf(row.id, b.id),
       });
     }
     return { items, nextCursor: page.nextCursor };
@@ -340,7 +351,7 @@ export class BidsService {
   }
 
   /** Bids move only while tendering and strictly before the closing instant (server time). */
-  private requireOpen(row: CaseEntity, now: Date): void {
+  requireOpen(row: CaseEntity, now: Date): void {
     const closesAt = row.context.tenderClosesAt ? Date.parse(row.context.tenderClosesAt) : NaN;
     if (row.state !== 'tendering' || !(now.getTime() < closesAt)) {
       throw new DomainError('WINDOW_CLOSED', 'tendering is closed: bids can no longer be submitted or changed', {
@@ -349,7 +360,7 @@ export class BidsService {
     }
   }
 
-  private requireLive(b: BidEntity): void {
+  requireLive(b: BidEntity): void {
     if (b.status === 'withdrawn') throw new DomainError('CONFLICT', `bid ${b.id} was withdrawn`);
     if (b.status === 'closed') {
       throw new DomainError('WINDOW_CLOSED', `bid ${b.id} was closed with the tender`);
@@ -357,7 +368,7 @@ export class BidsService {
   }
 
   /** The caller's own bid; anyone else's is NOT_FOUND. */
-  private async ownBid(
+  async ownBid(
     caseId: string,
     bidId: string,
     providerId: string,
@@ -390,7 +401,7 @@ export class BidsService {
     return new Map((await this.directory.findProviders([...new Set(ids)])).map((p) => [p.id, p.name]));
   }
 
-  private view(b: BidEntity, names: Map<string, string>): BidView {
+  private async view(b: BidEntity, names: Map<string, string>): Promise<BidView> {
     return {
       id: b.id,
       caseId: b.caseId,
@@ -403,6 +414,7 @@ export class BidsService {
       submittedAt: b.submittedAt.toISOString(),
       updatedAt: b.updatedAt.toISOString(),
       withdrawnAt: b.withdrawnAt ? b.withdrawnAt.toISOString() : null,
+      documents: (await this.documents.ofBid(b.id)).map(documentView),
     };
   }
 
@@ -413,7 +425,8 @@ export class BidsService {
       order: { revision: 'ASC' },
     });
     return {
-      ...this.view(b, names ?? (await this.providerNames([b.providerId]))),
+      ...(await this.view(b, names ?? (await this.providerNames([b.providerId])))),
+      receipt: await this.receipts.receiptOf(b),
       revisions: revisions.map((r) => ({
         revision: r.revision,
         action: r.action,

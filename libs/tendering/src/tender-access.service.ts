@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '@makebuy/domain';
-import { CaseAccess, CaseCaller, CaseEntity, CaseHistory } from '@makebuy/cases';
+import { CaseAccess, CaseCaller, CaseEntity, CaseHistory, CasePanelEntity } from '@makebuy/cases';
+import { ConflictsService } from '@makebuy/conflicts';
 import { AFTER_CLOSE_STATES } from './tender-status';
 
 /**
@@ -15,6 +16,7 @@ export class TenderAccess {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly cases: CaseAccess,
     private readonly history: CaseHistory,
+    private readonly conflicts: ConflictsService,
   ) {}
 
   /** The case of a published tender, else NOT_FOUND (unknown case, make route, not yet published). */
@@ -46,6 +48,20 @@ export class TenderAccess {
   /** NOT_FOUND unless the caller may see the case itself (its creator, panel, governance, its commissioners). */
   async requireCaseViewer(caller: CaseCaller, row: CaseEntity, tx?: EntityManager): Promise<void> {
     if (!(await this.cases.canSee(caller, row, tx))) throw new DomainError('NOT_FOUND', `case ${row.id} not found`);
+  }
+
+  /**
+   * May the caller read bid contents (bid documents) of the case? Its own people once tendering
+   * closed, except a panel member excluded from evaluation or entirely. Providers never (their own
+   * bid is theirs by ownership, not by this rule).
+   */
+  async mayReadBidContents(caller: CaseCaller, row: CaseEntity, tx: EntityManager = this.ds.manager): Promise<boolean> {
+    if (this.isProviderUser(caller)) return false;
+    if (!(await this.cases.canSee(caller, row, tx)) || !(await this.hasClosed(row))) return false;
+    if (caller.personId && (await tx.existsBy(CasePanelEntity, { caseId: row.id, personId: caller.personId }))) {
+      return !(await this.conflicts.exclusionOf(row.id, caller.personId, tx)).fromEvaluation;
+    }
+    return true;
   }
 
   /**

@@ -17,6 +17,7 @@ import { TenderingQueries } from './tendering-queries.service';
 import { EvaluationService } from './evaluation.service';
 import { RepresentationsService } from './representations.service';
 import { TenderAccess } from './tender-access.service';
+import { BidReceipts } from './bid-receipts.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -31,6 +32,8 @@ export const BIDDER_NOTICES: readonly NoticeKind[] = [
   'cancelled',
   'award_rejected',
 ];
+/** Notices for the providers that asked a question or bid: the tender they engaged with changed. */
+export const ENGAGED_PROVIDER_NOTICES: readonly NoticeKind[] = ['tender_amended', 'tender_document_changed'];
 /** Notices for every provider user: the tender is public, and so is a change to its closing instant. */
 export const ALL_PROVIDERS_NOTICES: readonly NoticeKind[] = ['tender_published', 'tender_extended'];
 
@@ -53,6 +56,7 @@ export class TenderingCaseHooks implements OnModuleInit {
     private readonly evaluation: EvaluationService,
     private readonly representations: RepresentationsService,
     private readonly access: TenderAccess,
+    private readonly receipts: BidReceipts,
   ) {}
 
   onModuleInit(): void {
@@ -68,6 +72,7 @@ export class TenderingCaseHooks implements OnModuleInit {
       ),
     }));
 
+    this.effects.register('openBids', async (_effect, { tx, row, now }) => this.receipts.openBids(tx, row, now));
     this.effects.register('closeBids', async (_effect, { tx, row, now }) => {
       await tx.update(BidEntity, { caseId: row.id, status: 'submitted' }, { status: 'closed', updatedAt: now });
     });
@@ -80,6 +85,7 @@ export class TenderingCaseHooks implements OnModuleInit {
     this.views.register('tendering', (row) => this.caseView(row));
 
     this.audiences.register(BIDDER_NOTICES, (tx, row) => this.bidderUsers(tx, row));
+    this.audiences.register(ENGAGED_PROVIDER_NOTICES, (tx, row) => this.engagedProviderUsers(tx, row));
     this.audiences.register(ALL_PROVIDERS_NOTICES, async (_tx, row) =>
       row.context.tenderPublishedAt || row.context.route === 'competitive'
         ? (await this.directory.allProviderUsers()).map((p) => p.id)
@@ -144,6 +150,16 @@ export class TenderingCaseHooks implements OnModuleInit {
       if (ranking) out.ranking = ranking;
     }
     return out;
+  }
+
+  /** Provider users of the providers that asked a question or bid (any bid, withdrawn too). */
+  private async engagedProviderUsers(tx: EntityManager, row: CaseEntity): Promise<string[]> {
+    if (!row.context.tenderPublishedAt) return [];
+    const bidders = (await tx.find(BidEntity, { where: { caseId: row.id }, select: { providerId: true } })).map(
+      (b) => b.providerId,
+    );
+    const providers = [...new Set([...bidders, ...(await this.queries.askerProviderIds(row.id, tx))])];
+    return (await this.directory.providerUsers(providers)).map((p) => p.id);
   }
 
   /** Provider users of the providers that bid (a live or closed bid). */

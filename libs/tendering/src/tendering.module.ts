@@ -12,6 +12,11 @@ import { EvaluationService } from './evaluation.service';
 import { RepresentationsService } from './representations.service';
 import { TendersService } from './tenders.service';
 import { TenderingCaseHooks } from './tendering-case-hooks';
+import { DocumentsModule } from '@makebuy/documents';
+import { BidReceipts } from './bid-receipts.service';
+import { TenderDocumentsService } from './tender-documents.service';
+import { BidDocumentsService } from './bid-documents.service';
+import { DocumentAccess } from './document-access.service';
 
 /** Tendering and the provider portal: the published tender, clarifications, sealed bids, evaluation,
  * standstill representations. Conflicts and notifications never import this module. */
@@ -21,6 +26,7 @@ import { TenderingCaseHooks } from './tendering-case-hooks';
     DirectoryModule,
     ConflictsModule,
     NotificationsModule,
+    DocumentsModule,
   ],
   providers: [
     TenderAccess,
@@ -31,6 +37,10 @@ import { TenderingCaseHooks } from './tendering-case-hooks';
     RepresentationsService,
     TendersService,
     TenderingCaseHooks,
+    BidReceipts,
+    TenderDocumentsService,
+    BidDocumentsService,
+    DocumentAccess,
   ],
   exports: [
     TenderingQueries,
@@ -39,6 +49,11 @@ import { TenderingCaseHooks } from './tendering-case-hooks';
     ClarificationsService,
     EvaluationService,
     RepresentationsService,
+    BidReceipts,
+    TenderDocumentsService,
+    BidDocumentsService,
+    DocumentAccess,
+    DocumentsModule,
   ],
 })
 export class TenderingModule {}

@@ -7,6 +7,8 @@ import { TenderAccess } from './tender-access.service';
 import { ClarificationsService, QuestionView } from './clarifications.service';
 import { BidsService, BidView } from './bids.service';
 import { statesOfTenderStatus, TenderStatus, tenderStatusOf } from './tender-status';
+import { TenderDocumentsService } from './tender-documents.service';
+import type { DocumentView } from '@makebuy/documents';
 
 /** A published tender as any signed-in person sees it. Nothing here says who bid or how many. */
 export interface TenderView {
@@ -14,6 +16,13 @@ export interface TenderView {
   ocid: string;
   title: string;
   serviceName: string;
+  /** what is being bought */
+  description: string | null;
+  cpvCode: string | null;
+  estimatedAnnualValue: { amount: number; currency: string };
+  termMonths: number;
+  /** the current version of each tender document (GET /cases/{id}/documents lists every version) */
+  documents: DocumentView[];
   criteria: Criterion[];
   tenderPeriod: { startDate: string; endDate: string | null };
   /** questions are accepted until this instant */
@@ -34,6 +43,7 @@ export class TendersService {
     private readonly access: TenderAccess,
     private readonly clarifications: ClarificationsService,
     private readonly bids: BidsService,
+    private readonly documents: TenderDocumentsService,
     private readonly clock: Clock,
   ) {}
 
@@ -68,6 +78,11 @@ export class TendersService {
       ocid: row.ocid,
       title: row.title,
       serviceName: row.serviceName,
+      description: row.description,
+      cpvCode: row.cpvCode,
+      estimatedAnnualValue: { amount: row.estimatedAnnualValue, currency: row.currency },
+      termMonths: row.termMonths,
+      documents: await this.documents.current(row),
       criteria: ctx.criteria ?? [],
       tenderPeriod: { startDate: ctx.tenderPublishedAt!, endDate: ctx.tenderClosesAt },
       clarificationDeadline: clarificationDeadline?.toISOString() ?? null,

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { TenderingModule } from '@makebuy/tendering';
 import { CaseAccessGuard } from './case-access.guard';
 import { CaseHistoryController, CasesController } from './cases.controller';
 
 /** HTTP endpoints of cases: create, list, read, events, history. */
 @Module({
+  imports: [TenderingModule],
   controllers: [CasesController, CaseHistoryController],
   providers: [CaseAccessGuard],
   exports: [CaseAccessGuard],

@@ -13,6 +13,7 @@ import type { Response } from 'express';
 import { ClientEventType, CLIENT_EVENT_TYPES, DomainError } from '@makebuy/domain';
 import { CurrentPrincipal, Principal, Roles } from '@makebuy/auth';
 import { CaseCommands, CaseEntity, CaseHistory, CaseQueries, EventInput } from '@makebuy/cases';
+import { BidReceipts } from '@makebuy/tendering';
 import { ApiSignedIn } from '../http/api-problems.decorator';
 import { validateBody } from '../http/validation';
 import { CaseAccessGuard, CaseRequest } from './case-access.guard';
@@ -156,7 +157,10 @@ export class CasesController {
 @Controller('cases/:id/history')
 @UseGuards(CaseAccessGuard)
 export class CaseHistoryController {
-  constructor(private readonly history: CaseHistory) {}
+  constructor(
+    private readonly history: CaseHistory,
+    private readonly receipts: BidReceipts,
+  ) {}
 
   @Get()
   @Roles('commissioner', 'governance')
@@ -169,10 +173,14 @@ export class CaseHistoryController {
 
   @Get('verify')
   @Roles('commissioner', 'governance')
-  @ApiOperation({ summary: 'Recompute the hash chain' })
+  @ApiOperation({
+    summary: 'Recompute the hash chain, and each opened bid\'s receipt from the stored bid and documents',
+    description:
+      '`valid`/`firstInvalidSeq` are the hash chain; `bidReceipts` recomputes the sha256 of every bid listed in BIDS_OPENED and lists those that differ.',
+  })
   @ApiOkResponse({ type: HistoryVerifyDto })
   @ApiSignedIn('NOT_FOUND', 'FORBIDDEN')
   verify(@Param('id') id: string) {
-    return this.history.verify(id.toLowerCase());
+    return this.receipts.verifyHistory(id.toLowerCase());
   }
 }

@@ -768,10 +768,7 @@ describe('AMEND_TENDER and tender documents', () => {
     actor: commissioner,
     now,
     documentId: 'doc-1',
-    documentType: 'technicalSpecifications',
-    version: 1,
     replacesId: null,
-    sha256: 'a'.repeat(64),
   });
 
   it('moves the close later, reschedules the close as a new revision and notifies', () => {

@@ -208,14 +208,8 @@ export type CaseEvent =
     })
   | (Base & { type: 'REPRESENTATION_LODGED'; representationId: string })
   | (Base & { type: 'REPRESENTATION_RESOLVED'; representationId: string; outcome: 'upheld' | 'not_upheld' })
-  | (Base & {
-      type: 'CASE_DOCUMENT_ADDED';
-      documentId: string;
-      documentType: string;
-      version: number;
-      replacesId: string | null;
-      sha256: string;
-    });
+  /** a document of the case (its tender documents) was added, or a new version replaces one */
+  | (Base & { type: 'CASE_DOCUMENT_ADDED'; documentId: string; replacesId: string | null });
 
 export interface Proposal {
   seq: number;
