@@ -56,4 +56,16 @@ describe('OpenAPI document', () => {
     expect(ajv.errors ?? []).toEqual([]);
     expect(valid).toBe(true);
   });
+
+  it('describes the multipart bodies of the document uploads', async () => {
+    const doc = (await t.http.get('/docs-json')).body;
+    for (const path of ['/api/v1/cases/{id}/documents', '/api/v1/tenders/{caseId}/bids/{bidId}/documents']) {
+      const schema = doc.paths[path].post.requestBody.content['multipart/form-data'].schema;
+      expect({ path, required: schema.required, file: schema.properties.file }).toEqual({
+        path,
+        required: ['file', 'title', 'documentType'],
+        file: expect.objectContaining({ type: 'string', format: 'binary' }),
+      });
+    }
+  });
 });

@@ -51,8 +51,10 @@ export function zip(entries: [name: string, content: string | Buffer][]): Buffer
   return Buffer.concat([...locals, dir, end]);
 }
 
-const CONTENT_TYPES = '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>';
-const RELS = '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>';
+const CONTENT_TYPES =
+  '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>';
+const RELS =
+  '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>';
 
 export const files = {
   pdf: (text = 'Service specification') =>
@@ -77,7 +79,10 @@ export const files = {
   ods: (text = 'Activity data') =>
     zip([
       ['mimetype', 'application/vnd.oasis.opendocument.spreadsheet'],
-      ['content.xml', `<office:document-content><office:spreadsheet>${text}</office:spreadsheet></office:document-content>`],
+      [
+        'content.xml',
+        `<office:document-content><office:spreadsheet>${text}</office:spreadsheet></office:document-content>`,
+      ],
     ]),
   png: () =>
     Buffer.concat([
@@ -85,7 +90,8 @@ export const files = {
       Buffer.from('0000000d49484452000000010000000108060000001f15c489', 'hex'),
       Buffer.alloc(64, 1),
     ]),
-  jpeg: () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), Buffer.alloc(64, 7)]),
+  jpeg: () =>
+    Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), Buffer.alloc(64, 7)]),
   csv: (rows = 'role,count\nGP,4\nnurse,6\n') => Buffer.from(rows),
   txt: (text = 'Plain notes, with a pound sign £ and an accent é.\n') => Buffer.from(text),
 };

@@ -21,10 +21,10 @@ export class DocumentUploadEngine {
   constructor(private readonly uploads: DocumentUploads) {}
 
   _handleFile(_req: Request, file: MulterFile, cb: (error?: unknown, info?: Partial<ReceivedFile>) => void): void {
-    this.uploads.receive(file.stream, file.originalname, file.mimetype).then(
+    this.uploads.receive(undestroyed(file.stream), file.originalname, file.mimetype).then(
       (received) => cb(null, received),
       (error) => {
-        // the rest of the part is not wanted; multer drains the request
+        // the rest of the part is not wanted: discard it as it arrives, so multer ends with our error
         file.stream.resume();
         cb(error);
       },
@@ -38,4 +38,17 @@ export class DocumentUploadEngine {
       (e: Error) => cb(e),
     );
   }
+}
+
+/**
+ * The part's bytes without `return()`: leaving the loop early (a refusal) must not destroy multer's
+ * file stream, or multer would fail the request with the stream's own error instead of ours.
+ */
+function undestroyed(stream: Readable): AsyncIterable<Buffer> {
+  return {
+    [Symbol.asyncIterator]() {
+      const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      return { next: () => it.next() };
+    },
+  };
 }

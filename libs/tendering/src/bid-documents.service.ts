@@ -89,7 +89,8 @@ export class BidDocumentsService {
     } else {
       await this.access.requireCaseViewer(caller, row);
       // said before looking at the bid: nothing about which bids exist leaks before close
-      if (!(await this.access.hasClosed(row))) throw new DomainError('BIDS_SEALED', 'bids are sealed until tendering closes');
+      if (!(await this.access.hasClosed(row)))
+        throw new DomainError('BIDS_SEALED', 'bids are sealed until tendering closes');
       const bid = await this.ds.manager.findOneBy(BidEntity, { id: bidId, caseId });
       if (!bid || bid.status === 'withdrawn' || !(await this.access.mayReadBidContents(caller, row)))
         throw new DomainError('NOT_FOUND', `bid ${bidId} not found`);

@@ -127,7 +127,7 @@ export class BidReceipts {
     const mismatches: ReceiptMismatch[] = [];
     for (const line of lines) {
       const bid = await this.ds.manager.findOneBy(BidEntity, { id: line.bidId, caseId });
-      const stored = bid ? (await this.receiptOf(bid)).sha256 : null;
+      const stored = bid ? await this.storedReceiptHash(bid) : null;
       if (stored !== line.sha256)
         mismatches.push({
           bidId: line.bidId,
@@ -137,6 +137,24 @@ export class BidReceipts {
         });
     }
     return { opened: true, checked: lines.length, valid: mismatches.length === 0, mismatches };
+  }
+
+  /** The receipt recomputed from what is stored: the bid row and each current document's bytes (not its recorded sha256). */
+  private async storedReceiptHash(bid: BidEntity): Promise<string> {
+    const docs = this.documents.latest(await this.documents.ofBid(bid.id));
+    const hashes: string[] = [];
+    for (const d of docs) {
+      const h = createHash('sha256');
+      for await (const chunk of this.documents.content(d)) h.update(chunk as Buffer);
+      hashes.push(h.digest('hex'));
+    }
+    return bidReceiptHash({
+      bidId: bid.id,
+      providerId: bid.providerId,
+      priceAmount: bid.priceAmount,
+      responses: bid.responses,
+      documentSha256s: hashes,
+    });
   }
 
   private openedRow(caseId: string): Promise<CaseEventEntity | null> {

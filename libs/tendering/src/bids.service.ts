@@ -236,9 +236,7 @@ export class BidsService {
     if (after) qb.andWhere('(b.submitted_at, b.id) > (:t, :id)', { t: after.t, id: after.id });
     const page = pageOf(await qb.getMany(), q.limit, (b) => ({ t: b.submittedAt.toISOString(), id: b.id }));
     const names = await this.providerNames(page.items.map((b) => b.providerId));
-    const items = await Promise.all(
-      page.items.map((b) => (own ? this.ownView(b, names) : this.view(b, names))),
-    );
+    const items = await Promise.all(page.items.map((b) => (own ? this.ownView(b, names) : this.view(b, names))));
     return { items, nextCursor: page.nextCursor };
   }
 

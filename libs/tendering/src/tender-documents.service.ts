@@ -4,7 +4,14 @@ import { DomainError, type CaseState } from '@makebuy/domain';
 import { CaseAccess, CaseCaller, CaseEngine, CaseEntity, CasePanel, CaseQueries } from '@makebuy/cases';
 import { ConflictsService } from '@makebuy/conflicts';
 import { Clock } from '@makebuy/settings';
-import { DocumentEntity, DocumentsService, documentView, DocumentUploads, DocumentView, ReceivedFile } from '@makebuy/documents';
+import {
+  DocumentEntity,
+  DocumentsService,
+  documentView,
+  DocumentUploads,
+  DocumentView,
+  ReceivedFile,
+} from '@makebuy/documents';
 
 export interface DocumentMeta {
   title: string;
@@ -130,8 +137,7 @@ export class TenderDocumentsService {
 
   private requireOpen(row: CaseEntity, now: Date): void {
     const closesAt = row.context.tenderClosesAt ? Date.parse(row.context.tenderClosesAt) : NaN;
-    const open =
-      OPEN_FOR_DOCUMENTS.includes(row.state) && (row.state !== 'tendering' || now.getTime() < closesAt);
+    const open = OPEN_FOR_DOCUMENTS.includes(row.state) && (row.state !== 'tendering' || now.getTime() < closesAt);
     if (!open) {
       throw new DomainError('WINDOW_CLOSED', "a case's documents may change from draft until tendering closes", {
         state: row.state,

@@ -177,7 +177,10 @@ export class CancelDto {
 
 export class AmendTenderDto {
   @ApiProperty({ enum: ['AMEND_TENDER'] }) @IsIn(['AMEND_TENDER']) type: 'AMEND_TENDER';
-  @ApiProperty({ format: 'date-time', description: 'the new closing instant: later than the current one, never earlier' })
+  @ApiProperty({
+    format: 'date-time',
+    description: 'the new closing instant: later than the current one, never earlier',
+  })
   @IsISO8601({ strict: true, strictSeparator: true })
   tenderClosesAt: string;
   @ApiProperty({ description: 'why the tender is amended (published with the change)' })

@@ -174,7 +174,7 @@ export class CaseHistoryController {
   @Get('verify')
   @Roles('commissioner', 'governance')
   @ApiOperation({
-    summary: 'Recompute the hash chain, and each opened bid\'s receipt from the stored bid and documents',
+    summary: "Recompute the hash chain, and each opened bid's receipt from the stored bid and documents",
     description:
       '`valid`/`firstInvalidSeq` are the hash chain; `bidReceipts` recomputes the sha256 of every bid listed in BIDS_OPENED and lists those that differ.',
   })

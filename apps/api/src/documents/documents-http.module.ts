@@ -3,14 +3,13 @@ import { MulterModule } from '@nestjs/platform-express';
 import { AuthModule } from '@makebuy/auth';
 import { DocumentsModule, DocumentUploadEngine } from '@makebuy/documents';
 import { TenderingModule } from '@makebuy/tendering';
-import { APP_CONFIG, AppConfig } from '@makebuy/settings';
 import { BidDocumentsController, CaseDocumentsController, DocumentsController } from './documents.controller';
 import { BidDocumentUploadGuard, CaseDocumentUploadGuard } from './document-upload.guards';
 
 /**
  * Document endpoints. Multipart goes through the framework's multer with the documents' storage
  * engine: the file streams into the store as it arrives (one document per request, never whole in
- * memory); the size limit is the engine's (422 DOCUMENT_REJECTED), multer's limits only bound the
+ * memory); the size limit is the engine's (422 DOCUMENT_REJECTED); multer's limits only bound the
  * rest of the form. `preservePath` keeps the name as sent so that a path in it is refused, not stripped.
  */
 @Module({
@@ -20,12 +19,13 @@ import { BidDocumentUploadGuard, CaseDocumentUploadGuard } from './document-uplo
     TenderingModule,
     MulterModule.registerAsync({
       imports: [DocumentsModule],
-      inject: [DocumentUploadEngine, APP_CONFIG],
-      useFactory: (engine: DocumentUploadEngine, config: AppConfig) => ({
+      inject: [DocumentUploadEngine],
+      useFactory: (engine: DocumentUploadEngine) => ({
         storage: engine,
         preservePath: true,
         defParamCharset: 'utf8',
-        limits: { files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12, fileSize: config.documentMaxBytes + 1 },
+        // no fileSize: the engine counts and refuses at the first byte over DOCUMENT_MAX_BYTES (422)
+        limits: { files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 },
       }),
     }),
   ],

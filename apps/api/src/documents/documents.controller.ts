@@ -28,7 +28,8 @@ import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { DomainError } from '@makebuy/domain';
 import { AuthGuard, CurrentPrincipal, Principal, Public } from '@makebuy/auth';
-import type { ReceivedFile } from '@makebuy/documents';
+import { DocumentUploads, type ReceivedFile } from '@makebuy/documents';
+import { validateBody } from '../http/validation';
 import { BidDocumentsService, DocumentAccess, TenderDocumentsService } from '@makebuy/tendering';
 import { ApiProblems, ApiSignedIn } from '../http/api-problems.decorator';
 import { IdPipe } from '../http/uuid.pipe';
@@ -39,14 +40,27 @@ import { BidDocumentUploadGuard, CaseDocumentUploadGuard } from './document-uplo
 
 const FILE = FileInterceptor('file');
 
-/** The file multer's storage engine received (stored, every content check passed), else 400. */
-function requireFile(file: ReceivedFile | undefined): ReceivedFile {
+/**
+ * The form: the file multer's storage engine received (stored, every content check passed) and the
+ * fields, validated here rather than by a pipe so that a bad field removes the stored bytes before
+ * the answer goes out.
+ */
+async function formOf(
+  uploads: DocumentUploads,
+  file: ReceivedFile | undefined,
+  body: unknown,
+): Promise<{ file: ReceivedFile; fields: UploadDocumentDto }> {
   if (!file?.blobId) {
     throw new DomainError('VALIDATION_FAILED', 'file: a multipart part named "file" is required', {
       errors: [{ field: 'file', message: 'required' }],
     });
   }
-  return file;
+  try {
+    return { file, fields: await validateBody(UploadDocumentDto, body) };
+  } catch (e) {
+    await uploads.discard(file);
+    throw e;
+  }
 }
 
 /** Public reads: a token, when sent, must be valid and widens what may be seen. */
@@ -59,6 +73,7 @@ async function optionalCaller(auth: AuthGuard, req: Request) {
 export class CaseDocumentsController {
   constructor(
     private readonly documents: TenderDocumentsService,
+    private readonly uploads: DocumentUploads,
     private readonly auth: AuthGuard,
   ) {}
 
@@ -87,16 +102,17 @@ export class CaseDocumentsController {
   async upload(
     @CurrentPrincipal() p: Principal,
     @Param('id', new IdPipe('case')) caseId: string,
-    @UploadedFile() file: ReceivedFile | undefined,
-    @Body() dto: UploadDocumentDto,
+    @UploadedFile() received: ReceivedFile | undefined,
+    @Body() body: Record<string, unknown>,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
+    const { file, fields } = await formOf(this.uploads, received, body);
     const { document, caseVersion } = await this.documents.upload(
       callerOf(p),
       caseId,
-      dto,
-      requireFile(file),
+      fields,
+      file,
       parseIfMatch(ifMatch),
     );
     res.setHeader('ETag', etagOf(caseVersion));
@@ -120,7 +136,10 @@ export class CaseDocumentsController {
 @ApiTags('documents')
 @Controller('tenders/:caseId/bids/:bidId/documents')
 export class BidDocumentsController {
-  constructor(private readonly documents: BidDocumentsService) {}
+  constructor(
+    private readonly documents: BidDocumentsService,
+    private readonly uploads: DocumentUploads,
+  ) {}
 
   @Post()
   @UseGuards(BidDocumentUploadGuard)
@@ -134,19 +153,21 @@ export class BidDocumentsController {
   })
   @ApiCreatedResponse({ type: BidDocumentDto })
   @ApiSignedIn('NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED', 'CONFLICT', 'WINDOW_CLOSED', 'DOCUMENT_REJECTED')
-  upload(
+  async upload(
     @CurrentPrincipal() p: Principal,
     @Param('caseId', new IdPipe('tender')) caseId: string,
     @Param('bidId', new IdPipe('bid')) bidId: string,
-    @UploadedFile() file: ReceivedFile | undefined,
-    @Body() dto: UploadDocumentDto,
+    @UploadedFile() received: ReceivedFile | undefined,
+    @Body() body: Record<string, unknown>,
   ) {
-    return this.documents.upload(callerOf(p), caseId, bidId, dto, requireFile(file));
+    const { file, fields } = await formOf(this.uploads, received, body);
+    return this.documents.upload(callerOf(p), caseId, bidId, fields, file);
   }
 
   @Get()
   @ApiOperation({
-    summary: "A bid's documents: its bidder; the readers of bid contents once tendering closed (before: 422 BIDS_SEALED)",
+    summary:
+      "A bid's documents: its bidder; the readers of bid contents once tendering closed (before: 422 BIDS_SEALED)",
   })
   @ApiOkResponse({ type: DocumentListDto })
   @ApiSignedIn('NOT_FOUND', 'BIDS_SEALED')
