@@ -83,9 +83,17 @@ module.exports = {
       severity: 'error',
       comment:
         'Runtime code must not need a devDependency: the Docker image installs with npm ci --omit=dev. ' +
-        'Type-only imports are fine; test helpers belong in a testing/ folder or a spec file.',
-      from: { path: '^(apps|libs)/', pathNot: '/testing/' },
+        'Type-only imports are fine; test helpers belong in a testing/ folder or a spec file. ' +
+        'The console is bundled at build time (its packages are build tools, not runtime dependencies).',
+      from: { path: '^(apps|libs)/', pathNot: ['/testing/', '^apps/console/'] },
       to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only', 'pre-compilation-only'] },
+    },
+    {
+      name: 'console-is-an-api-client',
+      severity: 'error',
+      comment: 'The console uses only the public REST API, like any other client: it imports no app or lib.',
+      from: { path: '^apps/console/' },
+      to: { path: ['^libs/', '^apps/(?!console/)'] },
     },
     {
       name: 'not-to-unresolvable',

@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 export default defineConfig(
   globalIgnores(['dist/', 'node_modules/', 'coverage/', 'bench/results/']),
   {
-    files: ['{apps,libs,test,config,bench}/**/*.ts'],
+    files: ['{apps,libs,test,config,bench}/**/*.{ts,tsx}'],
     extends: [js.configs.recommended, tseslint.configs.recommended],
     rules: {
       '@typescript-eslint/no-unused-vars': [

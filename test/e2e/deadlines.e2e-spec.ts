@@ -222,8 +222,8 @@ describe('deadlines on a manual clock: fencing, races, reminders and breaches', 
     const payload = { deadlineId: close.id, caseId: c.id, kind: 'tender_close' };
     const results = await Promise.allSettled([
       original.promote(),
-      dl.gateway.add(JOBS.fireDeadline, payload, { jobId: `${close.jobId}-again`, delayMs: 0 }),
-      dl.gateway.add(JOBS.fireDeadline, payload, { jobId: `${close.jobId}-again-2`, delayMs: 0 }),
+      dl.gateway.add(JOBS.fireDeadline, payload, { jobId: `${close.jobId}-again` }),
+      dl.gateway.add(JOBS.fireDeadline, payload, { jobId: `${close.jobId}-again-2` }),
       dl.firing.fire(close.id),
       dl.firing.fire(close.id),
       dl.firing.fire(close.id),

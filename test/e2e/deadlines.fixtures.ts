@@ -4,7 +4,8 @@ import type { Job } from 'bullmq';
 import { DeadlineFiring, DeadlineQueries } from '@makebuy/deadlines';
 import { JOBS, QueueGateway } from '@makebuy/queue';
 import { Actor, CaseEffect } from '@makebuy/domain';
-import { CaseEngine, EffectRegistry } from '@makebuy/cases';
+import { CaseEngine } from '@makebuy/cases';
+import { CaseWorkflow } from '@makebuy/case-workflow';
 import type { TestApp } from '../support/test-app';
 
 export interface DeadlineRow {
@@ -73,10 +74,10 @@ export function deadlineTools(t: TestApp) {
     effect: Omit<Extract<CaseEffect, { type: 'scheduleDeadline' }>, 'type'>,
   ): Promise<void> {
     const engine = t.app.get(CaseEngine);
-    const effects = t.app.get(EffectRegistry);
+    const workflow = t.app.get(CaseWorkflow);
     const actor: Actor = { id: 'system:test', roles: [] };
     await engine.withCaseLock(caseId, (tx, row, now) =>
-      effects.run([{ type: 'scheduleDeadline', ...effect }], { tx, row, decision: undefined as never, now, actor }),
+      workflow.carryOut({ type: 'scheduleDeadline', ...effect }, { tx, row, decision: undefined as never, now, actor }),
     );
   }
 

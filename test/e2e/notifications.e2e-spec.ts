@@ -4,7 +4,8 @@ import type { NotificationView } from '@makebuy/notifications';
  * GET /notifications, and what they must not be told (nothing sealed before tendering closes).
  */
 import { DataSource } from 'typeorm';
-import { AudienceRegistry, NotificationsService } from '@makebuy/notifications';
+import { NotificationsService } from '@makebuy/notifications';
+import { CaseWorkflow } from '@makebuy/case-workflow';
 import { eventually, startTestApp, TestApp } from '../support/test-app';
 import { given, World } from '../support/given';
 
@@ -23,8 +24,13 @@ describe('notifications', () => {
     t = await startTestApp({ suite: 'notifications' });
     g = given(t);
     ds = t.app.get(DataSource);
-    // a feature's audience: here, whoever the test names for a case
-    t.app.get(AudienceRegistry).register(['cancelled'], async (_tx, row) => extraAudience.get(row.id) ?? []);
+    // a feature's audience: here, whoever the test names for a case, added to the workflow's notice audience
+    const workflow = t.app.get(CaseWorkflow);
+    const audienceOf = workflow.noticeAudience.bind(workflow);
+    workflow.noticeAudience = async (tx, row, notice) => [
+      ...(await audienceOf(tx, row, notice)),
+      ...(notice === 'cancelled' ? (extraAudience.get(row.id) ?? []) : []),
+    ];
     w = await g.world();
   });
   afterAll(() => t?.close());

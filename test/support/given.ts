@@ -56,7 +56,12 @@ export function given(t: TestApp) {
     const res = await post(
       admin,
       '/people',
-      { name, email: `${name.toLowerCase().replace(/[^a-z]+/g, '.')}.${uniq()}@example.org`, ...extra },
+      {
+        name,
+        email: `${name.toLowerCase().replace(/[^a-z]+/g, '.')}.${uniq()}@example.org`,
+        roles: roles.filter((r) => r !== 'admin'),
+        ...extra,
+      },
       201,
     );
     return { id: res.body.id as string, name, token: await t.token(res.body.id, roles) };

@@ -8,6 +8,7 @@ import { dropDatabase, ensureDatabase, runMigrations } from '@makebuy/database';
 import { signToken } from '@makebuy/auth';
 import type { PolicyBook } from '@makebuy/domain';
 import { createApiApp } from '../../apps/api/src/bootstrap';
+import type { AppOptions } from '../../apps/api/src/api.module';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 
 export const TEST_PG = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
@@ -24,6 +25,8 @@ export interface TestAppOptions {
   policy?: (p: PolicyBook) => PolicyBook;
   /** reuse another app's database and queue prefix (a restart); nothing is dropped on close */
   reuse?: AppConfig;
+  /** where the app's logs go (set env LOG_LEVEL to see any) */
+  logDestination?: AppOptions['logDestination'];
 }
 
 export interface TestApp {
@@ -67,6 +70,7 @@ export async function startTestApp(opts: TestAppOptions): Promise<TestApp> {
     config,
     policy,
     clock,
+    logDestination: opts.logDestination,
     extra: opts.worker === false ? [] : [WorkerModule.processors({ config, policy, clock })],
   });
   await app.init();

@@ -2,10 +2,13 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
+import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import { ApiModule, AppOptions } from './api.module';
 import { globalValidationPipe } from './http/validation';
 import { setupOpenApi } from './docs/openapi';
+import { answerClientErrorsAsProblems } from './http/client-error';
+import { noStoreWhenAuthenticated } from './http/cache-control';
 
 /** Builds the HTTP app (not listening). Used by main and by the e2e suites. */
 export async function createApiApp(opts: AppOptions): Promise<INestApplication> {
@@ -17,11 +20,14 @@ export async function createApiApp(opts: AppOptions): Promise<INestApplication> 
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: opts.config.bodyLimit, type: ['application/json', 'application/*+json'] });
   app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(cookieParser());
   app.disable('x-powered-by');
+  app.use(noStoreWhenAuthenticated);
   app.set('etag', false);
-  app.setGlobalPrefix('api/v1', { exclude: ['health', 'docs', 'docs-json', 'docs-yaml'] });
+  app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/live', 'metrics', 'docs', 'docs-json', 'docs-yaml'] });
   app.useGlobalPipes(globalValidationPipe());
   app.enableShutdownHooks();
+  answerClientErrorsAsProblems(app.getHttpServer());
   setupOpenApi(app);
   return app;
 }

@@ -18,6 +18,11 @@ async function main(): Promise<void> {
       '\n*** WARNING: AUTH_JWT_SECRET is not set; using the DEVELOPMENT secret. Never do this in production. ***\n\n',
     );
   }
+  if (config.webhooks.secretKeyIsDevelopment) {
+    process.stderr.write(
+      '\n*** WARNING: WEBHOOK_SECRET_KEY is not set; webhook secrets are encrypted with the DEVELOPMENT key. ***\n\n',
+    );
+  }
   for (const problem of [await probePostgres(config.databaseUrl), await probeRedis(config.redisUrl)]) {
     if (problem) {
       process.stderr.write(describeUnreachable(problem) + '\n');

@@ -1,4 +1,6 @@
 import { LoggerModule } from 'nestjs-pino';
-import type { AppConfig } from '@makebuy/settings';
+import { redactError, type AppConfig } from '@makebuy/settings';
 
-export const loggerModuleFor = (config: AppConfig) => LoggerModule.forRoot({ pinoHttp: { level: config.logLevel } });
+// errors logged by processors pass through the same redaction as the API's
+export const loggerModuleFor = (config: AppConfig) =>
+  LoggerModule.forRoot({ pinoHttp: { level: config.logLevel, serializers: { err: redactError } } });

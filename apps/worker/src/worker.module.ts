@@ -1,13 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import type { PolicyBook } from '@makebuy/domain';
 import { AppConfig, Clock, SettingsModule, SystemClock } from '@makebuy/settings';
 import { DatabaseModule } from '@makebuy/database';
 import { OutboxRelay, QueueModule } from '@makebuy/queue';
 import { CasesModule } from '@makebuy/cases';
+import { CaseWorkflowModule } from '@makebuy/case-workflow';
+import { MetricsModule } from '@makebuy/metrics';
 import { loggerModuleFor } from './worker.logger';
 import { DeadlinesWorkerModule } from './deadlines/deadlines-worker.module';
 import { FlagsWorkerModule } from './flags/flags-worker.module';
 import { ConflictsWorkerModule } from './conflicts/conflicts-worker.module';
+import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
+import { WorkerConnections } from './worker-connections';
 
 export interface WorkerOptions {
   config: AppConfig;
@@ -25,9 +30,11 @@ export class WorkerModule {
       imports: [
         SettingsModule.forRoot(opts.config, opts.policy, opts.clock ?? new SystemClock()),
         loggerModuleFor(opts.config),
+        MetricsModule,
         DatabaseModule,
         QueueModule,
         CasesModule,
+        CaseWorkflowModule,
         WorkerModule.processors(opts),
       ],
     };
@@ -37,8 +44,8 @@ export class WorkerModule {
   static processors(_opts: WorkerOptions): DynamicModule {
     return {
       module: WorkerProcessorsModule,
-      imports: [DeadlinesWorkerModule, FlagsWorkerModule, ConflictsWorkerModule],
-      providers: [OutboxRelay],
+      imports: [DiscoveryModule, DeadlinesWorkerModule, FlagsWorkerModule, ConflictsWorkerModule, WebhooksWorkerModule],
+      providers: [OutboxRelay, WorkerConnections],
     };
   }
 }

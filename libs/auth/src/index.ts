@@ -4,3 +4,4 @@ export * from './auth.guard';
 export * from './roles.guard';
 export * from './current-principal.decorator';
 export * from './auth.module';
+export * from './session-cookie';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, JWTPayload, SignJWT } from 'jose';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, JWTPayload, SignJWT } from 'jose';
 import { DomainError, Role, ROLES } from '@makebuy/domain';
 import { APP_CONFIG, AppConfig } from '@makebuy/settings';
 
@@ -13,10 +13,12 @@ export interface VerifiedToken {
 export class TokenService {
   private readonly secret: Uint8Array;
   private readonly jwks: ReturnType<typeof createRemoteJWKSet> | null;
+  private readonly maxAgeSeconds: number;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.secret = new TextEncoder().encode(config.jwtSecret);
     this.jwks = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : null;
+    this.maxAgeSeconds = config.maxTokenAgeSeconds;
   }
 
   async verify(token: string): Promise<VerifiedToken> {
@@ -31,6 +33,8 @@ export class TokenService {
     } catch (e) {
       throw new DomainError('UNAUTHENTICATED', `invalid token: ${describe(e)}`);
     }
+    const lifeProblem = tokenLifeProblem(payload, this.maxAgeSeconds);
+    if (lifeProblem) throw new DomainError('UNAUTHENTICATED', `invalid token: ${lifeProblem}`);
     const roles = payload.roles;
     if (
       !Array.isArray(roles) ||
@@ -49,6 +53,28 @@ export class TokenService {
   }
 }
 
+/** Tolerated difference between the issuer's clock and ours for `iat`. */
+export const CLOCK_SKEW_SECONDS = 60;
+
+/**
+ * AUTH_MAX_TOKEN_AGE: a token may live at most `maxAgeSeconds` (`exp - iat`, or `exp - now`
+ * without `iat`), and may not claim to be issued in the future beyond the clock skew.
+ */
+export function tokenLifeProblem(
+  payload: { exp?: number; iat?: number },
+  maxAgeSeconds: number,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): string | null {
+  if (typeof payload.exp !== 'number') return 'exp missing';
+  if (payload.iat !== undefined) {
+    if (typeof payload.iat !== 'number' || !Number.isFinite(payload.iat)) return 'iat is not a number';
+    if (payload.iat > nowSeconds + CLOCK_SKEW_SECONDS) return 'issued in the future (iat)';
+  }
+  const life = payload.exp - (payload.iat ?? nowSeconds);
+  if (life > maxAgeSeconds) return `lives longer than the accepted ${maxAgeSeconds} s (AUTH_MAX_TOKEN_AGE)`;
+  return null;
+}
+
 export function signToken(
   secret: Uint8Array | string,
   sub: string,
@@ -62,6 +88,11 @@ export function signToken(
     .setIssuedAt()
     .setExpirationTime(expiresIn)
     .sign(key);
+}
+
+/** When a token this service signed expires (for the CLIs that print it). */
+export function expiryOf(token: string): Date {
+  return new Date((decodeJwt(token).exp ?? 0) * 1000);
 }
 
 function describe(e: unknown): string {

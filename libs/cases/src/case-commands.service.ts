@@ -1,24 +1,12 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import {
-  acceptedEventTypes,
-  CLIENT_EVENT_TYPES,
-  ClientEventType,
-  EXCLUDED_FROM_DECISION_EVENTS,
-  DomainError,
-  EVENT_ROLES,
-  PolicyBook,
-  policyFor,
-  Role,
-  SnapshotRestoreError,
-  Track,
-} from '@makebuy/domain';
-import { APP_CONFIG, AppConfig, POLICY_BOOK } from '@makebuy/settings';
+import { ClientEventType, DomainError, EVENT_ROLES, Track } from '@makebuy/domain';
+import { APP_CONFIG, AppConfig } from '@makebuy/settings';
 import { DirectoryService } from '@makebuy/directory';
 import { CaseEntity } from './case.entities';
 import { CaseEngine, EventInput } from './case-engine.service';
 import { CasePanel } from './case-panel.service';
-import { CaseFactsRegistry, CaseViewer, CaseViewRegistry, ExclusionRegistry } from './case-registries';
+import type { CaseViewer } from './case-hooks';
 
 export interface CreateCaseInput {
   title: string;
@@ -38,27 +26,15 @@ export interface CaseCaller extends CaseViewer {
   sub: string;
 }
 
-/** Use cases on the case itself: create, send a client event, say what the caller may do. */
+/** Use cases on the case itself: create, send a client event. */
 @Injectable()
-export class CaseCommands implements OnModuleInit {
+export class CaseCommands {
   constructor(
     private readonly engine: CaseEngine,
     private readonly panel: CasePanel,
     private readonly directory: DirectoryService,
-    private readonly facts: CaseFactsRegistry,
-    private readonly views: CaseViewRegistry,
-    private readonly exclusions: ExclusionRegistry,
-    @Inject(POLICY_BOOK) private readonly policy: PolicyBook,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
-
-  onModuleInit(): void {
-    // policy numbers the guards compare against, for the case's track and route
-    this.facts.register(['SUBMIT', 'COMPLETE_CONFLICT_CHECK', 'DEADLINE_DUE'], async (_tx, row) => {
-      const p = policyFor(this.policy, row.track, row.context.route);
-      return { quorum: p.quorum, minimumBids: p.minimumBids };
-    });
-  }
 
   async createCase(caller: CaseCaller, input: CreateCaseInput): Promise<CaseEntity> {
     if (!caller.personId) throw new DomainError('FORBIDDEN', 'only a person in the directory can raise a case');
@@ -130,64 +106,5 @@ export class CaseCommands implements OnModuleInit {
       expectedVersion,
     });
     return row;
-  }
-
-  /** Client events the caller could send now: the state accepts it, the role allows it, no exclusion forbids it. */
-  async allowedEvents(row: CaseEntity, viewer: CaseViewer): Promise<ClientEventType[]> {
-    if (row.needsMigration) return [];
-    let accepted: Set<string>;
-    try {
-      accepted = new Set(acceptedEventTypes(row.machineVersion, row.snapshot));
-    } catch (e) {
-      if (e instanceof SnapshotRestoreError) return []; // reported by the engine and the migrator, never a crash
-      throw e;
-    }
-    const candidates = CLIENT_EVENT_TYPES.filter(
-      (t) => accepted.has(t) && EVENT_ROLES[t].some((r: Role) => viewer.roles.includes(r)),
-    );
-    if (!candidates.some((t) => EXCLUDED_FROM_DECISION_EVENTS.includes(t))) return candidates;
-    const ex = await this.exclusions.of(row.id, viewer.personId);
-    return candidates.filter((t) => !(ex.fromDecision && EXCLUDED_FROM_DECISION_EVENTS.includes(t)));
-  }
-
-  /** GET /cases/{id}: the case's own fields, then each feature's part. */
-  async view(row: CaseEntity, viewer: CaseViewer): Promise<Record<string, unknown>> {
-    const ctx = row.context;
-    const base = {
-      id: row.id,
-      ocid: row.ocid,
-      title: row.title,
-      serviceName: row.serviceName,
-      description: row.description,
-      cpvCode: row.cpvCode,
-      consortiumId: row.consortiumId,
-      fromSetting: row.fromSetting,
-      toSetting: row.toSetting,
-      estimatedAnnualValue: { amount: row.estimatedAnnualValue, currency: row.currency },
-      termMonths: row.termMonths,
-      track: row.track,
-      route: ctx.route,
-      state: row.state,
-      stateValue: row.stateValue,
-      version: row.version,
-      machineVersion: row.machineVersion,
-      needsMigration: row.needsMigration,
-      allowedEvents: await this.allowedEvents(row, viewer),
-      createdBy: row.createdBy,
-      createdAt: row.createdAt.toISOString(),
-      updatedAt: row.updatedAt.toISOString(),
-      criteria: ctx.criteria,
-      tender: ctx.tenderPublishedAt ? { publishedAt: ctx.tenderPublishedAt, closesAt: ctx.tenderClosesAt } : null,
-      proposal: ctx.proposal,
-      intentionPublishedAt: ctx.intentionPublishedAt,
-      awardedAt: ctx.awardedAt,
-      cancellation: ctx.cancellation,
-      panel: [],
-      declarations: [],
-      detectedConflicts: [],
-      deadlines: [],
-      flags: [],
-    };
-    return { ...base, ...(await this.views.compose(row, viewer)) };
   }
 }

@@ -9,6 +9,7 @@ import {
   Decision,
   DomainError,
   SnapshotRestoreError,
+  SlaDeadlineKind,
   CASE_MACHINE_VERSION,
   decideCase,
   startCase,
@@ -17,10 +18,10 @@ import { Clock } from '@makebuy/settings';
 import { OutboxSignal } from '@makebuy/queue';
 import { CaseEntity, CaseEventEntity } from './case.entities';
 import { auditHash, GENESIS_HASH } from './audit-chain';
-import { EffectRegistry } from './effect-registry';
-import { CaseFactsRegistry } from './case-registries';
+import type { CaseHooks, EffectContext } from './case-hooks';
 
 type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K> : never;
+/** An event as a command sends it: the engine adds the actor, the clock and the facts. */
 export type EventInput = DistributiveOmit<CaseEvent, 'actor' | 'now' | 'facts'>;
 
 export interface ApplyCommand<T> {
@@ -60,20 +61,35 @@ export interface NewCase {
 }
 
 /**
- * One transaction per command: lock the case, check the version, restore, transition, save the
- * snapshot, append the audit row (hash chain) and write the effects' rows; commit; wake the relay.
+ * One transaction per command: lock the case, check the version, gather the facts (hooks),
+ * restore and transition, save the snapshot, append the audit row (hash chain), carry out the
+ * effects (hooks); commit; wake the relay. The hooks are the case workflow, bound once at boot.
  */
 @Injectable()
 export class CaseEngine {
   private readonly log = new Logger(CaseEngine.name);
+  private hooks: CaseHooks | null = null;
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly clock: Clock,
-    private readonly effects: EffectRegistry,
     private readonly signal: OutboxSignal,
-    private readonly factsRegistry: CaseFactsRegistry,
   ) {}
+
+  /** Binds the case workflow. Once: a second, different binding is a programming error. */
+  bind(hooks: CaseHooks): void {
+    if (this.hooks && this.hooks !== hooks) throw new Error('the case engine is already bound to a case workflow');
+    this.hooks = hooks;
+  }
+
+  private get workflow(): CaseHooks {
+    if (!this.hooks) throw new Error('the case engine has no case workflow bound (import CaseWorkflowModule)');
+    return this.hooks;
+  }
+
+  private async carryOut(ctx: EffectContext): Promise<void> {
+    for (const effect of ctx.decision.effects) await this.workflow.carryOut(effect, ctx);
+  }
 
   async create<T>(
     input: NewCase,
@@ -108,7 +124,7 @@ export class CaseEngine {
         toState: decision.state,
         payload: audit ?? {},
       });
-      await this.effects.run(decision.effects, { tx, row, decision, now, actor });
+      await this.carryOut({ tx, row, decision, now, actor });
       return { row, result };
     });
     this.signal.wake();
@@ -132,9 +148,9 @@ export class CaseEngine {
             `case ${row.id} needs a machine migration before it can move: ${row.migrationError ?? ''}`,
           );
         const now = this.clock.now();
-        // registered providers first; a command's own facts win
+        // the workflow's facts for this event type first; a command's own facts win
         const facts = {
-          ...(await this.factsRegistry.gather(tx, row, { ...cmd.event, actor: cmd.actor } as never, now)),
+          ...(await this.workflow.factsFor(tx, row, { ...cmd.event, actor: cmd.actor }, now)),
           ...(cmd.facts ? await cmd.facts(tx, row, now) : {}),
         };
         const event = { ...cmd.event, actor: cmd.actor, now: now.toISOString(), facts } as CaseEvent;
@@ -167,7 +183,7 @@ export class CaseEngine {
           toState: decision.toState,
           payload,
         });
-        await this.effects.run(decision.effects, { tx, row, decision, now, actor: cmd.actor });
+        await this.carryOut({ tx, row, decision, now, actor: cmd.actor });
         return { row, decision, result };
       });
       this.signal.wake();
@@ -194,6 +210,11 @@ export class CaseEngine {
       .getOne();
     if (!row) throw new DomainError('NOT_FOUND', `case ${caseId} not found`);
     return row;
+  }
+
+  /** The people the case waits on in a human stage, read through `tx` (the workflow's obligations). */
+  waitingOn(tx: EntityManager, row: CaseEntity, kind: SlaDeadlineKind): Promise<string[]> {
+    return this.workflow.waitingOn(tx, row, kind);
   }
 
   /** Runs work under the case lock without a transition (e.g. a bid checked against the closing instant). */

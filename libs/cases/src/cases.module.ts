@@ -2,7 +2,6 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CaseEntity, CaseEventEntity, CasePanelEntity } from './case.entities';
 import { CaseEngine } from './case-engine.service';
-import { EffectRegistry } from './effect-registry';
 import { CaseAccess } from './case-access.service';
 import { CaseHistory } from './case-history.service';
 import { CasePanel } from './case-panel.service';
@@ -11,18 +10,13 @@ import { CaseCommands } from './case-commands.service';
 import { CaseTimePolicy } from './case-time-policy.service';
 import { CaseMigrator } from './case-migrator.service';
 import { DirectoryModule } from '@makebuy/directory';
-import { CaseFactsRegistry, CaseViewRegistry, ExclusionRegistry } from './case-registries';
 
 const CASE_SERVICES = [
   CaseEngine,
-  EffectRegistry,
   CaseAccess,
   CaseHistory,
   CasePanel,
   CaseQueries,
-  CaseFactsRegistry,
-  CaseViewRegistry,
-  ExclusionRegistry,
   CaseCommands,
   CaseTimePolicy,
   CaseMigrator,

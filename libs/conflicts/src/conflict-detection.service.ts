@@ -84,7 +84,7 @@ export class ConflictDetection {
     personIds: string[] | undefined,
     now: Date,
   ): Promise<ConflictLink[]> {
-    const practices = await this.memberPracticeIds(row.consortiumId);
+    const practices = await this.memberPracticeIds(row.consortiumId, tx);
     return this.recordDetectedConflicts(tx, row.id, practices, 'member_practices', { personIds, now });
   }
 
@@ -102,7 +102,7 @@ export class ConflictDetection {
     const providers = new Set(providerIds);
     const cutoff = endedInterestCutoff(now, this.policy.register.endedInterestVisibleMonths);
     const [affiliations, interests] = await Promise.all([
-      this.directory.affiliationsOf(personIds),
+      this.directory.affiliationsOf(personIds, tx),
       tx.find(InterestEntity, { where: { personId: In(personIds), providerId: In([...providers]) } }),
     ]);
     const links: ConflictLink[] = [
@@ -133,11 +133,11 @@ export class ConflictDetection {
     return tx.find(DetectedConflictEntity, { where: { caseId }, order: { detectedAt: 'ASC', id: 'ASC' } });
   }
 
-  async memberPracticeIds(consortiumId: string): Promise<string[]> {
+  async memberPracticeIds(consortiumId: string, tx: EntityManager = this.ds.manager): Promise<string[]> {
     const ids: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.directory.listProviders({ memberOfConsortiumId: consortiumId, limit: 200, cursor });
+      const page = await this.directory.listProviders({ memberOfConsortiumId: consortiumId, limit: 200, cursor }, tx);
       ids.push(...page.items.map((p) => p.id));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);

@@ -10,7 +10,7 @@ import { ConflictDetection } from './conflict-detection.service';
 import { DeclarationsService } from './declarations.service';
 import { PanelService } from './panel.service';
 import { ConflictsService } from './conflicts.service';
-import { ConflictsCaseHooks } from './conflicts-case-hooks';
+import { ConflictsCaseParts } from './conflicts-case-parts';
 
 /** Conflicts of interest: the register of interests, case panels and declarations, governance
  * reviews and mitigations, detected conflicts, and the annual declaration check. */
@@ -24,8 +24,15 @@ import { ConflictsCaseHooks } from './conflicts-case-hooks';
     DeclarationsService,
     PanelService,
     ConflictsService,
-    ConflictsCaseHooks,
+    ConflictsCaseParts,
   ],
-  exports: [InterestsService, AnnualDeclarationsService, DeclarationsService, PanelService, ConflictsService],
+  exports: [
+    InterestsService,
+    AnnualDeclarationsService,
+    DeclarationsService,
+    PanelService,
+    ConflictsService,
+    ConflictsCaseParts,
+  ],
 })
 export class ConflictsModule {}

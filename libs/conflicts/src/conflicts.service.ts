@@ -57,7 +57,7 @@ export class ConflictsService {
   async awardParticipants(caseId: string, tx: EntityManager = this.ds.manager): Promise<AwardParticipants> {
     const { members, current } = await this.panelState(caseId, tx);
     const [people, interests] = await Promise.all([
-      this.directory.findPeople(members),
+      this.directory.findPeople(members, tx),
       this.interests.interestsOf(members, tx),
     ]);
     const names = new Map(people.map((p) => [p.id, p.name]));
@@ -80,17 +80,17 @@ export class ConflictsService {
   }
 
   /**
-   * Records links between the case's panel and `providerIds` in the caller's transaction. The
-   * `make_providers` reason is handled here (effect recordDetectedConflicts); the tendering feature
-   * calls this with `bidders_revealed` from its own handler when tendering closes.
+   * Records links between the case's panel and `providerIds` in the caller's transaction (the
+   * case workflow's recordMakeProviderConflicts and recordBidderConflicts effects).
    */
   recordDetectedConflicts(
     tx: EntityManager,
     caseId: string,
     providerIds: string[],
     reason: DetectionReason,
+    now?: Date,
   ): Promise<ConflictLink[]> {
-    return this.detection.recordDetectedConflicts(tx, caseId, providerIds, reason);
+    return this.detection.recordDetectedConflicts(tx, caseId, providerIds, reason, { now });
   }
 
   /** Why COMPLETE_CONFLICT_CHECK would pass or fail now. */

@@ -100,9 +100,10 @@ export class DeclarationsService {
           supersededAt: null,
         });
         await tx.insert(DeclarationEntity, d);
-        await this.annual.markDeclared(tx, personId, now);
         // governance sees the member's links (declared or not) before the review
         await this.detection.recordMemberPracticeConflicts(tx, row, [personId], now);
+        // the person's annual status row is shared by every case they sit on: take its lock last
+        await this.annual.markDeclared(tx, personId, now);
         return d;
       },
     });

@@ -1,5 +1,6 @@
 export * from './conflicts.module';
 export * from './conflicts.service';
+export * from './conflicts-case-parts';
 export * from './interests.service';
 export * from './declarations.service';
 export * from './panel.service';

@@ -1,18 +1,30 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@makebuy/settings';
+import { ConnectionWatch, MetricsModule } from '@makebuy/metrics';
 import { dataSourceOptions } from './data-source.factory';
+import { configureCursorKey } from './pagination';
 
 /** TypeORM on PostgreSQL; entities are registered by each feature with forFeature. */
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions(config.databaseUrl),
-        autoLoadEntities: true,
-        migrationsRun: false,
-      }),
+      imports: [MetricsModule],
+      inject: [APP_CONFIG, ConnectionWatch],
+      useFactory: (config: AppConfig, watch: ConnectionWatch) => {
+        // list cursors are signed with a key of this deployment (see pagination.ts)
+        configureCursorKey(config.jwtSecret);
+        return {
+          ...dataSourceOptions(config.databaseUrl, {
+            // a request waits at most databasePoolWaitMs for a connection, then is answered 503
+            extra: { max: config.databasePoolMax, connectionTimeoutMillis: config.databasePoolWaitMs },
+          }),
+          // an idle connection dropped by the server (restart, failover): one log line per outage
+          poolErrorHandler: (e: unknown) => watch.failed('postgres', e),
+          autoLoadEntities: true,
+          migrationsRun: false,
+        };
+      },
     }),
   ],
 })

@@ -1,71 +1,86 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { SlaDeadlineKind } from '@makebuy/domain';
 import type { CaseEntity } from '@makebuy/cases';
 import { NotificationsService } from '@makebuy/notifications';
-import { FlagsService } from '@makebuy/flags';
-import { AwaitedRegistry } from './awaited.registry';
-import type { DeadlineEntity } from './deadline.entity';
 import { DeadlinesRepository } from './deadlines.repository';
-import { SLA_STAGE, SlaKind } from './deadline-kinds';
+import { SLA_STAGE } from './deadline-kinds';
 
 const humanStage = (s: string) => s.replace(/_/g, ' ');
 
+/** What a breach records: the DEADLINE_BREACH flag's evidence, the escalation row, the notification's data. */
+export interface BreachEvidence {
+  stage: string;
+  deadlineKind: SlaDeadlineKind;
+  deadlineId: string;
+  stageSeq: number;
+  dueAt: string;
+  firedAt: string;
+  waitingOn: string[];
+  escalatedTo: string[];
+}
+
 /**
- * A human stage ran past its service level: an advisory DEADLINE_BREACH flag naming who was
- * waited on, an escalation record, and a notification to governance and the case's creator.
- * All in the transaction that applied the deadline, so a breach is recorded exactly once.
+ * A human stage ran past its service level (the statechart's `escalateBreach` effect): an
+ * escalation record and a notification to governance and the case's creator, in the transaction
+ * that applied the deadline, so a breach is recorded exactly once. The case workflow raises the
+ * advisory DEADLINE_BREACH flag with the same evidence.
  */
 @Injectable()
 export class DeadlineEscalation {
   constructor(
     private readonly repo: DeadlinesRepository,
-    private readonly awaited: AwaitedRegistry,
     private readonly notifications: NotificationsService,
-    private readonly flags: FlagsService,
   ) {}
 
-  async breach(tx: EntityManager, row: CaseEntity, d: DeadlineEntity, kind: SlaKind, firedAt: Date): Promise<void> {
-    const stage = SLA_STAGE[kind];
-    const waitingOn = await this.awaited.resolve(tx, row, kind);
-    const escalatedTo = await this.awaited.escalationTargets(tx, row);
-    const evidence = {
-      stage,
-      deadlineKind: kind,
+  /** The evidence of a breach of `deadlineId`, read through the command's transaction. */
+  async evidence(
+    tx: EntityManager,
+    breach: { deadlineId: string; kind: SlaDeadlineKind; stageSeq: number },
+    who: { waitingOn: string[]; escalatedTo: string[] },
+    firedAt: Date,
+  ): Promise<BreachEvidence> {
+    const d = await this.repo.find(breach.deadlineId, tx);
+    if (!d) throw new Error(`deadline ${breach.deadlineId} is not on record`);
+    return {
+      stage: SLA_STAGE[breach.kind],
+      deadlineKind: breach.kind,
       deadlineId: d.id,
       stageSeq: d.stageSeq,
       dueAt: d.dueAt.toISOString(),
       firedAt: firedAt.toISOString(),
-      waitingOn,
-      escalatedTo,
+      waitingOn: who.waitingOn,
+      escalatedTo: who.escalatedTo,
     };
-    // advisory; idempotent on (case, dedupe key)
-    await this.flags.raise(tx, {
-      caseId: row.id,
-      consortiumId: row.consortiumId,
-      proposalSeq: row.context.proposalSeq,
-      code: 'DEADLINE_BREACH',
-      summary: `The ${humanStage(stage)} stage ran past its service-level deadline (${d.dueAt.toISOString()})`,
-      evidence,
-      dedupeKey: `DEADLINE_BREACH:${d.id}`,
-    });
+  }
+
+  /** The flag's one-line summary. */
+  summary(e: BreachEvidence): string {
+    return `The ${humanStage(e.stage)} stage ran past its service-level deadline (${e.dueAt})`;
+  }
+
+  /** The escalation row and the notification to whom it is escalated. */
+  async escalate(tx: EntityManager, row: CaseEntity, e: BreachEvidence, firedAt: Date): Promise<void> {
     await this.repo.insertEscalation(tx, {
       caseId: row.id,
-      deadlineId: d.id,
-      stage,
-      dueAt: d.dueAt,
+      deadlineId: e.deadlineId,
+      stage: e.stage,
+      dueAt: new Date(e.dueAt),
       breachedAt: firedAt,
-      escalatedTo: escalatedTo.filter((p) => /^[0-9a-f-]{36}$/i.test(p)),
+      escalatedTo: e.escalatedTo.filter((p) => /^[0-9a-f-]{36}$/i.test(p)),
     });
+    const stage = humanStage(e.stage);
+    const n = e.waitingOn.length;
     await this.notifications.notify(
       tx,
-      escalatedTo,
+      e.escalatedTo,
       {
         kind: 'deadline_escalation',
         caseId: row.id,
-        title: `Overdue: ${humanStage(stage)} on ${row.title}`,
-        body: `The ${humanStage(stage)} stage of "${row.title}" passed its service-level deadline at ${d.dueAt.toISOString()}${waitingOn.length ? ` while waiting on ${waitingOn.length} ${waitingOn.length === 1 ? 'person' : 'people'}` : ''}.`,
-        data: evidence,
-        dedupeKey: `escalation:${d.id}`,
+        title: `Overdue: ${stage} on ${row.title}`,
+        body: `The ${stage} stage of "${row.title}" passed its service-level deadline at ${e.dueAt}${n ? ` while waiting on ${n} ${n === 1 ? 'person' : 'people'}` : ''}.`,
+        data: { ...e },
+        dedupeKey: `escalation:${e.deadlineId}`,
       },
       firedAt,
     );

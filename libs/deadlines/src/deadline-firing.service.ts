@@ -3,12 +3,11 @@ import { DeadlineKind, isDomainError } from '@makebuy/domain';
 import { CaseEngine } from '@makebuy/cases';
 import { Clock } from '@makebuy/settings';
 import { NotificationsService } from '@makebuy/notifications';
+import { Metrics } from '@makebuy/metrics';
 import { DeadlinesRepository } from './deadlines.repository';
 import { DeadlineEntity, DeadlineStatus } from './deadline.entity';
 import { fenceDeadline, FenceVerdict } from './deadline-fencing';
 import { DEADLINE_ACTOR, isSlaKind, remindedKind, SLA_STAGE } from './deadline-kinds';
-import { AwaitedRegistry } from './awaited.registry';
-import { DeadlineEscalation } from './deadline-escalation.service';
 
 export type FireOutcome =
   | { outcome: 'fired'; deadlineId: string; fromState?: string; toState?: string }
@@ -42,19 +41,21 @@ export class DeadlineFiring {
     private readonly engine: CaseEngine,
     private readonly clock: Clock,
     private readonly repo: DeadlinesRepository,
-    private readonly awaited: AwaitedRegistry,
-    private readonly escalation: DeadlineEscalation,
     private readonly notifications: NotificationsService,
+    private readonly metrics: Metrics,
   ) {}
 
-  async fire(deadlineId: string): Promise<FireOutcome> {
+  /** `via`: what woke it (the BullMQ job, or the reconciler reading PostgreSQL), for the lag figures. */
+  async fire(deadlineId: string, via: 'job' | 'reconciler' = 'job'): Promise<FireOutcome> {
     const d = await this.repo.find(deadlineId);
     if (!d) return { outcome: 'missing', deadlineId };
     if (d.status !== 'pending') return { outcome: 'settled', deadlineId, status: d.status };
     const now = this.clock.now();
     if (d.dueAt.getTime() > now.getTime()) return this.early(d, now);
     try {
-      return d.purpose === 'reminder' ? await this.remind(d) : await this.transition(d);
+      const r = d.purpose === 'reminder' ? await this.remind(d) : await this.transition(d);
+      this.metrics.deadlineLag.observe({ kind: d.kind, via }, (this.clock.now().getTime() - d.dueAt.getTime()) / 1000);
+      return r;
     } catch (e) {
       if (e instanceof Fenced) return this.fenced(d, e.verdict);
       if (isDomainError(e) && e.code === 'EVENT_NOT_ALLOWED') {
@@ -91,7 +92,8 @@ export class DeadlineFiring {
         if (verdict.action !== 'fire') throw new Fenced(verdict);
         return {};
       },
-      within: async (tx, row, decision, now) => {
+      // a human stage's breach is the statechart's escalateBreach effect, carried out by the case workflow
+      within: async (tx, _row, decision, now) => {
         const moved = decision.fromState !== decision.toState;
         await this.repo.settle(
           tx,
@@ -100,10 +102,6 @@ export class DeadlineFiring {
           now,
           moved ? `${decision.fromState} -> ${decision.toState}` : `accepted in ${decision.toState}`,
         );
-        // a human stage's service level passed while the case is still in that stage entry
-        if (isSlaKind(d.kind) && !moved && row.state === SLA_STAGE[d.kind]) {
-          await this.escalation.breach(tx, row, d, d.kind, now);
-        }
       },
       audit: () => ({
         deadlineId: d.id,
@@ -131,7 +129,7 @@ export class DeadlineFiring {
       const verdict = fenceDeadline(locked, row.context, now);
       if (verdict.action !== 'fire') throw new Fenced(verdict);
       const parent = await this.repo.parentOf(tx, d, kind);
-      const people = await this.awaited.resolve(tx, row, kind);
+      const people = await this.engine.waitingOn(tx, row, kind);
       const stage = SLA_STAGE[kind].replace(/_/g, ' ');
       const dueAt = parent?.dueAt.toISOString() ?? null;
       const sent = await this.notifications.notify(

@@ -1,8 +1,8 @@
-import type { CaseState, DeadlineKind } from '@makebuy/domain';
+import { SLA_DEADLINE_KINDS, type CaseState, type DeadlineKind, type SlaDeadlineKind } from '@makebuy/domain';
 
 /** Human stages with a service level: they get a reminder, and a breach when they run over. */
-export const SLA_KINDS = ['conflict_check_sla', 'evaluation_sla', 'governance_review_sla'] as const;
-export type SlaKind = (typeof SLA_KINDS)[number];
+export const SLA_KINDS = SLA_DEADLINE_KINDS;
+export type SlaKind = SlaDeadlineKind;
 export const isSlaKind = (kind: string): kind is SlaKind => (SLA_KINDS as readonly string[]).includes(kind);
 
 /** The stage each service level belongs to. */

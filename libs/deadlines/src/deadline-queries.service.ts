@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { DeadlinesRepository } from './deadlines.repository';
 import type { DeadlineEntity, EscalationEntity } from './deadline.entity';
 
@@ -8,8 +9,8 @@ export class DeadlineQueries {
   constructor(private readonly repo: DeadlinesRepository) {}
 
   /** Every deadline of a case (transition and reminder rows), by due instant. */
-  forCase(caseId: string): Promise<DeadlineEntity[]> {
-    return this.repo.forCase(caseId);
+  forCase(caseId: string, tx?: EntityManager): Promise<DeadlineEntity[]> {
+    return this.repo.forCase(caseId, tx);
   }
 
   escalations(caseId: string): Promise<EscalationEntity[]> {

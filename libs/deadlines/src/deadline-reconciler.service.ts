@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@makebuy/settings';
-import { JOBS, QueueGateway } from '@makebuy/queue';
+import { JOBS, QueueGateway, RedisUnavailable } from '@makebuy/queue';
+import { Metrics } from '@makebuy/metrics';
 import { DeadlinesRepository } from './deadlines.repository';
 import { DeadlineFiring } from './deadline-firing.service';
 
@@ -45,23 +46,56 @@ export class DeadlineReconciler {
     private readonly firing: DeadlineFiring,
     private readonly gateway: QueueGateway,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {}
 
+  /** A whole pass: due deadlines from PostgreSQL, then the Redis check. */
   async reconcile(): Promise<ReconcileReport> {
+    const report = await this.applyDue();
+    Object.assign(report, await this.repairQueue());
+    return report;
+  }
+
+  /**
+   * Applies due and overdue pending deadlines straight from PostgreSQL, through the same fenced
+   * path as the job. Needs no Redis: this is how deadlines fire on time while Redis is down.
+   */
+  async applyDue(): Promise<ReconcileReport> {
     const report: ReconcileReport = { fired: 0, superseded: 0, failed: 0, requeued: 0 };
     await this.fireDue(report);
-    try {
-      report.requeued = await this.requeueMissing();
-    } catch (e) {
-      report.redisError = (e as Error).message;
-      this.log.warn(`could not check deadline jobs in Redis: ${report.redisError}`);
-    }
-    if (report.fired || report.superseded || report.failed || report.requeued) {
+    this.count('fired', report.fired);
+    this.count('superseded', report.superseded);
+    this.count('failed', report.failed);
+    if (report.fired || report.superseded || report.failed) {
       this.log.log(
-        `reconciled deadlines: ${report.fired} fired, ${report.superseded} superseded, ${report.failed} failed, ${report.requeued} re-enqueued`,
+        `reconciled due deadlines: ${report.fired} fired, ${report.superseded} superseded, ${report.failed} failed`,
       );
     }
     return report;
+  }
+
+  /**
+   * Enqueues again the jobs of future deadlines that Redis lost. Every Redis call is bounded and
+   * refused at once while Redis is down, so this never holds up the next due pass.
+   */
+  async repairQueue(): Promise<Pick<ReconcileReport, 'requeued' | 'redisError'>> {
+    try {
+      const requeued = await this.requeueMissing();
+      this.metrics.reconcilerPasses.inc({ redis: 'reachable' });
+      this.count('requeued', requeued);
+      if (requeued) this.log.log(`re-enqueued ${requeued} deadline jobs missing from Redis`);
+      return { requeued };
+    } catch (e) {
+      this.metrics.reconcilerPasses.inc({ redis: 'unreachable' });
+      // Redis being down is logged once per outage by ConnectionWatch
+      if (!(e instanceof RedisUnavailable))
+        this.log.warn(`could not check deadline jobs in Redis: ${(e as Error).message}`);
+      return { requeued: 0, redisError: (e as Error).message };
+    }
+  }
+
+  private count(outcome: 'fired' | 'superseded' | 'failed' | 'requeued', n: number): void {
+    if (n) this.metrics.reconcilerDeadlines.inc({ outcome }, n);
   }
 
   /** Due and overdue pending deadlines, in claimed batches. */
@@ -70,7 +104,7 @@ export class DeadlineReconciler {
       const claimed = await this.repo.claimDue(this.clock.now(), DUE_BATCH, CLAIM_LEASE_MS);
       await eachLimit(claimed, PARALLEL, async ({ id }) => {
         try {
-          const r = await this.firing.fire(id);
+          const r = await this.firing.fire(id, 'reconciler');
           if (r.outcome === 'fired') report.fired++;
           else if (r.outcome === 'superseded') report.superseded++;
         } catch {
@@ -95,15 +129,16 @@ export class DeadlineReconciler {
         if (!(await this.gateway.getJob(JOBS.fireDeadline, d.jobId))) missing.push(d);
       });
       for (const d of missing) {
+        // the delay is computed by the gateway at the call, never from this batch's `now`
         await this.gateway.add(
           JOBS.fireDeadline,
           { deadlineId: d.id, caseId: d.caseId, kind: d.kind },
-          { jobId: d.jobId, delayMs: d.dueAt.getTime() - now.getTime() },
+          { jobId: d.jobId, runAt: d.dueAt },
         );
       }
       await this.repo.markEnqueued(
         missing.map((d) => d.id),
-        now,
+        this.clock.now(),
       );
       requeued += missing.length;
       if (rows.length < FUTURE_BATCH) return requeued;

@@ -1,7 +1,7 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CaseEffect, DeadlineKind } from '@makebuy/domain';
-import { CaseEntity, CaseTimePolicy, CaseViewRegistry, EffectRegistry } from '@makebuy/cases';
+import { CaseEntity, CaseTimePolicy } from '@makebuy/cases';
 import { deadlineJobId, JOBS, OutboxWriter } from '@makebuy/queue';
 import { DeadlinesRepository } from './deadlines.repository';
 import { isSlaKind, reminderKind } from './deadline-kinds';
@@ -18,32 +18,26 @@ export interface DeadlineView {
 }
 
 /**
- * Carries out `scheduleDeadline` and `cancelDeadlines` in the command's transaction: the row in
- * `deadlines` (the source of truth) and its `deadline.fire` job in the outbox, committed together.
+ * Carries out `scheduleDeadline` and `cancelDeadlines` (called by the case workflow) in the
+ * command's transaction: the row in `deadlines` (the source of truth) and its `deadline.fire` job
+ * in the outbox, committed together.
  */
 @Injectable()
-export class DeadlineScheduler implements OnModuleInit {
+export class DeadlineScheduler {
   constructor(
-    private readonly effects: EffectRegistry,
-    private readonly views: CaseViewRegistry,
     private readonly time: CaseTimePolicy,
     private readonly outbox: OutboxWriter,
     private readonly repo: DeadlinesRepository,
   ) {}
 
-  onModuleInit(): void {
-    this.effects.register('scheduleDeadline', (effect, { tx, row, now }) => this.schedule(tx, row, effect, now));
-    this.effects.register('cancelDeadlines', (effect, { tx, row, decision, now }) =>
-      this.cancel(tx, row, effect, now, `cancelled: ${decision.fromState ?? '-'} -> ${decision.toState}`),
-    );
-    this.views.register('deadlines', async (row) => {
-      const rows = await this.repo.forCase(row.id);
-      const standstill = rows.find((d) => d.kind === 'standstill_end' && d.status === 'pending');
-      return {
-        deadlines: rows.map((d): DeadlineView => ({ kind: d.kind, dueAt: d.dueAt.toISOString(), status: d.status })),
-        standstillEndsAt: standstill ? standstill.dueAt.toISOString() : null,
-      };
-    });
+  /** The case view's `deadlines` and `standstillEndsAt`. */
+  async view(row: CaseEntity): Promise<{ deadlines: DeadlineView[]; standstillEndsAt: string | null }> {
+    const rows = await this.repo.forCase(row.id);
+    const standstill = rows.find((d) => d.kind === 'standstill_end' && d.status === 'pending');
+    return {
+      deadlines: rows.map((d): DeadlineView => ({ kind: d.kind, dueAt: d.dueAt.toISOString(), status: d.status })),
+      standstillEndsAt: standstill ? standstill.dueAt.toISOString() : null,
+    };
   }
 
   /** The due instant: as given (already final, e.g. tenderClosesAt), else from policy, accelerated. */

@@ -6,4 +6,4 @@ export * from './deadline-scheduler.service';
 export * from './deadline-firing.service';
 export * from './deadline-reconciler.service';
 export * from './deadline-queries.service';
-export * from './awaited.registry';
+export * from './deadline-escalation.service';

@@ -19,6 +19,10 @@ export class ProviderEntity {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }
 
+/** Roles the directory grants; `admin` is never stored (an admin token needs no directory entry). */
+export const DIRECTORY_ROLES = ['commissioner', 'governance', 'provider'] as const;
+export type DirectoryRole = (typeof DIRECTORY_ROLES)[number];
+
 @Entity({ name: 'people' })
 export class PersonEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -26,6 +30,7 @@ export class PersonEntity {
   @Column({ type: 'text' }) email: string;
   @Column({ name: 'consortium_id', type: 'uuid', nullable: true }) consortiumId: string | null;
   @Column({ name: 'provider_id', type: 'uuid', nullable: true }) providerId: string | null;
+  @Column({ type: 'text', array: true, default: () => "'{}'" }) roles: DirectoryRole[];
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }
 

@@ -1,19 +1,59 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { EntityManager, In, ObjectLiteral, Repository } from 'typeorm';
 import { DomainError } from '@makebuy/domain';
 import { pgCode, PG_UNIQUE_VIOLATION } from '@makebuy/database';
 import {
   AffiliationEntity,
   ConsortiumEntity,
+  DirectoryRole,
   PersonEntity,
   ProviderEntity,
   ProviderKind,
   Relationship,
 } from './directory.entities';
 import { Page, pageOf, decodeCursor } from '@makebuy/database';
+import { PersonCache } from './person-cache';
 
-/** The directory: consortia, providers, people and their affiliations. */
+/** A person's roles must fit their record: provider users hold `provider` and nothing else. */
+export function personRolesProblem(roles: readonly DirectoryRole[], providerId: string | null): string | null {
+  if (providerId && roles.some((r) => r !== 'provider'))
+    return 'a person with a providerId may hold only the provider role';
+  if (!providerId && roles.includes('provider')) return 'the provider role needs a providerId';
+  return null;
+}
+
+/** Roles of a person created without any: the same rule that migrated the v1 directory. */
+export function defaultRoles(p: { consortiumId?: string | null; providerId?: string | null }): DirectoryRole[] {
+  return p.providerId ? ['provider'] : p.consortiumId ? ['commissioner'] : [];
+}
+
+export interface PersonPatch {
+  name?: string;
+  email?: string;
+  consortiumId?: string | null;
+  roles?: DirectoryRole[];
+}
+
+/** Who lists the directory: admins and governance see everyone, commissioners their own consortium. */
+export interface DirectoryReader {
+  roles: readonly string[];
+  consortiumId: string | null;
+}
+
+/** The injected repository, or the same entity's through the caller's transaction (inside one, read only through it). */
+function repo<T extends ObjectLiteral>(
+  own: Repository<T>,
+  entity: new () => T,
+  tx: EntityManager | undefined,
+): Repository<T> {
+  return tx ? tx.getRepository(entity) : own;
+}
+
+/**
+ * The directory: consortia, providers, people and their affiliations. Reads that a case
+ * transaction needs take its `tx`.
+ */
 @Injectable()
 export class DirectoryService {
   constructor(
@@ -21,6 +61,7 @@ export class DirectoryService {
     @InjectRepository(ProviderEntity) private readonly providers: Repository<ProviderEntity>,
     @InjectRepository(PersonEntity) private readonly people: Repository<PersonEntity>,
     @InjectRepository(AffiliationEntity) private readonly affiliations: Repository<AffiliationEntity>,
+    private readonly cache: PersonCache,
   ) {}
 
   createConsortium(input: { name: string }): Promise<ConsortiumEntity> {
@@ -48,13 +89,16 @@ export class DirectoryService {
     );
   }
 
-  async listProviders(q: {
-    memberOfConsortiumId?: string;
-    kind?: ProviderKind;
-    limit: number;
-    cursor?: string;
-  }): Promise<Page<ProviderEntity>> {
-    const qb = this.providers
+  async listProviders(
+    q: {
+      memberOfConsortiumId?: string;
+      kind?: ProviderKind;
+      limit: number;
+      cursor?: string;
+    },
+    tx?: EntityManager,
+  ): Promise<Page<ProviderEntity>> {
+    const qb = repo(this.providers, ProviderEntity, tx)
       .createQueryBuilder('p')
       .orderBy('p.created_at')
       .addOrderBy('p.id')
@@ -72,8 +116,8 @@ export class DirectoryService {
     return p;
   }
 
-  findProviders(ids: string[]): Promise<ProviderEntity[]> {
-    return ids.length ? this.providers.findBy({ id: In(ids) }) : Promise.resolve([]);
+  findProviders(ids: string[], tx?: EntityManager): Promise<ProviderEntity[]> {
+    return ids.length ? repo(this.providers, ProviderEntity, tx).findBy({ id: In(ids) }) : Promise.resolve([]);
   }
 
   async createPerson(input: {
@@ -81,24 +125,69 @@ export class DirectoryService {
     email: string;
     consortiumId?: string | null;
     providerId?: string | null;
+    roles?: DirectoryRole[];
   }): Promise<PersonEntity> {
+    const roles = [...new Set(input.roles ?? defaultRoles(input))];
+    requireRolesFit(roles, input.providerId ?? null);
     if (input.consortiumId) await this.requireConsortium(input.consortiumId, 'consortiumId');
     if (input.providerId) await this.requireProvider(input.providerId, 'providerId');
-    try {
-      return await this.people.save(
+    const saved = await this.uniqueEmail(input.email, () =>
+      this.people.save(
         this.people.create({
           name: input.name,
           email: input.email,
           consortiumId: input.consortiumId ?? null,
           providerId: input.providerId ?? null,
+          roles,
         }),
-      );
-    } catch (e) {
-      if (pgCode(e) === PG_UNIQUE_VIOLATION) {
-        throw new DomainError('CONFLICT', `a person with email ${input.email} already exists`, { field: 'email' });
-      }
-      throw e;
+      ),
+    );
+    this.cache.forget(saved.id);
+    return saved;
+  }
+
+  /** PATCH /people/{id}: roles, consortiumId, name, email; the invariants hold for the result. */
+  async updatePerson(id: string, patch: PersonPatch): Promise<PersonEntity> {
+    const p = await this.getPerson(id);
+    const roles = patch.roles ? [...new Set(patch.roles)] : p.roles;
+    requireRolesFit(roles, p.providerId);
+    if (patch.consortiumId) await this.requireConsortium(patch.consortiumId, 'consortiumId');
+    const changes: Partial<PersonEntity> = { roles };
+    if (patch.name !== undefined) changes.name = patch.name;
+    if (patch.email !== undefined) changes.email = patch.email;
+    if (patch.consortiumId !== undefined) changes.consortiumId = patch.consortiumId;
+    await this.uniqueEmail(patch.email ?? p.email, () => this.people.update({ id }, changes));
+    this.cache.forget(id);
+    return this.getPerson(id);
+  }
+
+  /** Adds one role (npm run people:grant). */
+  async grantRole(id: string, role: DirectoryRole): Promise<PersonEntity> {
+    const p = await this.getPerson(id);
+    return p.roles.includes(role) ? p : this.updatePerson(id, { roles: [...p.roles, role] });
+  }
+
+  async listPeople(
+    reader: DirectoryReader,
+    q: { role?: DirectoryRole; consortiumId?: string; limit: number; cursor?: string },
+  ): Promise<Page<PersonEntity>> {
+    // the cursor carries milliseconds; PostgreSQL keeps microseconds, so order by what the cursor holds
+    const at = `date_trunc('milliseconds', p.created_at)`;
+    const qb = this.people
+      .createQueryBuilder('p')
+      .orderBy(at)
+      .addOrderBy('p.id')
+      .limit(q.limit + 1);
+    const seesEveryone = reader.roles.includes('admin') || reader.roles.includes('governance');
+    if (!seesEveryone) {
+      if (!reader.consortiumId) return { items: [], nextCursor: null };
+      qb.andWhere('p.consortium_id = :own', { own: reader.consortiumId });
     }
+    if (q.consortiumId) qb.andWhere('p.consortium_id = :c', { c: q.consortiumId });
+    if (q.role) qb.andWhere(':role = ANY(p.roles)', { role: q.role });
+    const after = decodeCursor(q.cursor);
+    if (after) qb.andWhere(`(${at}, p.id) > (:t, :id)`, { t: after.t, id: after.id });
+    return pageOf(await qb.getMany(), q.limit, (p) => ({ t: p.createdAt.toISOString(), id: p.id }));
   }
 
   async getPerson(id: string): Promise<PersonEntity> {
@@ -111,20 +200,43 @@ export class DirectoryService {
     return this.people.findOneBy({ id });
   }
 
-  findPeople(ids: string[]): Promise<PersonEntity[]> {
-    return ids.length ? this.people.findBy({ id: In(ids) }) : Promise.resolve([]);
+  /** The auth guard's lookup (every request): briefly cached, forgotten on every change made here. */
+  lookupPerson(id: string): Promise<PersonEntity | null> {
+    return this.cache.get(id, () => this.findPerson(id));
   }
 
-  providerUsers(providerIds: string[]): Promise<PersonEntity[]> {
-    return providerIds.length ? this.people.findBy({ providerId: In(providerIds) }) : Promise.resolve([]);
+  findPeople(ids: string[], tx?: EntityManager): Promise<PersonEntity[]> {
+    return ids.length ? repo(this.people, PersonEntity, tx).findBy({ id: In(ids) }) : Promise.resolve([]);
   }
 
-  allProviderUsers(): Promise<PersonEntity[]> {
-    return this.people.createQueryBuilder('p').where('p.provider_id IS NOT NULL').getMany();
+  providerUsers(providerIds: string[], tx?: EntityManager): Promise<PersonEntity[]> {
+    return providerIds.length
+      ? repo(this.people, PersonEntity, tx).findBy({ providerId: In(providerIds) })
+      : Promise.resolve([]);
+  }
+
+  allProviderUsers(tx?: EntityManager): Promise<PersonEntity[]> {
+    return repo(this.people, PersonEntity, tx).createQueryBuilder('p').where('p.provider_id IS NOT NULL').getMany();
   }
 
   consortiumPeople(consortiumId: string): Promise<PersonEntity[]> {
     return this.people.findBy({ consortiumId });
+  }
+
+  /** Everyone in the directory, by name (the console's development sign-in page). */
+  everyone(limit = 500): Promise<PersonEntity[]> {
+    return this.people.find({ order: { name: 'ASC' }, take: limit });
+  }
+
+  /** Names of the organisations (provider or consortium) these people belong to, by id. */
+  async organisationNames(people: PersonEntity[]): Promise<Map<string, string>> {
+    const providerIds = [...new Set(people.flatMap((p) => (p.providerId ? [p.providerId] : [])))];
+    const consortiumIds = [...new Set(people.flatMap((p) => (p.consortiumId ? [p.consortiumId] : [])))];
+    const [providers, consortia] = await Promise.all([
+      providerIds.length ? this.providers.findBy({ id: In(providerIds) }) : [],
+      consortiumIds.length ? this.consortia.findBy({ id: In(consortiumIds) }) : [],
+    ]);
+    return new Map([...providers, ...consortia].map((o) => [o.id, o.name]));
   }
 
   async addAffiliation(
@@ -142,12 +254,25 @@ export class DirectoryService {
     return this.affiliations.save(this.affiliations.create({ personId, ...input }));
   }
 
-  affiliationsOf(personIds: string[]): Promise<AffiliationEntity[]> {
-    return personIds.length ? this.affiliations.findBy({ personId: In(personIds) }) : Promise.resolve([]);
+  affiliationsOf(personIds: string[], tx?: EntityManager): Promise<AffiliationEntity[]> {
+    return personIds.length
+      ? repo(this.affiliations, AffiliationEntity, tx).findBy({ personId: In(personIds) })
+      : Promise.resolve([]);
   }
 
   listAffiliations(personId: string): Promise<AffiliationEntity[]> {
     return this.affiliations.find({ where: { personId }, order: { createdAt: 'ASC' } });
+  }
+
+  private async uniqueEmail<T>(email: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (e) {
+      if (pgCode(e) === PG_UNIQUE_VIOLATION) {
+        throw new DomainError('CONFLICT', `a person with email ${email} already exists`, { field: 'email' });
+      }
+      throw e;
+    }
   }
 
   private async requireConsortium(id: string, field: string) {
@@ -165,4 +290,10 @@ export class DirectoryService {
       });
     }
   }
+}
+
+function requireRolesFit(roles: readonly DirectoryRole[], providerId: string | null): void {
+  const problem = personRolesProblem(roles, providerId);
+  if (problem)
+    throw new DomainError('VALIDATION_FAILED', `roles: ${problem}`, { errors: [{ field: 'roles', message: problem }] });
 }

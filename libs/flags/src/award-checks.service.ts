@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import {
@@ -10,7 +10,7 @@ import {
   RaisedFlag,
   runAwardChecks,
 } from '@makebuy/domain';
-import { CaseEngine, CaseEntity, CaseQueries, CaseViewRegistry, EffectRegistry } from '@makebuy/cases';
+import { CaseEngine, CaseEntity, CaseQueries } from '@makebuy/cases';
 import { awardChecksJobId, JOBS, OutboxWriter } from '@makebuy/queue';
 import { Clock, POLICY_BOOK } from '@makebuy/settings';
 import { AwardCheckRunEntity, AwardCheckRunStatus } from './flag.entities';
@@ -48,15 +48,13 @@ export interface AwardChecksView {
  * the queue retries; the case stays in `award_checks` (the checks are never skipped).
  */
 @Injectable()
-export class AwardChecks implements OnModuleInit {
+export class AwardChecks {
   private readonly log = new Logger(AwardChecks.name);
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly engine: CaseEngine,
     private readonly cases: CaseQueries,
-    private readonly effects: EffectRegistry,
-    private readonly views: CaseViewRegistry,
     private readonly outbox: OutboxWriter,
     private readonly flags: FlagsService,
     private readonly gatherer: AwardFactsGatherer,
@@ -64,14 +62,7 @@ export class AwardChecks implements OnModuleInit {
     @Inject(POLICY_BOOK) private readonly policy: PolicyBook,
   ) {}
 
-  onModuleInit(): void {
-    this.effects.register('runAwardChecks', async (effect, { tx, row, now }) => {
-      await this.schedule(tx, row.id, effect.stageSeq, effect.proposalSeq, now);
-    });
-    this.views.register('awardChecks', async (row) => ({ awardChecks: await this.latestRun(row.id) }));
-  }
-
-  /** In the transition's transaction: the run row and its job (published after commit). */
+  /** Effect runAwardChecks, in the transition's transaction: the run row and its job (published after commit). */
   async schedule(tx: EntityManager, caseId: string, stageSeq: number, proposalSeq: number, now: Date): Promise<void> {
     await this.insertRun(tx, caseId, stageSeq, proposalSeq, now);
     await this.outbox.enqueue(

@@ -1,32 +1,24 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, MoreThanOrEqual } from 'typeorm';
 import { EarlierAwardFacts, PolicyBook, AwardFactsError } from '@makebuy/domain';
-import { CaseEntity, EffectRegistry } from '@makebuy/cases';
+import type { CaseEntity } from '@makebuy/cases';
 import { POLICY_BOOK } from '@makebuy/settings';
 import { AwardEntity } from './flag.entities';
 import { AwardSources } from './award-sources';
 
 /**
  * The register of awards made: one row per case that reached `awarded`, written in the same
- * transaction as the transition (the machine's `notify awarded` effect). AWARD_CONCENTRATION
+ * transaction as the transition (the machine's `recordAward` effect). AWARD_CONCENTRATION
  * looks back over it.
  */
 @Injectable()
-export class AwardsService implements OnModuleInit {
+export class AwardsService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
-    private readonly effects: EffectRegistry,
     private readonly sources: AwardSources,
     @Inject(POLICY_BOOK) private readonly policy: PolicyBook,
   ) {}
-
-  onModuleInit(): void {
-    this.effects.register('notify', async (effect, { tx, row, now }) => {
-      if (effect.notice !== 'awarded') return;
-      await this.record(tx, row, now);
-    });
-  }
 
   /** Inserts the award of a case that has just reached `awarded`. Idempotent (one per case). */
   async record(tx: EntityManager, row: CaseEntity, now: Date): Promise<void> {

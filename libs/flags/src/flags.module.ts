@@ -14,7 +14,7 @@ import { AwardSources } from './award-sources';
 
 /**
  * Favouritism checks: flags (raise, list, resolve), the award checks run by the worker, the
- * register of awards. Registers with the case engine: the `runAwardChecks` and `notify awarded`
+ * register of awards. The case workflow calls them for the `runAwardChecks` and `recordAward`
  * effects, the APPROVE_AWARD fact `openBlockingFlags`, and the case view's `flags` and `awardChecks`.
  */
 @Module({

@@ -1,9 +1,8 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, FLAG_SEVERITY, type FlagCode, type FlagSeverity } from '@makebuy/domain';
-import { decodeCursor, Page, pageOf } from '@makebuy/database';
-import { CaseFactsRegistry, CaseViewRegistry } from '@makebuy/cases';
+import { decodeCursor, invalidCursor, Page, pageOf } from '@makebuy/database';
 import { Clock } from '@makebuy/settings';
 import { FlagEntity, FlagStatus } from './flag.entities';
 
@@ -76,21 +75,11 @@ export const toFlagView = (f: FlagEntity): FlagView => ({
  * for APPROVE_AWARD. Raising is idempotent on (case, dedupeKey).
  */
 @Injectable()
-export class FlagsService implements OnModuleInit {
+export class FlagsService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly clock: Clock,
-    private readonly facts: CaseFactsRegistry,
-    private readonly views: CaseViewRegistry,
   ) {}
-
-  onModuleInit(): void {
-    // APPROVE_AWARD is refused (422 OPEN_BLOCKING_FLAGS) while a blocking flag of the proposal is open
-    this.facts.register(['APPROVE_AWARD'], async (tx, row) => ({
-      openBlockingFlags: await this.openBlockingFlags(tx, row.id, row.context.proposalSeq),
-    }));
-    this.views.register('flags', async (row) => ({ flags: (await this.forCase(row.id)).map(toFlagView) }));
-  }
 
   /**
    * Raises a flag in the caller's transaction. Idempotent: a second raise with the same
@@ -130,6 +119,16 @@ export class FlagsService implements OnModuleInit {
     return tx.countBy(FlagEntity, { caseId, proposalSeq, severity: 'blocking', status: 'open' });
   }
 
+  /** Ids of the open blocking flags of one proposal, in the order raised. */
+  async openBlockingFlagIds(tx: EntityManager, caseId: string, proposalSeq: number): Promise<string[]> {
+    const rows = await tx.find(FlagEntity, {
+      select: { id: true },
+      where: { caseId, proposalSeq, severity: 'blocking', status: 'open' },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    return rows.map((f) => f.id);
+  }
+
   /** Every flag of a case: newest proposal first, then in the order raised. */
   forCase(caseId: string, tx: EntityManager = this.ds.manager): Promise<FlagEntity[]> {
     return tx
@@ -166,10 +165,7 @@ export class FlagsService implements OnModuleInit {
     if (q.consortiumId) qb.andWhere('f.consortium_id = :consortiumId', { consortiumId: q.consortiumId });
     if (q.caseId) qb.andWhere('f.case_id = :caseId', { caseId: q.caseId });
     const after = decodeCursor(q.cursor);
-    if (after && !UUID.test(after.id))
-      throw new DomainError('VALIDATION_FAILED', 'cursor is not valid', {
-        errors: [{ field: 'cursor', message: 'not a cursor from this API' }],
-      });
+    if (after && !UUID.test(after.id)) throw invalidCursor();
     if (after) qb.andWhere('(f.created_at, f.id) < (:t, :id)', { t: after.t, id: after.id });
     return pageOf(await qb.getMany(), q.limit, (f) => ({ t: f.createdAt.toISOString(), id: f.id }));
   }

@@ -1,5 +1,5 @@
 export * from './notifications.module';
 export * from './notifications.service';
-export * from './audience.registry';
+export * from './notice-dispatcher.service';
 export * from './case-governance.service';
 export * from './notices';

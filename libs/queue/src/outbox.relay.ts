@@ -1,26 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, AppConfig, Clock } from '@makebuy/settings';
+import { APP_CONFIG, AppConfig } from '@makebuy/settings';
+import { isConnectionUnavailable } from '@makebuy/database';
+import { ConnectionWatch } from '@makebuy/metrics';
 import { OutboxEntity } from './outbox.entity';
 import { OutboxSignal } from './outbox.signal';
-import { QueueGateway } from './queue.gateway';
+import { QueueGateway, RedisUnavailable } from './queue.gateway';
 import { JobName } from './queue.catalogue';
-
-/**
- * How long one publish may wait for Redis. The Redis client queues commands while disconnected
- * (and retries without limit, as BullMQ needs), so without a bound an outage would hold this
- * transaction and its row locks open until Redis came back.
- */
-const PUBLISH_TIMEOUT_MS = 5_000;
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-  });
-  // a publish that completes after the timeout is harmless: the job id is deterministic
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Publishes committed outbox rows to BullMQ (at least once; job ids are deterministic so a
@@ -40,7 +26,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly ds: DataSource,
     private readonly gateway: QueueGateway,
     private readonly signal: OutboxSignal,
-    private readonly clock: Clock,
+    private readonly watch: ConnectionWatch,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -67,7 +53,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
     this.running = this.drain()
       .then(() => undefined)
-      .catch((e) => this.log.warn(`outbox relay pass failed: ${(e as Error).message}`))
+      .catch((e) => {
+        // an outage is logged once by ConnectionWatch, not once per pass
+        if (isConnectionUnavailable(e)) this.watch.failed('postgres', e);
+        else this.log.warn(`outbox relay pass failed: ${(e as Error).message}`);
+      })
       .finally(() => {
         this.running = null;
         if (this.again && !this.stopped) {
@@ -99,14 +89,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         .setOnLocked('skip_locked')
         .getMany();
       let published = 0;
-      const now = this.clock.now().getTime();
       for (const row of rows) {
         try {
-          const delayMs = row.delayUntil ? row.delayUntil.getTime() - now : 0;
-          await withTimeout(
-            this.gateway.add(row.topic as JobName, row.payload as never, { jobId: row.jobId, delayMs }),
-            PUBLISH_TIMEOUT_MS,
-          );
+          // bounded, refused at once while Redis is down; the delay is computed at the call
+          await this.gateway.add(row.topic as JobName, row.payload as never, {
+            jobId: row.jobId,
+            runAt: row.delayUntil,
+          });
           await tx.update(
             OutboxEntity,
             { id: row.id },
@@ -114,6 +103,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           );
           published++;
         } catch (e) {
+          if (!(e instanceof RedisUnavailable))
+            this.log.warn(`outbox row ${row.id} not published: ${(e as Error).message}`);
           await tx.update(
             OutboxEntity,
             { id: row.id },

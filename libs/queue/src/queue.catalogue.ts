@@ -3,6 +3,7 @@ export const QUEUES = {
   deadlines: 'deadlines',
   awardChecks: 'award-checks',
   maintenance: 'maintenance',
+  webhooks: 'webhooks',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -10,6 +11,7 @@ export const JOBS = {
   fireDeadline: 'deadline.fire',
   runAwardChecks: 'award-checks.run',
   annualDeclarations: 'annual-declarations.check',
+  deliverWebhook: 'webhook.deliver',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
@@ -24,11 +26,15 @@ export interface RunAwardChecksPayload {
   proposalSeq: number;
 }
 export type AnnualDeclarationsPayload = Record<string, never>;
+export interface DeliverWebhookPayload {
+  deliveryId: string;
+}
 
 export interface JobPayloads {
   'deadline.fire': FireDeadlinePayload;
   'award-checks.run': RunAwardChecksPayload;
   'annual-declarations.check': AnnualDeclarationsPayload;
+  'webhook.deliver': DeliverWebhookPayload;
 }
 
 /** Which queue carries which job. */
@@ -36,6 +42,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'deadline.fire': QUEUES.deadlines,
   'award-checks.run': QUEUES.awardChecks,
   'annual-declarations.check': QUEUES.maintenance,
+  'webhook.deliver': QUEUES.webhooks,
 };
 
 /** Deterministic job ids: a retry or a duplicate is harmless. BullMQ refuses ':' in custom ids. */
@@ -44,6 +51,10 @@ export function deadlineJobId(caseId: string, kind: string, stageSeq: number, re
 }
 export function awardChecksJobId(caseId: string, stageSeq: number): string {
   return sanitize(`case-${caseId}-award-checks-${stageSeq}`);
+}
+/** One job per (endpoint, feed item), or per test delivery; a redelivery gets its own. */
+export function webhookJobId(endpointId: string, ref: string, redelivery: number): string {
+  return sanitize(`webhook-${endpointId}-${ref}${redelivery ? `-r${redelivery}` : ''}`);
 }
 function sanitize(id: string): string {
   return id.replace(/:/g, '_');

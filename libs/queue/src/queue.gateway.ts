@@ -1,9 +1,41 @@
 import { Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Job, Queue } from 'bullmq';
+import { Clock } from '@makebuy/settings';
+import { ConnectionWatch } from '@makebuy/metrics';
 import { JOB_QUEUE, JobName, JobPayloads, QUEUES, QueueName } from './queue.catalogue';
 
-/** Adds jobs by catalogue name; the only place that maps a job to its queue. */
+/**
+ * How long one Redis call may take. The Redis client queues commands while disconnected (and
+ * retries without limit, as BullMQ needs), so without a bound an outage would hold the caller
+ * (a relay transaction, a reconciler pass) until Redis came back.
+ */
+export const REDIS_CALL_TIMEOUT_MS = 5_000;
+
+/** Redis could not be reached (not connected, or no answer within the bound). */
+export class RedisUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RedisUnavailable';
+  }
+}
+
+function bounded<T>(p: Promise<T>, what: string, ms = REDIS_CALL_TIMEOUT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RedisUnavailable(`Redis did not answer ${what} within ${ms} ms`)), ms);
+  });
+  // a call that completes after the timeout is harmless: job ids are deterministic
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Adds and reads jobs by catalogue name; the only place that maps a job to its queue and the
+ * only way the application talks to BullMQ's queues. Every call is bounded, and refused at once
+ * while the connection is down (nothing waits in the client's offline queue to be sent later
+ * with a stale delay). Connection errors of the queues are reported to ConnectionWatch, which
+ * logs an outage once.
+ */
 @Injectable()
 export class QueueGateway {
   private readonly queues: Record<QueueName, Queue>;
@@ -11,12 +43,17 @@ export class QueueGateway {
     @InjectQueue(QUEUES.deadlines) deadlines: Queue,
     @InjectQueue(QUEUES.awardChecks) awardChecks: Queue,
     @InjectQueue(QUEUES.maintenance) maintenance: Queue,
+    @InjectQueue(QUEUES.webhooks) webhooks: Queue,
+    private readonly clock: Clock,
+    private readonly watch: ConnectionWatch,
   ) {
     this.queues = {
       [QUEUES.deadlines]: deadlines,
       [QUEUES.awardChecks]: awardChecks,
       [QUEUES.maintenance]: maintenance,
+      [QUEUES.webhooks]: webhooks,
     };
+    for (const q of this.all()) q.on('error', (e) => this.watch.failed('redis', e));
   }
 
   queue(name: QueueName): Queue {
@@ -27,18 +64,40 @@ export class QueueGateway {
     return Object.values(this.queues);
   }
 
+  /**
+   * Adds a job. `runAt` is turned into a delay here, just before the call, so a caller that
+   * was held up (a long pass, a stall) never enqueues with a delay computed before it.
+   */
   async add<J extends JobName>(
     job: J,
     payload: JobPayloads[J],
-    opts: { jobId: string; delayMs?: number },
+    opts: { jobId: string; runAt?: Date | null },
   ): Promise<Job> {
-    return this.queues[JOB_QUEUE[job]].add(job, payload, {
-      jobId: opts.jobId,
-      delay: Math.max(0, Math.round(opts.delayMs ?? 0)),
-    });
+    const q = this.queues[JOB_QUEUE[job]];
+    await this.connected(q);
+    const delay = opts.runAt ? Math.max(0, Math.round(opts.runAt.getTime() - this.clock.now().getTime())) : 0;
+    return this.call(q.add(job, payload, { jobId: opts.jobId, delay }), `add ${opts.jobId}`);
   }
 
   async getJob(job: JobName, jobId: string): Promise<Job | undefined> {
-    return this.queues[JOB_QUEUE[job]].getJob(jobId);
+    const q = this.queues[JOB_QUEUE[job]];
+    await this.connected(q);
+    return this.call(q.getJob(jobId), `getJob ${jobId}`);
+  }
+
+  private async connected(q: Queue): Promise<void> {
+    const client = await this.call(q.backend.connection.client, 'connect');
+    // not reported to the watch: the client's own connection errors already are, and a client
+    // still reconnecting just after the watch saw Redis back is not a new outage
+    if (client.status !== 'ready') throw new RedisUnavailable(`Redis is not connected (${client.status})`);
+  }
+
+  private async call<T>(p: Promise<T>, what: string): Promise<T> {
+    try {
+      return await bounded(p, what);
+    } catch (e) {
+      if (e instanceof RedisUnavailable) this.watch.failed('redis', e);
+      throw e;
+    }
   }
 }

@@ -26,7 +26,12 @@ import { QueueGateway } from './queue.gateway';
         },
       }),
     }),
-    BullModule.registerQueue({ name: QUEUES.deadlines }, { name: QUEUES.awardChecks }, { name: QUEUES.maintenance }),
+    BullModule.registerQueue(
+      { name: QUEUES.deadlines },
+      { name: QUEUES.awardChecks },
+      { name: QUEUES.maintenance },
+      { name: QUEUES.webhooks },
+    ),
     TypeOrmModule.forFeature([OutboxEntity]),
   ],
   providers: [OutboxWriter, OutboxSignal, QueueGateway],

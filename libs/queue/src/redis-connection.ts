@@ -15,5 +15,7 @@ export function redisOptionsFromUrl(url: string): RedisOptions {
     tls: u.protocol === 'rediss:' ? {} : undefined,
     // BullMQ workers need blocking commands without a per-request retry limit
     maxRetriesPerRequest: null,
+    // reconnect soon after Redis is back (BullMQ's default backs off to 20 s between tries)
+    retryStrategy: (times: number) => Math.min(100 * times, 1_000),
   };
 }

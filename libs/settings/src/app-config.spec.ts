@@ -2,6 +2,8 @@ import { ConfigError, DEV_JWT_SECRET, loadAppConfig } from './app-config';
 import { validatePolicy } from './policy.loader';
 import policy from '../../../config/policy.json';
 
+const KEY = Buffer.alloc(32, 7).toString('base64');
+
 describe('loadAppConfig', () => {
   it('has the contract defaults', () => {
     const c = loadAppConfig({});
@@ -13,6 +15,7 @@ describe('loadAppConfig', () => {
       timeAcceleration: 1,
       jwtSecret: DEV_JWT_SECRET,
       jwtSecretIsDevelopment: true,
+      metricsAllowedCidrs: ['127.0.0.1/32', '::1/128'],
     });
   });
 
@@ -24,9 +27,46 @@ describe('loadAppConfig', () => {
     ['DATABASE_URL', 'mysql://x'],
     ['REDIS_URL', 'http://x'],
     ['AUTH_JWT_SECRET', 'short'],
+    ['OCID_PREFIX', 'ocds-abc'],
+    ['OCID_PREFIX', 'ocds-ABC123'],
+    ['OCID_PREFIX', 'xyzw-abc123'],
+    ['OCID_PREFIX', 'ocds-abc1234'],
+    ['PUBLIC_BASE_URL', 'example.org'],
+    ['PUBLIC_BASE_URL', 'https://example.org/?x=1'],
+    ['METRICS_ALLOWED_CIDRS', '10.0.0.0/33'],
+    ['METRICS_ALLOWED_CIDRS', 'localhost'],
+    ['DATABASE_POOL_MAX', '0'],
   ])('refuses %s=%s naming the variable', (name, value) => {
     expect(() => loadAppConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadAppConfig({ [name]: value })).toThrow(new RegExp(`^${name}:`));
+  });
+
+  it('takes an OCID prefix as registered and a public base URL (default: localhost on PORT)', () => {
+    expect(loadAppConfig({}).ocidPrefix).toBe('ocds-mkbuy1');
+    expect(loadAppConfig({ OCID_PREFIX: 'ocds-b5fd17' }).ocidPrefix).toBe('ocds-b5fd17');
+    expect(loadAppConfig({ PORT: '8080' }).publicBaseUrl).toBe('http://localhost:8080');
+    expect(loadAppConfig({ PUBLIC_BASE_URL: 'https://tenders.example.nhs.uk/' }).publicBaseUrl).toBe(
+      'https://tenders.example.nhs.uk',
+    );
+  });
+
+  it('never repeats a rejected value (it may be a secret)', () => {
+    const secret = 'short-s3cret';
+    let message = '';
+    try {
+      loadAppConfig({ AUTH_JWT_SECRET: secret });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^AUTH_JWT_SECRET:/);
+    expect(message).not.toContain(secret);
+  });
+
+  it('reads AUTH_MAX_TOKEN_AGE (default 24h)', () => {
+    expect(loadAppConfig({}).maxTokenAgeSeconds).toBe(86400);
+    expect(loadAppConfig({ AUTH_MAX_TOKEN_AGE: '90m' }).maxTokenAgeSeconds).toBe(5400);
+    expect(loadAppConfig({ AUTH_MAX_TOKEN_AGE: '3600' }).maxTokenAgeSeconds).toBe(3600);
+    expect(() => loadAppConfig({ AUTH_MAX_TOKEN_AGE: 'forever' })).toThrow(/^AUTH_MAX_TOKEN_AGE:/);
   });
 
   it('refuses the development secret and acceleration in production', () => {
@@ -34,7 +74,30 @@ describe('loadAppConfig', () => {
     expect(() =>
       loadAppConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32), TIME_ACCELERATION: '10' }),
     ).toThrow(/TIME_ACCELERATION/);
-    expect(loadAppConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32) }).timeAcceleration).toBe(1);
+    expect(
+      loadAppConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32), WEBHOOK_SECRET_KEY: KEY })
+        .timeAcceleration,
+    ).toBe(1);
+  });
+
+  it('needs a 32-byte WEBHOOK_SECRET_KEY in production, and uses a development key elsewhere', () => {
+    expect(() => loadAppConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32) })).toThrow(
+      /^WEBHOOK_SECRET_KEY:/,
+    );
+    expect(() => loadAppConfig({ WEBHOOK_SECRET_KEY: Buffer.alloc(16).toString('base64') })).toThrow(
+      /^WEBHOOK_SECRET_KEY: must decode to 32 bytes/,
+    );
+    const dev = loadAppConfig({});
+    expect(dev.webhooks.secretKeyIsDevelopment).toBe(true);
+    expect(dev.webhooks.secretKey).toHaveLength(32);
+    const set = loadAppConfig({ WEBHOOK_SECRET_KEY: KEY, WEBHOOK_ALLOWED_HOSTS: ' 127.0.0.1, Hooks.Local ' });
+    expect(set.webhooks).toMatchObject({
+      secretKeyIsDevelopment: false,
+      allowedHosts: ['127.0.0.1', 'hooks.local'],
+      timeoutMs: 15_000,
+      retryMaxAgeMs: 3 * 24 * 3600_000,
+    });
+    expect(set.webhooks.secretKey.equals(Buffer.from(KEY, 'base64'))).toBe(true);
   });
 
   it('accepts acceleration up to a million outside production', () => {

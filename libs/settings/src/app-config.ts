@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { isIP } from 'node:net';
 import { plainToInstance, Type } from 'class-transformer';
 import {
   IsIn,
@@ -26,6 +27,22 @@ export class ConfigError extends Error {
   }
 }
 
+/** An OCDS ocid prefix: `ocds-` and the 6 characters the Open Contracting Partnership registered. */
+export const OCID_PREFIX_PATTERN = /^ocds-[a-z0-9]{6}$/;
+
+/** Open Government Licence v3.0: the usual licence of UK public sector open data. */
+export const DEFAULT_OCDS_LICENSE = 'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/';
+
+const DURATION = /^([1-9]\d{0,8})(s|m|h|d)?$/;
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `24h`, `90m`, `3600s`, `2d` or plain seconds, in seconds. */
+export function parseDuration(text: string): number {
+  const m = DURATION.exec(text);
+  if (!m) throw new Error(`not a duration: ${text}`);
+  return Number(m[1]) * UNIT_SECONDS[m[2] ?? 's'];
+}
+
 class EnvSchema {
   @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV?: string;
   @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' }) DATABASE_URL?: string;
@@ -42,11 +59,53 @@ class EnvSchema {
   @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(60_000) OUTBOX_POLL_INTERVAL_MS?: number;
   @IsOptional() @IsString() POLICY_FILE?: string;
   @IsOptional()
-  @Matches(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'an OCDS prefix like ocds-abc123' })
+  @Matches(OCID_PREFIX_PATTERN, {
+    message:
+      "an OCDS prefix: 'ocds-' and 6 lowercase letters or digits, as registered with the Open Contracting Partnership",
+  })
   OCID_PREFIX?: string;
-  @IsOptional() @IsString() PUBLIC_BASE_URL?: string;
+  @IsOptional() @Matches(/^[A-Za-z0-9+/_-]+={0,2}$/, { message: 'must be base64' }) WEBHOOK_SECRET_KEY?: string;
+  @IsOptional() @IsString() WEBHOOK_ALLOWED_HOSTS?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(120_000) WEBHOOK_TIMEOUT_MS?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) WEBHOOK_CONCURRENCY_PER_ENDPOINT?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(86_400_000) WEBHOOK_RETRY_BASE_MS?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(604_800_000) WEBHOOK_RETRY_MAX_DELAY_MS?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(2_592_000_000) WEBHOOK_RETRY_MAX_AGE_MS?: number;
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'an http(s) URL without query or fragment' })
+  PUBLIC_BASE_URL?: string;
+  @IsOptional() @IsString() @MinLength(1) OCDS_PUBLISHER_NAME?: string;
+  @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'the URL of a licence' }) OCDS_LICENSE?: string;
+  @IsOptional() @IsString() METRICS_ALLOWED_CIDRS?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) DATABASE_POOL_MAX?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(60_000) DATABASE_POOL_WAIT_MS?: number;
+  @IsOptional()
+  @Matches(DURATION, { message: 'a duration like 24h, 90m, 3600s or 2d' })
+  AUTH_MAX_TOKEN_AGE?: string;
+  @IsOptional() @IsIn(['true', 'false'], { message: 'true or false' }) CONSOLE_DEV_SIGNIN?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(2_147_483_647) DOCUMENT_MAX_BYTES?: number;
 }
+
+/** Webhook delivery settings (contract: "Change feed and webhooks"). */
+export interface WebhookSettings {
+  /** AES-256-GCM key for stored webhook secrets (32 bytes) */
+  secretKey: Buffer;
+  secretKeyIsDevelopment: boolean;
+  /** hosts or CIDRs that webhooks may target although private, loopback or link-local */
+  allowedHosts: string[];
+  /** one attempt's limit, connect to last byte */
+  timeoutMs: number;
+  /** at most this many attempts in flight per endpoint, across every worker */
+  concurrencyPerEndpoint: number;
+  /** exponential back-off with jitter: first retry after about baseMs, doubling, each at most maxDelayMs */
+  retryBaseMs: number;
+  retryMaxDelayMs: number;
+  /** no attempt later than this after the delivery was created (3 days) */
+  retryMaxAgeMs: number;
+}
+
+/** Development only: production refuses to start without WEBHOOK_SECRET_KEY. */
+export const DEV_WEBHOOK_SECRET_KEY = Buffer.from('makebuy-development-webhook-key!').toString('base64');
 
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
@@ -65,7 +124,22 @@ export interface AppConfig {
   outboxPollIntervalMs: number;
   policyFile: string;
   ocidPrefix: string;
+  /** no trailing slash */
   publicBaseUrl: string;
+  webhooks: WebhookSettings;
+  /** the OCDS publisher named in every package */
+  ocdsPublisherName: string;
+  ocdsLicense: string;
+  /** networks that may read /metrics without an admin token */
+  metricsAllowedCidrs: string[];
+  /** connections in the database pool */
+  databasePoolMax: number;
+  /** how long a request may queue for a pool connection before it is answered 503 OVERLOADED */
+  databasePoolWaitMs: number;
+  /** longest accepted token life in seconds (`exp - iat`, or `exp - now` without `iat`) */
+  maxTokenAgeSeconds: number;
+  /** the console's "sign in as" page and its token-minting endpoint (never in production) */
+  consoleDevSignIn: boolean;
   /** largest document accepted (bytes) */
   documentMaxBytes: number;
 }
@@ -83,10 +157,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(parsed, { forbidUnknownValues: false });
   if (errors.length) {
     const e = errors[0];
-    throw new ConfigError(
-      e.property,
-      `${Object.values(e.constraints ?? {}).join('; ')} (got ${JSON.stringify(raw[e.property])})`,
-    );
+    // name the variable, never its value: a rejected value may be a secret
+    throw new ConfigError(e.property, Object.values(e.constraints ?? {}).join('; '));
   }
   const nodeEnv = (parsed.NODE_ENV ?? 'development') as AppConfig['nodeEnv'];
   const production = nodeEnv === 'production';
@@ -99,6 +171,17 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('TIME_ACCELERATION', 'is refused when NODE_ENV=production (sandbox and tests only)');
   }
   const port = parsed.PORT ?? 3000;
+  if (production && !parsed.WEBHOOK_SECRET_KEY) {
+    throw new ConfigError('WEBHOOK_SECRET_KEY', 'must be set (32 bytes, base64) when NODE_ENV=production');
+  }
+  const webhookKey = Buffer.from(parsed.WEBHOOK_SECRET_KEY ?? DEV_WEBHOOK_SECRET_KEY, 'base64');
+  if (webhookKey.length !== 32) {
+    throw new ConfigError('WEBHOOK_SECRET_KEY', `must decode to 32 bytes, got ${webhookKey.length}`);
+  }
+  const consoleDevSignIn = (parsed.CONSOLE_DEV_SIGNIN ?? String(nodeEnv === 'development')) === 'true';
+  if (production && consoleDevSignIn) {
+    throw new ConfigError('CONSOLE_DEV_SIGNIN', 'is refused when NODE_ENV=production (development sign-in only)');
+  }
   return {
     nodeEnv,
     databaseUrl: parsed.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/makebuy',
@@ -116,7 +199,27 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     outboxPollIntervalMs: parsed.OUTBOX_POLL_INTERVAL_MS ?? 1_000,
     policyFile: parsed.POLICY_FILE ?? 'config/policy.json',
     ocidPrefix: parsed.OCID_PREFIX ?? 'ocds-mkbuy1',
-    publicBaseUrl: parsed.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
+    webhooks: {
+      secretKey: webhookKey,
+      secretKeyIsDevelopment: !parsed.WEBHOOK_SECRET_KEY,
+      allowedHosts: (parsed.WEBHOOK_ALLOWED_HOSTS ?? '')
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+      timeoutMs: parsed.WEBHOOK_TIMEOUT_MS ?? 15_000,
+      concurrencyPerEndpoint: parsed.WEBHOOK_CONCURRENCY_PER_ENDPOINT ?? 4,
+      retryBaseMs: parsed.WEBHOOK_RETRY_BASE_MS ?? 5_000,
+      retryMaxDelayMs: parsed.WEBHOOK_RETRY_MAX_DELAY_MS ?? 6 * 3600_000,
+      retryMaxAgeMs: parsed.WEBHOOK_RETRY_MAX_AGE_MS ?? 3 * 24 * 3600_000,
+    },
+    publicBaseUrl: (parsed.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    ocdsPublisherName: parsed.OCDS_PUBLISHER_NAME ?? 'makebuy',
+    ocdsLicense: parsed.OCDS_LICENSE ?? DEFAULT_OCDS_LICENSE,
+    metricsAllowedCidrs: parseCidrs(parsed.METRICS_ALLOWED_CIDRS ?? '127.0.0.1/32,::1/128'),
+    databasePoolMax: parsed.DATABASE_POOL_MAX ?? 20,
+    databasePoolWaitMs: parsed.DATABASE_POOL_WAIT_MS ?? 2_000,
+    maxTokenAgeSeconds: parseDuration(parsed.AUTH_MAX_TOKEN_AGE ?? '24h'),
+    consoleDevSignIn,
     documentMaxBytes: parsed.DOCUMENT_MAX_BYTES ?? 20_971_520,
   };
 }
@@ -138,5 +241,35 @@ const ENV_KEYS = [
   'POLICY_FILE',
   'OCID_PREFIX',
   'PUBLIC_BASE_URL',
+  'WEBHOOK_SECRET_KEY',
+  'WEBHOOK_ALLOWED_HOSTS',
+  'WEBHOOK_TIMEOUT_MS',
+  'WEBHOOK_CONCURRENCY_PER_ENDPOINT',
+  'WEBHOOK_RETRY_BASE_MS',
+  'WEBHOOK_RETRY_MAX_DELAY_MS',
+  'WEBHOOK_RETRY_MAX_AGE_MS',
+  'METRICS_ALLOWED_CIDRS',
+  'DATABASE_POOL_MAX',
+  'DATABASE_POOL_WAIT_MS',
+  'AUTH_MAX_TOKEN_AGE',
+  'OCDS_PUBLISHER_NAME',
+  'OCDS_LICENSE',
+  'CONSOLE_DEV_SIGNIN',
   'DOCUMENT_MAX_BYTES',
 ];
+
+/** Comma-separated CIDRs (a bare address is one host); anything else stops the boot. */
+function parseCidrs(raw: string): string[] {
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const [i, c] of list.entries()) {
+    const [addr, bits, extra] = c.split('/');
+    const type = isIP(addr);
+    const max = type === 4 ? 32 : 128;
+    const ok = type !== 0 && extra === undefined && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= max));
+    if (!ok) throw new ConfigError('METRICS_ALLOWED_CIDRS', `entry ${i + 1} is not a CIDR like 10.0.0.0/8`);
+  }
+  return list;
+}

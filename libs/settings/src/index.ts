@@ -3,3 +3,4 @@ export * from './policy.loader';
 export * from './settings.module';
 export * from './clock';
 export * from './shutdown-logger';
+export * from './log-redaction';

@@ -27,4 +27,4 @@ export {
   type RepresentationStatus,
   type RepresentationOutcome,
 } from './tendering.entities';
-export { BIDDER_NOTICES, ALL_PROVIDERS_NOTICES } from './tendering-case-hooks';
+export { TenderingCaseParts, BIDDER_NOTICES, ALL_PROVIDERS_NOTICES } from './tendering-case-parts';

@@ -142,14 +142,28 @@ export class RepresentationsService {
    * needs). Ones left open by an earlier standstill (ended by an upheld one) do not hold this one up.
    */
   openRepresentations(tx: EntityManager, row: CaseEntity, exceptId?: string): Promise<number> {
-    return tx.countBy(RepresentationEntity, {
+    return tx.countBy(RepresentationEntity, this.openOfCurrentStandstill(row, exceptId));
+  }
+
+  /** Ids of the open representations of the current standstill, oldest first. */
+  async openRepresentationIds(tx: EntityManager, row: CaseEntity): Promise<string[]> {
+    const rows = await tx.find(RepresentationEntity, {
+      select: { id: true },
+      where: this.openOfCurrentStandstill(row),
+      order: { lodgedAt: 'ASC', id: 'ASC' },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  private openOfCurrentStandstill(row: CaseEntity, exceptId?: string) {
+    return {
       caseId: row.id,
-      status: 'open',
+      status: 'open' as const,
       ...(row.context.intentionPublishedAt
         ? { lodgedAt: MoreThanOrEqual(new Date(row.context.intentionPublishedAt)) }
         : {}),
       ...(exceptId ? { id: Not(exceptId) } : {}),
-    });
+    };
   }
 
   /**

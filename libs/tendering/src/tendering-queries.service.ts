@@ -80,6 +80,16 @@ export class TenderingQueries {
     return tx.countBy(QuestionEntity, { caseId, answer: IsNull() });
   }
 
+  /** Ids of the case's unanswered clarification questions, oldest first. */
+  async unansweredQuestionIds(caseId: string, tx: EntityManager = this.ds.manager): Promise<string[]> {
+    const rows = await tx.find(QuestionEntity, {
+      select: { id: true },
+      where: { caseId, answer: IsNull() },
+      order: { askedAt: 'ASC', id: 'ASC' },
+    });
+    return rows.map((q) => q.id);
+  }
+
   // ---- rows, for tendering's own services ----
 
   liveBidRows(caseId: string, tx: EntityManager = this.ds.manager): Promise<BidEntity[]> {

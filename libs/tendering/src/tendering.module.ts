@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DirectoryModule } from '@makebuy/directory';
 import { ConflictsModule } from '@makebuy/conflicts';
-import { NotificationsModule } from '@makebuy/notifications';
 import { BidEntity, BidRevisionEntity, QuestionEntity, RepresentationEntity, ScoreEntity } from './tendering.entities';
 import { TenderAccess } from './tender-access.service';
 import { TenderingQueries } from './tendering-queries.service';
@@ -11,7 +10,7 @@ import { ClarificationsService } from './clarifications.service';
 import { EvaluationService } from './evaluation.service';
 import { RepresentationsService } from './representations.service';
 import { TendersService } from './tenders.service';
-import { TenderingCaseHooks } from './tendering-case-hooks';
+import { TenderingCaseParts } from './tendering-case-parts';
 import { DocumentsModule } from '@makebuy/documents';
 import { BidReceipts } from './bid-receipts.service';
 import { TenderDocumentsService } from './tender-documents.service';
@@ -25,7 +24,6 @@ import { DocumentAccess } from './document-access.service';
     TypeOrmModule.forFeature([QuestionEntity, BidEntity, BidRevisionEntity, ScoreEntity, RepresentationEntity]),
     DirectoryModule,
     ConflictsModule,
-    NotificationsModule,
     DocumentsModule,
   ],
   providers: [
@@ -36,7 +34,7 @@ import { DocumentAccess } from './document-access.service';
     EvaluationService,
     RepresentationsService,
     TendersService,
-    TenderingCaseHooks,
+    TenderingCaseParts,
     BidReceipts,
     TenderDocumentsService,
     BidDocumentsService,
@@ -49,6 +47,7 @@ import { DocumentAccess } from './document-access.service';
     ClarificationsService,
     EvaluationService,
     RepresentationsService,
+    TenderingCaseParts,
     BidReceipts,
     TenderDocumentsService,
     BidDocumentsService,

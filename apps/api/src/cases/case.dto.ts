@@ -40,6 +40,7 @@ import {
 import { ConflictCheckDto, DeclarationDto, DetectedConflictDto, PanelMemberViewDto } from '../conflicts/conflicts.dto';
 import { AwardChecksViewDto, FlagDto } from '../flags/flag.dto';
 import { PageQuery } from '../http/page-query.dto';
+import { ApiNullableEnum, ApiNullableRef } from '../http/api-schema';
 
 export const SETTINGS = ['secondary', 'community', 'primary'] as const;
 
@@ -222,8 +223,7 @@ export class CaseDto {
   @ApiProperty({ type: MoneyDto }) estimatedAnnualValue: MoneyDto;
   @ApiProperty() termMonths: number;
   @ApiProperty({ enum: TRACKS }) track: string;
-  @ApiProperty({ enum: ['competitive', 'direct_award_c', 'most_suitable_provider'], nullable: true }) route:
-    string | null;
+  @ApiNullableEnum(['competitive', 'direct_award_c', 'most_suitable_provider']) route: string | null;
   @ApiProperty({ enum: CASE_STATES, description: 'top-level state' }) state: string;
   @ApiProperty({
     description: 'full statechart value, e.g. {"standstill":"paused"}',
@@ -242,12 +242,8 @@ export class CaseDto {
   detectedConflicts: DetectedConflictDto[];
   @ApiProperty({ type: [DeadlineViewDto] }) deadlines: DeadlineViewDto[];
   @ApiProperty({ type: [FlagDto] }) flags: FlagDto[];
-  @ApiProperty({ type: AwardChecksViewDto, nullable: true }) awardChecks: AwardChecksViewDto | null;
-  @ApiProperty({
-    type: ConflictCheckDto,
-    nullable: true,
-    description: 'while in conflict_check: why COMPLETE_CONFLICT_CHECK would fail',
-  })
+  @ApiNullableRef(AwardChecksViewDto) awardChecks: AwardChecksViewDto | null;
+  @ApiNullableRef(ConflictCheckDto, { description: 'while in conflict_check: why COMPLETE_CONFLICT_CHECK would fail' })
   conflictCheck: ConflictCheckDto | null;
   @ApiPropertyOptional({
     type: 'array',

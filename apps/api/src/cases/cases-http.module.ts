@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { CaseWorkflowModule } from '@makebuy/case-workflow';
 import { TenderingModule } from '@makebuy/tendering';
 import { CaseAccessGuard } from './case-access.guard';
 import { CaseHistoryController, CasesController } from './cases.controller';
 
 /** HTTP endpoints of cases: create, list, read, events, history. */
 @Module({
-  imports: [TenderingModule],
+  imports: [CaseWorkflowModule, TenderingModule],
   controllers: [CasesController, CaseHistoryController],
   providers: [CaseAccessGuard],
   exports: [CaseAccessGuard],

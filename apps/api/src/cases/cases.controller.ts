@@ -13,11 +13,13 @@ import type { Response } from 'express';
 import { ClientEventType, CLIENT_EVENT_TYPES, DomainError } from '@makebuy/domain';
 import { CurrentPrincipal, Principal, Roles } from '@makebuy/auth';
 import { CaseCommands, CaseEntity, CaseHistory, CaseQueries, EventInput } from '@makebuy/cases';
+import { CaseViews } from '@makebuy/case-workflow';
 import { BidReceipts } from '@makebuy/tendering';
 import { ApiSignedIn } from '../http/api-problems.decorator';
 import { validateBody } from '../http/validation';
 import { CaseAccessGuard, CaseRequest } from './case-access.guard';
 import { etagOf, parseIfMatch } from './if-match';
+import { committedView } from './committed-view';
 import {
   CaseDto,
   CasePageDto,
@@ -51,6 +53,7 @@ export class CasesController {
   constructor(
     private readonly commands: CaseCommands,
     private readonly queries: CaseQueries,
+    private readonly views: CaseViews,
   ) {}
 
   @Post()
@@ -67,7 +70,7 @@ export class CasesController {
     const row = await this.commands.createCase(callerOf(p), dto);
     res.setHeader('ETag', etagOf(row.version));
     res.setHeader('Location', `/api/v1/cases/${row.id}`);
-    return this.commands.view(row, callerOf(p));
+    return committedView(row, () => this.views.view(row, callerOf(p)));
   }
 
   @Get()
@@ -77,7 +80,7 @@ export class CasesController {
   async list(@CurrentPrincipal() p: Principal, @Query() q: ListCasesQuery) {
     const page = await this.queries.list(callerOf(p), { ...q, limit: q.limit ?? 50 });
     return {
-      items: await Promise.all(page.items.map((r: CaseEntity) => this.commands.view(r, callerOf(p)))),
+      items: await Promise.all(page.items.map((r: CaseEntity) => this.views.view(r, callerOf(p)))),
       nextCursor: page.nextCursor,
     };
   }
@@ -95,7 +98,7 @@ export class CasesController {
   async get(@CurrentPrincipal() p: Principal, @Req() req: CaseRequest, @Res({ passthrough: true }) res: Response) {
     const row = req.caseRow!;
     res.setHeader('ETag', etagOf(row.version));
-    return this.commands.view(row, callerOf(p));
+    return this.views.view(row, callerOf(p));
   }
 
   @Post(':id/events')
@@ -149,7 +152,7 @@ export class CasesController {
       expected,
     );
     res.setHeader('ETag', etagOf(row.version));
-    return this.commands.view(row, caller);
+    return committedView(row, () => this.views.view(row, caller));
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * npm run seed: a demo directory — a consortium with five member practices, three outside
  * providers, commissioners, a governance officer, panel members with realistic affiliations
- * and provider users — then a development token for each person. Safe to run twice: an
+ * and provider users, each granted their roles in the directory — then a development token for
+ * each person, carrying exactly those roles. Safe to run twice: an
  * existing demo consortium is reused.
  */
 import 'reflect-metadata';
@@ -9,11 +10,10 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Role } from '@makebuy/domain';
 import { loadAppConfig, loadPolicy, SettingsModule } from '@makebuy/settings';
 import { DatabaseModule, ensureDatabase, runMigrations } from '@makebuy/database';
-import { signToken } from '@makebuy/auth';
-import { DirectoryModule, DirectoryService, ProviderKind, Relationship } from '@makebuy/directory';
+import { expiryOf, signToken } from '@makebuy/auth';
+import { DirectoryModule, DirectoryRole, DirectoryService, ProviderKind, Relationship } from '@makebuy/directory';
 
 const DEMO = 'Riverside GP Consortium (demo)';
 
@@ -33,7 +33,7 @@ const OUTSIDE: [string, ProviderKind][] = [
 interface Seeded {
   name: string;
   email: string;
-  roles: Role[];
+  roles: DirectoryRole[];
   note: string;
   consortium?: boolean;
   provider?: string;
@@ -130,6 +130,8 @@ class SeedModule {}
 
 async function main() {
   const config = loadAppConfig();
+  // demo tokens live 12 h, or less when AUTH_MAX_TOKEN_AGE is shorter (the API refuses longer ones)
+  const SEED_TOKEN_LIFE = `${Math.min(12 * 3600, config.maxTokenAgeSeconds)}s`;
   const policy = loadPolicy(config.policyFile);
   await ensureDatabase(config.databaseUrl);
   await runMigrations(config.databaseUrl);
@@ -156,16 +158,18 @@ async function main() {
     const rows: { name: string; roles: string; note: string; id: string; token: string }[] = [];
     for (const p of PEOPLE) {
       const [found] = await ds.query(`SELECT id FROM people WHERE lower(email) = lower($1)`, [p.email]);
-      const id: string =
-        found?.id ??
-        (
-          await dir.createPerson({
-            name: p.name,
-            email: p.email,
-            consortiumId: p.consortium ? consortiumId : null,
-            providerId: p.provider ? providerIds.get(p.provider)! : null,
-          })
-        ).id;
+      // the directory grants the roles the printed token carries (re-runs grant them to older rows too)
+      const id: string = found
+        ? (await dir.updatePerson(found.id, { roles: p.roles })).id
+        : (
+            await dir.createPerson({
+              name: p.name,
+              email: p.email,
+              consortiumId: p.consortium ? consortiumId : null,
+              providerId: p.provider ? providerIds.get(p.provider)! : null,
+              roles: p.roles,
+            })
+          ).id;
       for (const [provider, relationship] of p.affiliations ?? []) {
         await dir.addAffiliation(id, { providerId: providerIds.get(provider)!, relationship });
       }
@@ -174,7 +178,7 @@ async function main() {
         roles: p.roles.join(','),
         note: p.note,
         id,
-        token: await signToken(config.jwtSecret, id, p.roles, '30d'),
+        token: await signToken(config.jwtSecret, id, p.roles, SEED_TOKEN_LIFE),
       });
     }
     rows.push({
@@ -182,7 +186,7 @@ async function main() {
       roles: 'admin',
       note: 'admin (no directory entry needed)',
       id: 'admin-seed',
-      token: await signToken(config.jwtSecret, 'admin-seed', ['admin'], '30d'),
+      token: await signToken(config.jwtSecret, 'admin-seed', ['admin'], SEED_TOKEN_LIFE),
     });
 
     console.log(
@@ -193,6 +197,10 @@ async function main() {
     for (const r of rows) {
       console.log(`${r.name} — ${r.note} [${r.roles}]\n  id:    ${r.id}\n  token: ${r.token}\n`);
     }
+    console.log(
+      `tokens expire at ${expiryOf(rows[0].token).toISOString()} (in ${Math.round(parseInt(SEED_TOKEN_LIFE, 10) / 360) / 10} h); run npm run seed again or ` +
+        'npm run token -- --sub <id> --roles <roles> for fresh ones',
+    );
     if (config.jwtSecretIsDevelopment)
       console.log('(tokens are signed with the development secret; set AUTH_JWT_SECRET for anything real)');
   } finally {

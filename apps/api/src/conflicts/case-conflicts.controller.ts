@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Principal, Roles } from '@makebuy/auth';
-import { CaseCommands } from '@makebuy/cases';
+import { CaseViews } from '@makebuy/case-workflow';
 import { DeclarationsService, PanelService } from '@makebuy/conflicts';
 import { ApiSignedIn } from '../http/api-problems.decorator';
 import { IdPipe } from '../http/uuid.pipe';
@@ -18,6 +18,7 @@ import { CaseAccessGuard, CaseRequest } from '../cases/case-access.guard';
 import { callerOf } from '../cases/cases.controller';
 import { CaseDto } from '../cases/case.dto';
 import { etagOf, parseIfMatch } from '../cases/if-match';
+import { committedView } from '../cases/committed-view';
 import { PanelMemberGuard } from './panel-member.guard';
 import {
   AddPanelMemberDto,
@@ -44,7 +45,7 @@ const CASE_ID = ApiParam({ name: 'id', format: 'uuid', description: 'case id' })
 export class CasePanelController {
   constructor(
     private readonly panel: PanelService,
-    private readonly commands: CaseCommands,
+    private readonly views: CaseViews,
   ) {}
 
   @Post()
@@ -70,7 +71,7 @@ export class CasePanelController {
   ) {
     const row = await this.panel.addMember(callerOf(p), req.caseRow!.id, dto.personId, parseIfMatch(ifMatch));
     res.setHeader('ETag', etagOf(row.version));
-    return this.commands.view(row, callerOf(p));
+    return committedView(row, () => this.views.view(row, callerOf(p)));
   }
 
   @Delete(':personId')
@@ -95,7 +96,7 @@ export class CasePanelController {
   ) {
     const row = await this.panel.removeMember(callerOf(p), req.caseRow!.id, personId, parseIfMatch(ifMatch));
     res.setHeader('ETag', etagOf(row.version));
-    return this.commands.view(row, callerOf(p));
+    return committedView(row, () => this.views.view(row, callerOf(p)));
   }
 }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConflictsModule } from '@makebuy/conflicts';
+import { CaseWorkflowModule } from '@makebuy/case-workflow';
 import { CasesHttpModule } from '../cases/cases-http.module';
 import { InterestsController, RegistersController } from './interests.controller';
 import { CaseDeclarationsController, CasePanelController } from './case-conflicts.controller';
@@ -7,7 +8,7 @@ import { PanelMemberGuard } from './panel-member.guard';
 
 /** HTTP endpoints of the conflicts feature: the register of interests, case panels, declarations and reviews. */
 @Module({
-  imports: [ConflictsModule, CasesHttpModule],
+  imports: [ConflictsModule, CaseWorkflowModule, CasesHttpModule],
   controllers: [InterestsController, RegistersController, CasePanelController, CaseDeclarationsController],
   providers: [PanelMemberGuard],
 })

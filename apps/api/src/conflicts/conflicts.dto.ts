@@ -17,6 +17,7 @@ import {
 import { INTEREST_CATEGORIES, InterestCategory, Mitigation, MITIGATIONS } from '@makebuy/domain';
 import { isCalendarDate } from '@makebuy/conflicts';
 import { PageQuery } from '../http/page-query.dto';
+import { ApiNullableEnum, ApiNullableRef } from '../http/api-schema';
 
 @ValidatorConstraint({ name: 'calendarDate' })
 class CalendarDate implements ValidatorConstraintInterface {
@@ -177,7 +178,7 @@ export class DeclarationDto {
   })
   supersededAt: string | null;
   @ApiProperty({ description: "the member's current declaration for the case" }) current: boolean;
-  @ApiProperty({ type: DeclarationReviewDto, nullable: true, description: 'null until governance reviews it' })
+  @ApiNullableRef(DeclarationReviewDto, { description: 'null until governance reviews it' })
   review: DeclarationReviewDto | null;
 }
 
@@ -187,7 +188,7 @@ export class PanelMemberViewDto {
   @ApiProperty({ format: 'uuid' }) personId: string;
   @ApiProperty({ nullable: true, type: String }) name: string | null;
   @ApiProperty({ format: 'date-time' }) addedAt: string;
-  @ApiProperty({ enum: MITIGATIONS, nullable: true, description: 'from the reviewed current declaration' })
+  @ApiNullableEnum(MITIGATIONS, { description: 'from the reviewed current declaration' })
   mitigation: string | null;
   @ApiProperty() excludedFromDecision: boolean;
   @ApiProperty() excludedFromEvaluation: boolean;
@@ -246,9 +247,7 @@ export class CaseConflictsPartDto {
   @ApiProperty({ type: [DeclarationDto], description: 'every declaration, superseded ones included' })
   declarations: DeclarationDto[];
   @ApiProperty({ type: [DetectedConflictDto] }) detectedConflicts: DetectedConflictDto[];
-  @ApiProperty({
-    type: ConflictCheckDto,
-    nullable: true,
+  @ApiNullableRef(ConflictCheckDto, {
     description: 'while in conflict_check: why COMPLETE_CONFLICT_CHECK would pass or fail',
   })
   conflictCheck: ConflictCheckDto | null;

@@ -44,7 +44,7 @@ export class QueueBoard implements OnModuleInit {
 
   private async adminOnly(req: Request, res: Response, next: NextFunction): Promise<void> {
     try {
-      const principal = await this.auth.authenticate(req.headers.authorization);
+      const principal = await this.auth.authenticateRequest(req);
       if (!principal.roles.includes('admin')) {
         return problem(req, res, 'FORBIDDEN', 'the queue board needs the admin role');
       }

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@makebuy/auth';
+import { CurrentPrincipal, Principal, Roles } from '@makebuy/auth';
 import {
   AffiliationEntity,
   ConsortiumEntity,
@@ -17,8 +17,12 @@ import {
   CreateConsortiumDto,
   CreatePersonDto,
   CreateProviderDto,
+  ListPeopleQuery,
   ListProvidersQuery,
   PersonDto,
+  PersonPageDto,
+  PersonSummaryDto,
+  UpdatePersonDto,
   ProviderDto,
   ProviderPageDto,
 } from './directory.dto';
@@ -48,14 +52,18 @@ export const affiliationView = (a: AffiliationEntity): AffiliationDto => ({
   relationship: a.relationship,
   createdAt: a.createdAt.toISOString(),
 });
-const personView = (p: PersonEntity, affiliations: AffiliationEntity[]): PersonDto => ({
+const personSummary = (p: PersonEntity): PersonSummaryDto => ({
   id: p.id,
   name: p.name,
   email: p.email,
   consortiumId: p.consortiumId,
   providerId: p.providerId,
-  affiliations: affiliations.map(affiliationView),
+  roles: p.roles,
   createdAt: p.createdAt.toISOString(),
+});
+const personView = (p: PersonEntity, affiliations: AffiliationEntity[]): PersonDto => ({
+  ...personSummary(p),
+  affiliations: affiliations.map(affiliationView),
 });
 
 @ApiTags('directory')
@@ -116,6 +124,28 @@ export class DirectoryController {
   @ApiSignedIn('FORBIDDEN', 'VALIDATION_FAILED', 'CONFLICT')
   async createPerson(@Body() dto: CreatePersonDto): Promise<PersonDto> {
     return personView(await this.directory.createPerson(dto), []);
+  }
+
+  @Get('people')
+  @Roles('admin', 'governance', 'commissioner')
+  @ApiOperation({
+    summary: 'List people by role and consortium (admin and governance: everyone; a commissioner: its own consortium)',
+  })
+  @ApiOkResponse({ type: PersonPageDto })
+  @ApiSignedIn('FORBIDDEN', 'VALIDATION_FAILED')
+  async listPeople(@CurrentPrincipal() p: Principal, @Query() q: ListPeopleQuery): Promise<PersonPageDto> {
+    const page = await this.directory.listPeople(p, { ...q, limit: q.limit ?? 50 });
+    return { items: page.items.map(personSummary), nextCursor: page.nextCursor };
+  }
+
+  @Patch('people/:id')
+  @Roles('admin')
+  @ApiOperation({ summary: "Change a person's roles, consortiumId, name or email (admin)" })
+  @ApiOkResponse({ type: PersonDto })
+  @ApiSignedIn('NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED', 'CONFLICT')
+  async updatePerson(@Param('id', new IdPipe('person')) id: string, @Body() dto: UpdatePersonDto): Promise<PersonDto> {
+    const p = await this.directory.updatePerson(id, dto);
+    return personView(p, await this.directory.listAffiliations(id));
   }
 
   @Get('people/:id')

@@ -9,6 +9,7 @@ import {
   type FlagStatus,
 } from '@makebuy/flags';
 import { PageQuery } from '../http/page-query.dto';
+import { ApiNullableEnum } from '../http/api-schema';
 
 export class FlagDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -31,7 +32,7 @@ export class FlagDto {
   })
   evidence: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ enum: FLAG_RESOLUTIONS, nullable: true }) resolution: FlagResolution | null;
+  @ApiNullableEnum(FLAG_RESOLUTIONS) resolution: FlagResolution | null;
   @ApiProperty({ nullable: true, type: String }) justification: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'the governance officer' })
   resolvedBy: string | null;

@@ -1,19 +1,30 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBearerAuth, ApiResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ErrorCode } from '@makebuy/domain';
-import { PROBLEM_CONTENT_TYPE, ProblemDetails, STATUS_OF } from './problem-details';
+import { PROBLEM_CONTENT_TYPE, ProblemCode, ProblemDetails, STATUS_OF } from './problem-details';
 
-/** Documents the problem responses an endpoint can give (grouped by status). */
-export function ApiProblems(...codes: ErrorCode[]) {
+/** The schema of a problem response that may carry only these codes (ProblemDetails, `code` narrowed). */
+export function problemSchema(codes: readonly string[]) {
+  return {
+    allOf: [
+      { $ref: getSchemaPath(ProblemDetails) },
+      { type: 'object', properties: { code: { type: 'string', enum: [...new Set(codes)] } } },
+    ],
+  };
+}
+
+export const problemDescription = (codes: readonly string[]) => `problem details; code: ${codes.join(' | ')}`;
+
+/** Documents the problem responses an endpoint can give (grouped by status), as application/problem+json. */
+export function ApiProblems(...codes: (ErrorCode | ProblemCode)[]) {
   const byStatus = new Map<number, string[]>();
   for (const c of codes) byStatus.set(STATUS_OF[c], [...(byStatus.get(STATUS_OF[c]) ?? []), c]);
   return applyDecorators(
     ...[...byStatus.entries()].map(([status, cs]) =>
       ApiResponse({
         status,
-        description: `problem details; code: ${cs.join(' | ')}`,
-        content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/ProblemDetails' } } },
-        type: ProblemDetails,
+        description: problemDescription(cs),
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema(cs) } },
       }),
     ),
   );

@@ -47,10 +47,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
         return next.handle().pipe(
           tap((body) => {
             const etag = res.getHeader('ETag');
-            void this.ds.query(
-              `UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE actor = $1 AND key = $2`,
-              [actor, key, status, JSON.stringify({ body, etag: etag ?? null })],
-            );
+            void this.ds
+              .query(`UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE actor = $1 AND key = $2`, [
+                actor,
+                key,
+                status,
+                JSON.stringify({ body, etag: etag ?? null }),
+              ])
+              .catch(() => undefined); // the change committed; a lost record only loses the replay
           }),
           catchError((e) => from(this.release(actor, key)).pipe(switchMap(() => throwError(() => e)))),
         );

@@ -3,8 +3,12 @@ import { ERROR_CODES, ErrorCode } from '@makebuy/domain';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
+/** Codes only the HTTP layer gives (the request never reached the domain). */
+export const HTTP_ONLY_CODES = ['PAYLOAD_TOO_LARGE', 'HEADERS_TOO_LARGE', 'INTERNAL'] as const;
+export type ProblemCode = ErrorCode | (typeof HTTP_ONLY_CODES)[number];
+
 /** HTTP status for each stable code (contract.md "Conventions"). */
-export const STATUS_OF: Record<ErrorCode | 'PAYLOAD_TOO_LARGE' | 'INTERNAL', number> = {
+export const STATUS_OF: Record<ProblemCode, number> = {
   UNAUTHENTICATED: 401,
   NOT_FOUND: 404,
   FORBIDDEN: 403,
@@ -25,10 +29,12 @@ export const STATUS_OF: Record<ErrorCode | 'PAYLOAD_TOO_LARGE' | 'INTERNAL', num
   TENDER_PERIOD_TOO_SHORT: 422,
   DOCUMENT_REJECTED: 422,
   PAYLOAD_TOO_LARGE: 413,
+  HEADERS_TOO_LARGE: 431,
+  OVERLOADED: 503,
   INTERNAL: 500,
 };
 
-export const TITLE_OF: Record<string, string> = {
+export const TITLE_OF: Record<ProblemCode, string> = {
   UNAUTHENTICATED: 'Authentication required',
   NOT_FOUND: 'Not found',
   FORBIDDEN: 'Forbidden',
@@ -49,6 +55,8 @@ export const TITLE_OF: Record<string, string> = {
   TENDER_PERIOD_TOO_SHORT: 'Tender period too short',
   DOCUMENT_REJECTED: 'Document rejected',
   PAYLOAD_TOO_LARGE: 'Payload too large',
+  HEADERS_TOO_LARGE: 'Request headers too large',
+  OVERLOADED: 'Overloaded; retry later',
   INTERNAL: 'Internal error',
 };
 
@@ -65,8 +73,12 @@ export class ProblemDetails {
   @ApiProperty({ example: 'Validation failed' }) title: string;
   @ApiProperty({ example: 400 }) status: number;
   @ApiProperty({ example: 'property foo should not exist' }) detail: string;
-  @ApiProperty({ enum: [...ERROR_CODES, 'PAYLOAD_TOO_LARGE', 'INTERNAL'] }) code: string;
-  @ApiProperty({ example: '/api/v1/cases' }) instance: string;
+  @ApiProperty({ enum: [...ERROR_CODES, ...HTTP_ONLY_CODES] }) code: string;
+  @ApiPropertyOptional({
+    example: '/api/v1/cases',
+    description: 'the request path (absent when the request could not be parsed)',
+  })
+  instance?: string;
   @ApiPropertyOptional({ type: [ProblemFieldError] }) errors?: ProblemFieldError[];
   @ApiPropertyOptional({ description: 'request id, also in the X-Request-Id header and the logs' }) requestId?: string;
 }

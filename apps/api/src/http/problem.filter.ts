@@ -1,12 +1,22 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { isDomainError } from '@makebuy/domain';
-import { PROBLEM_CONTENT_TYPE, problemType, STATUS_OF, TITLE_OF } from './problem-details';
+import { isConnectionUnavailable, isPoolTimeout } from '@makebuy/database';
+import { ConnectionWatch, Metrics } from '@makebuy/metrics';
+import { PROBLEM_CONTENT_TYPE, ProblemCode, problemType, STATUS_OF, TITLE_OF } from './problem-details';
+
+/** What an OVERLOADED answer asks the client to wait before retrying. */
+const RETRY_AFTER_SECONDS = 2;
 
 /** The one place that turns errors into RFC 9457 problem details. Never a stack trace. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly log = new Logger('ProblemFilter');
+
+  constructor(
+    private readonly metrics: Metrics,
+    private readonly watch: ConnectionWatch,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
@@ -14,10 +24,15 @@ export class ProblemFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request & { id?: string }>();
     const { code, detail, extra } = this.classify(exception, req);
     const status = STATUS_OF[code as keyof typeof STATUS_OF] ?? 500;
-    if (status >= 500) this.log.error({ err: exception, requestId: req.id }, 'unhandled error');
+    if (code === 'OVERLOADED') {
+      // no connection could be had: nothing was committed; the outage itself is logged once
+      this.metrics.overloaded.inc();
+      if (!isPoolTimeout(exception)) this.watch.failed('postgres', exception);
+      if (!res.headersSent) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    } else if (status >= 500) this.log.error({ err: exception, requestId: req.id }, 'unhandled error');
     const body = {
       type: problemType(code),
-      title: TITLE_OF[code] ?? 'Error',
+      title: TITLE_OF[code as ProblemCode] ?? 'Error',
       status,
       detail,
       code,
@@ -50,6 +65,8 @@ export class ProblemFilter implements ExceptionFilter {
       if (status === 403) return { code: 'FORBIDDEN', detail: msg };
       if (status >= 400 && status < 500) return { code: 'VALIDATION_FAILED', detail: msg };
     }
+    if (isConnectionUnavailable(e))
+      return { code: 'OVERLOADED', detail: 'no database connection could be had in time; retry later' };
     const err = e as { type?: string; status?: number };
     if (err?.type === 'entity.parse.failed')
       return { code: 'VALIDATION_FAILED', detail: 'the request body is not valid JSON' };

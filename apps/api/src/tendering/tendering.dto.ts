@@ -24,6 +24,7 @@ import {
 } from '@makebuy/tendering';
 import { CriterionDto, MoneyDto } from '../cases/case.dto';
 import { PageQuery } from '../http/page-query.dto';
+import { ApiNullableRef } from '../http/api-schema';
 import { BidReceiptDto, DocumentDto } from '../documents/documents.dto';
 
 const MAX_RESPONSE = 20000;
@@ -222,11 +223,7 @@ export class TenderDto {
       "answered questions; a provider also sees its own unanswered ones, the case's commissioners all of them",
   })
   questions: QuestionDto[];
-  @ApiProperty({
-    type: BidDto,
-    nullable: true,
-    description: "the caller's organisation's current bid (provider users), else null",
-  })
+  @ApiNullableRef(BidDto, { description: "the caller's organisation's current bid (provider users), else null" })
   myBid: BidDto | null;
 }
 
@@ -305,9 +302,7 @@ export class MyBidDto extends BidDto {
       'pending until the case is final; then awarded_to_you, not_awarded, cancelled or unsuccessful; withdrawn bids say so',
   })
   outcome: string;
-  @ApiProperty({
-    type: AssessmentDto,
-    nullable: true,
+  @ApiNullableRef(AssessmentDto, {
     description: 'from the intention to award (standstill) on: your scores and the winning score',
   })
   assessment: AssessmentDto | null;

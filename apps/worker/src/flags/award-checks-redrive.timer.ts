@@ -1,6 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@makebuy/settings';
 import { AwardChecksRedrive } from '@makebuy/flags';
+import { isConnectionUnavailable } from '@makebuy/database';
+import { RedisUnavailable } from '@makebuy/queue';
+import { ConnectionWatch } from '@makebuy/metrics';
 
 /** Sweeps unfinished award-check runs on the reconcile interval (worker role only). */
 @Injectable()
@@ -11,6 +14,7 @@ export class AwardChecksRedriveTimer implements OnApplicationBootstrap, OnApplic
 
   constructor(
     private readonly redrive: AwardChecksRedrive,
+    private readonly watch: ConnectionWatch,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -28,7 +32,11 @@ export class AwardChecksRedriveTimer implements OnApplicationBootstrap, OnApplic
     if (this.running) return;
     this.running = this.redrive
       .sweep()
-      .catch((e) => this.log.warn(`award-checks sweep failed: ${(e as Error).message}`))
+      .catch((e) => {
+        // an outage is logged once by ConnectionWatch, not on every tick
+        if (isConnectionUnavailable(e)) this.watch.failed('postgres', e);
+        else if (!(e instanceof RedisUnavailable)) this.log.warn(`award-checks sweep failed: ${(e as Error).message}`);
+      })
       .finally(() => (this.running = null));
   }
 }

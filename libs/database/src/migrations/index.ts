@@ -2,7 +2,10 @@ import { InitialSchema1732350000000 } from './1732350000000-initial-schema';
 import { FlagsAwardChecks1732357700000 } from './1732357700000-flags-award-checks';
 import { DeadlineClaims1732500000000 } from './1732500000000-deadline-claims';
 import { TenderingIndexes1732600000000 } from './1732600000000-tendering-indexes';
+import { PeopleRoles1733100000000 } from './1733100000000-people-roles';
 import { Documents1733200000000 } from './1733200000000-documents';
+import { OcdsReleases1733400000000 } from './1733400000000-ocds-releases';
+import { FeedWebhooks1733500000000 } from './1733500000000-feed-webhooks';
 
 /** Every migration, in order. New migrations are added here. */
 export const MIGRATIONS = [
@@ -10,5 +13,8 @@ export const MIGRATIONS = [
   FlagsAwardChecks1732357700000,
   DeadlineClaims1732500000000,
   TenderingIndexes1732600000000,
+  PeopleRoles1733100000000,
   Documents1733200000000,
+  OcdsReleases1733400000000,
+  FeedWebhooks1733500000000,
 ];

@@ -119,11 +119,18 @@ describe('conflict_check', () => {
     },
   );
 
-  it('its own service-level deadline is accepted in place (the application raises the breach)', () => {
+  it('its own service-level deadline is accepted in place and escalates the breach', () => {
     const before = cc();
     expect(decide(before, ev.deadline(before, 'conflict_check_sla'))).toMatchObject({
       state: 'conflict_check',
-      effects: [],
+      effects: [
+        {
+          type: 'escalateBreach',
+          kind: 'conflict_check_sla',
+          deadlineId: 'deadline-conflict_check_sla',
+          stageSeq: before.context.stageSeq,
+        },
+      ],
     });
   });
 
@@ -186,7 +193,7 @@ describe('route_decision', () => {
       },
     });
     expect(d.effects).toEqual([
-      { type: 'recordDetectedConflicts', reason: 'make_providers' },
+      { type: 'recordMakeProviderConflicts' },
       { type: 'runAwardChecks', stageSeq: 4, proposalSeq: 1 },
     ]);
   });
@@ -337,7 +344,7 @@ describe('tendering', () => {
       { type: 'cancelDeadlines', kinds: ['tender_close'] },
       { type: 'openBids' },
       { type: 'notify', notice: 'tender_closed' },
-      { type: 'recordDetectedConflicts', reason: 'bidders_revealed' },
+      { type: 'recordBidderConflicts' },
       {
         type: 'scheduleDeadline',
         kind: 'evaluation_sla',
@@ -362,7 +369,17 @@ describe('evaluation', () => {
   it('SCORE_RECORDED and its own service level are accepted in place', () => {
     const d = evaluation();
     expect(decide(d, ev.scoreRecorded())).toMatchObject({ state: 'evaluation', effects: [] });
-    expect(decide(d, ev.deadline(d, 'evaluation_sla'))).toMatchObject({ state: 'evaluation', effects: [] });
+    expect(decide(d, ev.deadline(d, 'evaluation_sla'))).toMatchObject({
+      state: 'evaluation',
+      effects: [
+        {
+          type: 'escalateBreach',
+          kind: 'evaluation_sla',
+          deadlineId: 'deadline-evaluation_sla',
+          stageSeq: d.context.stageSeq,
+        },
+      ],
+    });
   });
 
   it('PROPOSE_AWARD: excluded, unknown bid, incomplete scoring, in that order', () => {
@@ -519,11 +536,18 @@ describe('governance_review', () => {
     expect(d.context).toEqual(before.context);
   });
 
-  it('its own service level is accepted in place', () => {
+  it('its own service level is accepted in place and escalates the breach', () => {
     const d = grBuy();
     expect(decide(d, ev.deadline(d, 'governance_review_sla'))).toMatchObject({
       state: 'governance_review',
-      effects: [],
+      effects: [
+        {
+          type: 'escalateBreach',
+          kind: 'governance_review_sla',
+          deadlineId: 'deadline-governance_review_sla',
+          stageSeq: d.context.stageSeq,
+        },
+      ],
     });
   });
 });
@@ -539,6 +563,7 @@ describe('standstill', () => {
     expect(d.context).toMatchObject({ awardedAt: at(20), stageSeq: before.context.stageSeq + 1 });
     expect(d.effects).toEqual([
       { type: 'cancelDeadlines', kinds: ['standstill_end'] },
+      { type: 'recordAward' },
       { type: 'notify', notice: 'awarded' },
     ]);
   });

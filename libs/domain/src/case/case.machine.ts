@@ -1,6 +1,16 @@
 import { and, assign, setup } from 'xstate';
 import { ruleViolation } from './case.rules';
-import type { CaseContext, CaseEffect, CaseEvent, CaseInput, CaseState, DeadlineKind, NoticeKind } from './case.types';
+import {
+  SLA_DEADLINE_KINDS,
+  type CaseContext,
+  type CaseEffect,
+  type CaseEvent,
+  type CaseInput,
+  type CaseState,
+  type DeadlineKind,
+  type NoticeKind,
+  type SlaDeadlineKind,
+} from './case.types';
 
 /**
  * The case statechart. Pure: no invoke, no delays, no I/O. The clock is `event.now`,
@@ -46,6 +56,17 @@ const fromPolicy = (policyKey: NonNullable<ScheduleParams['policyKey']>) => (a: 
 const cancelDeadlines = (kinds: DeadlineKind[] | 'all') => ({ type: 'cancelDeadlines', params: { kinds } }) as const;
 const notify = (notice: NoticeKind) => ({ type: 'notify', params: { notice } }) as const;
 const bumpRevision = (kind: DeadlineKind) => ({ type: 'bumpRevision', params: { kind } }) as const;
+/** A human stage's service level passed and the case stays in it: the breach is escalated. */
+const escalateBreach = {
+  type: 'escalateBreach',
+  params: ({ event }: ActionArgs): EffectParams<'escalateBreach'> => {
+    if (event.type !== 'DEADLINE_DUE' || !isSlaKind(event.kind))
+      throw new TypeError(`escalateBreach needs an SLA DEADLINE_DUE, got ${event.type}`);
+    return { kind: event.kind, deadlineId: event.deadlineId, stageSeq: event.stageSeq };
+  },
+} as const;
+const isSlaKind = (kind: DeadlineKind): kind is SlaDeadlineKind =>
+  (SLA_DEADLINE_KINDS as readonly string[]).includes(kind);
 
 export const caseMachine = setup({
   types: {
@@ -74,9 +95,12 @@ export const caseMachine = setup({
     cancelDeadlines: (_: unknown, _params: EffectParams<'cancelDeadlines'>) => noop(),
     runAwardChecks: (_: unknown, _params: EffectParams<'runAwardChecks'>) => noop(),
     notify: (_: unknown, _params: EffectParams<'notify'>) => noop(),
-    recordDetectedConflicts: (_: unknown, _params: EffectParams<'recordDetectedConflicts'>) => noop(),
+    recordAward: noop,
+    recordMakeProviderConflicts: noop,
+    recordBidderConflicts: noop,
     closeBids: noop,
     openBids: noop,
+    escalateBreach: (_: unknown, _params: EffectParams<'escalateBreach'>) => noop(),
 
     // context updates
     enterStage: assign({
@@ -198,8 +222,8 @@ export const caseMachine = setup({
         PANEL_MEMBER_REMOVED: { guard: ok('conflict_check') },
         DECLARATION_MADE: { guard: ok('conflict_check') },
         DECLARATION_REVIEWED: { guard: ok('conflict_check') },
-        // service level passed: the application raises DEADLINE_BREACH; the case stays
-        DEADLINE_DUE: { guard: ok('conflict_check') },
+        // service level passed: the case stays, the breach is escalated
+        DEADLINE_DUE: { guard: ok('conflict_check'), actions: escalateBreach },
         FLAG_RESOLVED: { guard: ok('conflict_check') },
         CASE_DOCUMENT_ADDED: { guard: ok('conflict_check') },
         CANCEL: { guard: ok('conflict_check'), target: 'cancelled' },
@@ -212,7 +236,7 @@ export const caseMachine = setup({
         DECIDE_MAKE: {
           guard: ok('route_decision'),
           target: 'award_checks',
-          actions: ['decideMake', { type: 'recordDetectedConflicts', params: { reason: 'make_providers' } }],
+          actions: ['decideMake', { type: 'recordMakeProviderConflicts' }],
         },
         DECIDE_BUY: { guard: ok('route_decision'), target: 'tendering', actions: 'decideBuy' },
         FLAG_RESOLVED: { guard: ok('route_decision') },
@@ -260,11 +284,7 @@ export const caseMachine = setup({
           {
             guard: ok('tendering'),
             target: 'evaluation',
-            actions: [
-              { type: 'openBids' },
-              notify('tender_closed'),
-              { type: 'recordDetectedConflicts', params: { reason: 'bidders_revealed' } },
-            ],
+            actions: [{ type: 'openBids' }, notify('tender_closed'), { type: 'recordBidderConflicts' }],
           },
         ],
         FLAG_RESOLVED: { guard: ok('tendering') },
@@ -278,7 +298,7 @@ export const caseMachine = setup({
       on: {
         PROPOSE_AWARD: { guard: ok('evaluation'), target: 'award_checks', actions: 'proposeAward' },
         SCORE_RECORDED: { guard: ok('evaluation') },
-        DEADLINE_DUE: { guard: ok('evaluation') },
+        DEADLINE_DUE: { guard: ok('evaluation'), actions: escalateBreach },
         FLAG_RESOLVED: { guard: ok('evaluation') },
         CANCEL: { guard: ok('evaluation'), target: 'cancelled' },
       },
@@ -332,7 +352,7 @@ export const caseMachine = setup({
           },
           { guard: ok('governance_review') },
         ],
-        DEADLINE_DUE: { guard: ok('governance_review') },
+        DEADLINE_DUE: { guard: ok('governance_review'), actions: escalateBreach },
         CANCEL: { guard: ok('governance_review'), target: 'cancelled' },
       },
     },
@@ -361,7 +381,7 @@ export const caseMachine = setup({
             DEADLINE_DUE: {
               guard: ok('standstill'),
               target: '#case.awarded',
-              actions: ['markAwarded', notify('awarded')],
+              actions: ['markAwarded', { type: 'recordAward' }, notify('awarded')],
             },
           },
         },

@@ -4,6 +4,7 @@ import { DomainError } from '../errors/domain-error';
 import { caseMachine } from './case.machine';
 import { checkRules, type RuleViolation } from './case.rules';
 import {
+  CASE_EFFECT_TYPES,
   CASE_STATES,
   CLIENT_EVENT_TYPES,
   INTERNAL_EVENT_TYPES,
@@ -115,17 +116,7 @@ export function registeredCaseMachineVersions(): number[] {
 registerCaseMachine(CASE_MACHINE_VERSION, caseMachine);
 
 const EVENT_TYPE_ORDER: readonly CaseEventType[] = [...CLIENT_EVENT_TYPES, ...INTERNAL_EVENT_TYPES];
-/** Every effect type, checked by the compiler against the CaseEffect union. */
-const EFFECT_TYPE_LIST: Record<CaseEffect['type'], true> = {
-  scheduleDeadline: true,
-  cancelDeadlines: true,
-  runAwardChecks: true,
-  notify: true,
-  recordDetectedConflicts: true,
-  closeBids: true,
-  openBids: true,
-};
-const EFFECT_TYPES = new Set<string>(Object.keys(EFFECT_TYPE_LIST));
+const EFFECT_TYPES = new Set<string>(CASE_EFFECT_TYPES);
 
 /** The top-level state of a state value (`'draft'` or `{ standstill: 'paused' }`). */
 export function topLevelState(stateValue: unknown): CaseState {

@@ -55,6 +55,9 @@ export const DEADLINE_KINDS = [
   'standstill_end',
 ] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
+/** Deadlines of human stages: a service level, reminded before and escalated when breached. */
+export const SLA_DEADLINE_KINDS = ['conflict_check_sla', 'evaluation_sla', 'governance_review_sla'] as const;
+export type SlaDeadlineKind = (typeof SLA_DEADLINE_KINDS)[number];
 
 /** Events a client may send through POST /cases/{id}/events. */
 export const CLIENT_EVENT_TYPES = [
@@ -288,8 +291,35 @@ export type CaseEffect =
     }
   | { type: 'cancelDeadlines'; kinds: DeadlineKind[] | 'all' }
   | { type: 'runAwardChecks'; stageSeq: number; proposalSeq: number }
+  /** tell people about the case (who: the workflow's notice audiences) */
   | { type: 'notify'; notice: NoticeKind }
-  | { type: 'recordDetectedConflicts'; reason: 'make_providers' | 'bidders_revealed' }
+  /** the case reached `awarded`: one row in the register of awards */
+  | { type: 'recordAward' }
+  /** a make decision names providers: record the panel's links to them */
+  | { type: 'recordMakeProviderConflicts' }
+  /** tendering closed and the bidders are known: record the panel's links to them */
+  | { type: 'recordBidderConflicts' }
   | { type: 'closeBids' }
   /** tendering closed: one BIDS_OPENED audit row lists every live bid's receipt */
-  | { type: 'openBids' };
+  | { type: 'openBids' }
+  /** a human stage ran past its service level and the case stays: flag, escalation, notice */
+  | { type: 'escalateBreach'; kind: SlaDeadlineKind; deadlineId: string; stageSeq: number };
+
+/**
+ * Every effect type, once. Typed as a record so that adding a variant to `CaseEffect` without
+ * listing it here does not compile (the runtime picks effects out of XState's actions by it).
+ */
+const EFFECT_TYPE_SET: Record<CaseEffect['type'], true> = {
+  scheduleDeadline: true,
+  cancelDeadlines: true,
+  runAwardChecks: true,
+  notify: true,
+  recordAward: true,
+  recordMakeProviderConflicts: true,
+  recordBidderConflicts: true,
+  closeBids: true,
+  openBids: true,
+  escalateBreach: true,
+};
+export const CASE_EFFECT_TYPES = Object.keys(EFFECT_TYPE_SET) as readonly CaseEffect['type'][];
+export type CaseEffectType = CaseEffect['type'];

@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'IDEMPOTENCY_KEY_REUSED',
   'CASE_NEEDS_MIGRATION',
   'CONFLICT',
+  'OVERLOADED',
   'DOCUMENT_REJECTED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

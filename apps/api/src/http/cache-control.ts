@@ -1,0 +1,10 @@
+import type { NextFunction, Request, Response } from 'express';
+
+/**
+ * Answers to a request that carries credentials are the caller's own: no shared or browser cache
+ * may keep them (set first, so errors and every handler's answer carry it too).
+ */
+export function noStoreWhenAuthenticated(req: Request, res: Response, next: NextFunction): void {
+  if (req.headers.authorization !== undefined) res.setHeader('Cache-Control', 'no-store');
+  next();
+}

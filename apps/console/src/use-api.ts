@@ -1,0 +1,27 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, ApiProblem } from './api';
+
+/** Loads one API resource; `reload` after a change. */
+export function useApi<T>(path: string | null) {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<ApiProblem | null>(null);
+  const [loading, setLoading] = useState(true);
+  const reload = useCallback(async () => {
+    if (!path) return;
+    setLoading(true);
+    try {
+      setData(await api.get<T>(path));
+      setError(null);
+    } catch (e) {
+      setError(
+        e instanceof ApiProblem ? e : new ApiProblem(0, 'NETWORK', 'The service could not be reached', String(e)),
+      );
+    } finally {
+      setLoading(false);
+    }
+  }, [path]);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  return { data, error, loading, reload };
+}

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import {
+  acceptedEventTypes,
+  CLIENT_EVENT_TYPES,
+  ClientEventType,
+  EXCLUDED_FROM_DECISION_EVENTS,
+  EVENT_ROLES,
+  Role,
+  SnapshotRestoreError,
+} from '@makebuy/domain';
+import { CaseEntity, CaseViewer } from '@makebuy/cases';
+import { ConflictsCaseParts } from '@makebuy/conflicts';
+import { TenderingCaseParts } from '@makebuy/tendering';
+import { AwardChecks, FlagsService, toFlagView } from '@makebuy/flags';
+import { DeadlineScheduler } from '@makebuy/deadlines';
+
+/** GET /cases/{id}: the case's own fields, `allowedEvents`, then each feature's part. */
+@Injectable()
+export class CaseViews {
+  constructor(
+    private readonly conflicts: ConflictsCaseParts,
+    private readonly tendering: TenderingCaseParts,
+    private readonly flags: FlagsService,
+    private readonly awardChecks: AwardChecks,
+    private readonly deadlines: DeadlineScheduler,
+  ) {}
+
+  async view(row: CaseEntity, viewer: CaseViewer): Promise<Record<string, unknown>> {
+    const ctx = row.context;
+    const base = {
+      id: row.id,
+      ocid: row.ocid,
+      title: row.title,
+      serviceName: row.serviceName,
+      description: row.description,
+      cpvCode: row.cpvCode,
+      consortiumId: row.consortiumId,
+      fromSetting: row.fromSetting,
+      toSetting: row.toSetting,
+      estimatedAnnualValue: { amount: row.estimatedAnnualValue, currency: row.currency },
+      termMonths: row.termMonths,
+      track: row.track,
+      route: ctx.route,
+      state: row.state,
+      stateValue: row.stateValue,
+      version: row.version,
+      machineVersion: row.machineVersion,
+      needsMigration: row.needsMigration,
+      allowedEvents: await this.allowedEvents(row, viewer),
+      createdBy: row.createdBy,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+      criteria: ctx.criteria,
+      tender: ctx.tenderPublishedAt ? { publishedAt: ctx.tenderPublishedAt, closesAt: ctx.tenderClosesAt } : null,
+      proposal: ctx.proposal,
+      intentionPublishedAt: ctx.intentionPublishedAt,
+      awardedAt: ctx.awardedAt,
+      cancellation: ctx.cancellation,
+      panel: [],
+      declarations: [],
+      detectedConflicts: [],
+      deadlines: [],
+      flags: [],
+    };
+    // the features' parts (read after the command committed, outside any transaction)
+    const parts = await Promise.all([
+      this.conflicts.view(row),
+      this.deadlines.view(row),
+      this.flags.forCase(row.id).then((fs) => ({ flags: fs.map(toFlagView) })),
+      this.awardChecks.latestRun(row.id).then((awardChecks) => ({ awardChecks })),
+      this.tendering.view(row),
+    ]);
+    return Object.assign(base, ...parts);
+  }
+
+  /** Client events the caller could send now: the state accepts it, the role allows it, no exclusion forbids it. */
+  async allowedEvents(row: CaseEntity, viewer: CaseViewer): Promise<ClientEventType[]> {
+    if (row.needsMigration) return [];
+    let accepted: Set<string>;
+    try {
+      accepted = new Set(acceptedEventTypes(row.machineVersion, row.snapshot));
+    } catch (e) {
+      if (e instanceof SnapshotRestoreError) return []; // reported by the engine and the migrator, never a crash
+      throw e;
+    }
+    const candidates = CLIENT_EVENT_TYPES.filter(
+      (t) => accepted.has(t) && EVENT_ROLES[t].some((r: Role) => viewer.roles.includes(r)),
+    );
+    if (!candidates.some((t) => EXCLUDED_FROM_DECISION_EVENTS.includes(t))) return candidates;
+    const ex = await this.conflicts.exclusionOf(row.id, viewer.personId);
+    return candidates.filter((t) => !(ex.fromDecision && EXCLUDED_FROM_DECISION_EVENTS.includes(t)));
+  }
+}

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { ConflictsModule } from '@makebuy/conflicts';
+import { TenderingModule } from '@makebuy/tendering';
+import { FlagsModule } from '@makebuy/flags';
+import { DeadlinesModule } from '@makebuy/deadlines';
+import { NotificationsModule } from '@makebuy/notifications';
+import { CaseWorkflow } from './case-workflow.service';
+import { CaseViews } from './case-views.service';
+import { CaseObligations } from './case-obligations.service';
+
+/**
+ * The case workflow room, one floor above the features: binds itself to the case engine once
+ * (facts per event type, handlers per effect type), and serves the case view and obligations.
+ * Imported by both apps.
+ */
+@Module({
+  imports: [ConflictsModule, TenderingModule, FlagsModule, DeadlinesModule, NotificationsModule],
+  providers: [CaseWorkflow, CaseViews, CaseObligations],
+  exports: [CaseWorkflow, CaseViews, CaseObligations],
+})
+export class CaseWorkflowModule {}

@@ -1,0 +1,5 @@
+export * from './case-workflow.module';
+export * from './case-workflow.service';
+export * from './case-views.service';
+export * from './case-obligations.service';
+export * from './obligations.rules';

@@ -1,0 +1,40 @@
+import type { EntityManager } from 'typeorm';
+import type { Actor, CaseEffect, CaseEvent, CaseFacts, Decision, Role, SlaDeadlineKind } from '@makebuy/domain';
+import type { CaseEntity } from './case.entities';
+
+type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K> : never;
+
+/** The event being applied, as the hooks see it: the engine adds `now` and the facts. */
+export type FactEvent = DistributiveOmit<CaseEvent, 'facts' | 'now'>;
+
+/** What an effect handler is given: the command's transaction and the case as saved by it. */
+export interface EffectContext {
+  tx: EntityManager;
+  /** the case row as saved by this command (state, context and version after the transition) */
+  row: CaseEntity;
+  decision: Decision;
+  now: Date;
+  actor: Actor;
+}
+
+/**
+ * What the engine asks of the case workflow, inside the command's transaction and under the
+ * case lock. Both receive only `tx` for I/O: never a second pool connection while the lock is held.
+ * Implemented once, by `CaseWorkflow` in libs/case-workflow, and bound to the engine once.
+ */
+export interface CaseHooks {
+  /** the facts the statechart's guards need for this event */
+  factsFor(tx: EntityManager, row: CaseEntity, event: FactEvent, now: Date): Promise<CaseFacts>;
+  /** carries out one effect of the transition (rows only: the outbox relay does the rest after commit) */
+  carryOut(effect: CaseEffect, ctx: EffectContext): Promise<void>;
+  /** the people a human stage waits on (its obligations, resolved to people): reminders */
+  waitingOn(tx: EntityManager, row: CaseEntity, kind: SlaDeadlineKind): Promise<string[]>;
+}
+
+/** The caller, as case views see them. */
+export interface CaseViewer {
+  personId: string | null;
+  roles: readonly Role[];
+  consortiumId: string | null;
+  providerId: string | null;
+}

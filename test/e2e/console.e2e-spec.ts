@@ -1,0 +1,214 @@
+/// <reference lib="dom" />
+import type { AddressInfo } from 'node:net';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startTestApp, TestApp } from '../support/test-app';
+import { given, World } from '../support/given';
+import { ensureConsoleBuilt, expectAccessible, launchBrowser, screenshot } from '../support/browser';
+
+/** The web console in a real browser (Debian's Chromium), against the real API and worker. */
+describe('console (browser)', () => {
+  let t: TestApp;
+  let g: ReturnType<typeof given>;
+  let w: World;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    t = await startTestApp({ suite: 'console', timeAcceleration: 50_000, env: { CONSOLE_DEV_SIGNIN: 'true' } });
+    await t.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    g = given(t);
+    w = await g.world();
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** A fresh browser profile; nothing leaves loopback (the NHS fonts host is unreachable here). */
+  async function context(): Promise<BrowserContext> {
+    const ctx = await browser.newContext({ baseURL: base });
+    ctx.setDefaultTimeout(15_000);
+    await ctx.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (r) => r.abort());
+    return ctx;
+  }
+
+  async function signedIn(name: string): Promise<{ ctx: BrowserContext; page: Page }> {
+    const ctx = await context();
+    const page = await ctx.newPage();
+    await page.goto('/console/sign-in');
+    await page.getByLabel(name, { exact: true }).check();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'My tasks' }).waitFor();
+    return { ctx, page };
+  }
+
+  it('serves public pages without signing in, accessible at WCAG 2.2 AA', async () => {
+    const ctx = await context();
+    const page = await ctx.newPage();
+    await page.goto('/console/public/interests');
+    await page.getByRole('heading', { name: 'Register of interests' }).waitFor();
+    await page.getByRole('table').waitFor();
+    await expectAccessible(page, 'register of interests');
+    await screenshot(page, 'register-of-interests');
+    await ctx.close();
+  });
+
+  it('lists directory people on the development sign-in page and keeps the token out of script', async () => {
+    const ctx = await context();
+    const page = await ctx.newPage();
+    await page.goto('/console/sign-in');
+    await page.getByLabel(w.governance.name, { exact: true }).waitFor();
+    await expectAccessible(page, 'sign in');
+    await screenshot(page, 'sign-in');
+    await page.getByLabel(w.governance.name, { exact: true }).check();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'My tasks' }).waitFor();
+    const cookies = await ctx.cookies();
+    const session = cookies.find((c) => c.name === 'mb_session')!;
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(await page.evaluate(() => document.cookie)).not.toContain(session.value);
+    expect(
+      await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })),
+    ).not.toContain(session.value);
+    await ctx.close();
+  });
+
+  it('refuses a cookie-authenticated write without the CSRF token of its session', async () => {
+    const ctx = await context();
+    const page = await ctx.newPage();
+    await page.goto('/console/sign-in');
+    await page.getByLabel(w.commissioner.name, { exact: true }).check();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'My tasks' }).waitFor();
+    const c = await g.draftCase(w);
+    const statuses = await page.evaluate(async (id) => {
+      const body = JSON.stringify({ type: 'SUBMIT' });
+      const headers = { 'Content-Type': 'application/json' };
+      const without = await fetch(`/api/v1/cases/${id}/events`, { method: 'POST', body, headers });
+      const forged = await fetch(`/api/v1/cases/${id}/events`, {
+        method: 'POST',
+        body,
+        headers: { ...headers, 'X-CSRF-Token': 'forged' },
+      });
+      const read = await fetch(`/api/v1/cases/${id}`);
+      return [without.status, forged.status, read.status];
+    }, c.id);
+    expect(statuses).toEqual([401, 401, 200]);
+    const after = await g.get(w.commissioner.token, `/cases/${c.id}`);
+    expect(after.body.version).toBe(c.version);
+    await ctx.close();
+  });
+
+  it('a commissioner opens a case, sees where it stands on the diagram and submits it', async () => {
+    const title = `Minor surgery redesign ${Date.now()}`;
+    const c = await g.draftCase(w, { title });
+    const { ctx, page } = await signedIn(w.commissioner.name);
+    await page.goto(`/console/cases`);
+    await expectAccessible(page, 'cases list');
+    await screenshot(page, 'cases');
+    await page.getByRole('link', { name: title }).click();
+    await page.locator('[data-state="case.draft"][data-active]').waitFor();
+    await expectAccessible(page, 'case page');
+    await screenshot(page, 'case-draft');
+    await page.getByRole('form', { name: 'SUBMIT' }).getByRole('button').click();
+    await page.locator('[data-state="case.conflict_check"][data-active]').waitFor();
+    expect((await g.get(w.commissioner.token, `/cases/${c.id}`)).body.state).toBe('conflict_check');
+    await ctx.close();
+  });
+
+  it('shows every problem from the API in an error summary naming its field, keeping what was typed', async () => {
+    const c = await g.draftCase(w);
+    const { ctx, page } = await signedIn(w.commissioner.name);
+    await page.goto(`/console/cases/${c.id}`);
+    const form = page.getByRole('form', { name: 'CANCEL' });
+    await form.getByLabel('Note').fill('typed before the error');
+    await form.getByRole('button').click();
+    const summary = page.locator('.nhsuk-error-summary');
+    await summary.waitFor();
+    expect(await summary.textContent()).toContain('VALIDATION_FAILED');
+    expect(await summary.textContent()).toContain('reasonCode');
+    expect(await form.getByLabel('Note').inputValue()).toBe('typed before the error');
+    await expectAccessible(page, 'case page with an error');
+    await ctx.close();
+  });
+
+  it('a governance officer reviews declarations and completes the conflict check', async () => {
+    const c = await g.caseInConflictCheck(w);
+    for (const m of w.panel)
+      await g.post(m.token, `/cases/${c.id}/declarations`, { interestIds: [], nilReturn: true }, 201);
+    const { ctx, page } = await signedIn(w.governance.name);
+    await page.goto(`/console/cases/${c.id}`);
+    for (const m of w.panel) {
+      const form = page.getByRole('form', { name: `Review the declaration of ${m.name}` });
+      await form.getByLabel('Mitigation').selectOption('none');
+      await form.getByLabel('Note').fill('nil return, nothing to mitigate');
+      await form.getByRole('button').click();
+      await form.waitFor({ state: 'detached' });
+    }
+    await screenshot(page, 'case-declarations-reviewed');
+    await page.getByRole('form', { name: 'COMPLETE CONFLICT CHECK' }).getByRole('button').click();
+    await page.locator('[data-state="case.route_decision"][data-active]').waitFor();
+    await expectAccessible(page, 'case in route decision');
+    await ctx.close();
+  });
+
+  it('a provider finds the tender, bids through the form, and follows the bid after close', async () => {
+    const title = `Dermatology tender ${Date.now()}`;
+    const c = await g.caseInTendering(w, { over: { title } });
+    const provider = w.providerUsers[w.trust.id];
+    const { ctx, page } = await signedIn(provider.name);
+    await page.getByRole('link', { name: 'Open tenders' }).first().click();
+    await expectAccessible(page, 'open tenders');
+    await screenshot(page, 'provider-tenders');
+    await page.getByRole('link', { name: title }).click();
+    const form = page.getByRole('form', { name: 'Your bid' });
+    await form.getByLabel('Annual price (£)').fill('185000');
+    for (const label of await form.locator('textarea').all())
+      await label.fill('We will run clinics in four practices.');
+    await expectAccessible(page, 'tender');
+    await screenshot(page, 'provider-tender');
+    await form.getByRole('button', { name: 'Submit bid' }).click();
+    await page.getByRole('status').filter({ hasText: 'Bid saved' }).waitFor();
+    const mine = await g.get(provider.token, '/bids');
+    expect(mine.body.items.map((b: { caseId: string }) => b.caseId)).toContain(c.id);
+    await g.waitForState(w.commissioner.token, c.id, 'evaluation', 120_000);
+    await page.goto('/console/bids');
+    await page.getByRole('heading', { name: title }).waitFor();
+    await expectAccessible(page, 'my bids');
+    await screenshot(page, 'provider-bids');
+    await ctx.close();
+  });
+
+  it('a governance officer finds a blocking flag in the queue, accepts it and approves the award', async () => {
+    const c = await g.caseInRouteDecision(w);
+    await g.event(w.commissioner.token, c.id, {
+      type: 'DECIDE_MAKE',
+      providerIds: [w.memberPractices[1].id],
+      psrProcess: 'direct_award_c',
+      justification: 'the existing practice performs well',
+    });
+    await g.waitForState(w.commissioner.token, c.id, 'governance_review', 60_000);
+    const { ctx, page } = await signedIn(w.governance.name);
+    await page.getByRole('link', { name: 'Flag queue' }).first().click();
+    await page.getByLabel('Code').selectOption('MEMBER_PRACTICE_AWARD');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expectAccessible(page, 'flag queue');
+    await screenshot(page, 'governance-flags');
+    await page.locator(`a[href="/console/cases/${c.id}#flags"]`).first().click();
+    const resolve = page.getByRole('form', { name: 'Resolve member practice award' });
+    await resolve.getByLabel('Resolution').selectOption('accepted');
+    await resolve.getByLabel('Justification').fill('the practice is the only one with the service in place');
+    await resolve.getByRole('button').click();
+    await resolve.waitFor({ state: 'detached' });
+    const approve = page.getByRole('form', { name: 'APPROVE AWARD' });
+    await approve.getByLabel('Approval note').fill('conflicts managed; award approved');
+    await approve.getByRole('button').click();
+    await page.locator('[data-state="case.standstill"][data-active]').waitFor();
+    await screenshot(page, 'case-standstill');
+    await ctx.close();
+  });
+});
