@@ -88,7 +88,10 @@ export class CaseDocumentsController {
     description:
       'From draft until tendering closes; a panel member excluded entirely gets 422 EXCLUDED_BY_CONFLICT. Streamed into storage and checked while it arrives (size, type, signature, UTF-8 text); a refused file gets 422 DOCUMENT_REJECTED with a `reason` and nothing is stored. Audited as CASE_DOCUMENT_ADDED (the case version moves); once the tender is published, providers that asked a question or bid are notified (tender_document_changed). The close does not move.',
   })
-  @ApiCreatedResponse({ type: DocumentDto, headers: { ETag: { description: 'the case version "<version>"' } } })
+  @ApiCreatedResponse({
+    type: DocumentDto,
+    headers: { ETag: { description: 'the case version "<version>"', schema: { type: 'string' } } },
+  })
   @ApiSignedIn(
     'NOT_FOUND',
     'FORBIDDEN',
