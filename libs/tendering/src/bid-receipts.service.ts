@@ -106,7 +106,8 @@ export class BidReceipts {
       at: now,
       actor: { id: 'system:tendering', roles: [] },
       type: BIDS_OPENED,
-      fromState: 'tendering',
+      // a record written by the close, not a transition of its own: it stays in the state closed into
+      fromState: row.state,
       toState: row.state,
       payload: { bids },
     });
