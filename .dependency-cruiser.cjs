@@ -6,6 +6,23 @@
 // Packages that make code impure (framework, persistence, queue, transport).
 const FRAMEWORK_PACKAGES = '(@nestjs|@bull-board|typeorm|bullmq|ioredis|pg|pg-[^/]+|express)(/|$)';
 
+/** Libraries below the features. */
+const FOUNDATION_LIBS = ['domain', 'settings', 'database', 'queue', 'metrics', 'auth', 'directory', 'cases'];
+
+/**
+ * The features, side by side on one floor above `cases`, and which of their peers each may use
+ * (through the peer's exported services only, see lib-public-api-only). Everything else between
+ * features is composed in libs/case-workflow.
+ */
+const FEATURE_PEERS = {
+  conflicts: ['notifications'],
+  tendering: ['conflicts'],
+  flags: ['conflicts', 'tendering'],
+  deadlines: ['notifications'],
+  notifications: [],
+};
+const FEATURE_LIBS = Object.keys(FEATURE_PEERS);
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -42,28 +59,65 @@ module.exports = {
       to: { path: '^apps/' },
     },
     {
-      name: 'api-not-to-worker',
+      name: 'apps-not-to-each-other',
       severity: 'error',
-      comment: 'The api app does not import the worker app; only the composition root (apps/api/src/main.ts) may.',
-      from: { path: '^apps/api/', pathNot: '^apps/api/src/main\\.ts$' },
-      to: { path: '^apps/worker/' },
+      comment: 'No app imports another; only the entry point (apps/main.ts) composes them.',
+      from: { path: '^apps/(api|worker|console)/' },
+      to: { path: '^apps/', pathNot: '^apps/$1/' },
     },
     {
-      name: 'api-main-to-worker-entry-only',
+      name: 'entry-to-app-entries-only',
       severity: 'error',
-      comment: 'The composition root may import the worker module or a worker bootstrap file, nothing deeper.',
-      from: { path: '^apps/api/src/main\\.ts$' },
+      comment: 'The entry point uses each app through its bootstrap, module or main file, nothing deeper.',
+      from: { path: '^apps/main\\.ts$' },
       to: {
-        path: '^apps/worker/',
-        pathNot: '^apps/worker/src/(worker\\.module|main|[^/]*bootstrap[^/]*)\\.ts$',
+        path: '^apps/(api|worker)/',
+        pathNot: ['^apps/api/src/bootstrap\\.ts$', '^apps/worker/src/(worker\\.module|main)\\.ts$'],
       },
     },
     {
-      name: 'worker-not-to-api',
+      name: 'nothing-imports-the-entry',
       severity: 'error',
-      comment: 'The worker app does not import the api app.',
-      from: { path: '^apps/worker/' },
-      to: { path: '^apps/api/' },
+      comment: 'apps/main.ts is the top of the house.',
+      from: {},
+      to: { path: '^apps/main\\.ts$' },
+    },
+    {
+      name: 'foundations-not-to-features',
+      severity: 'error',
+      comment:
+        'The floors below the features (domain, settings, database, queue, metrics, auth, directory, cases) ' +
+        'never import a feature or the case workflow: the engine reaches the features only through CaseHooks.',
+      from: { path: `^libs/(${FOUNDATION_LIBS.join('|')})/` },
+      to: { path: `^libs/(${[...FEATURE_LIBS, 'case-workflow'].join('|')})/` },
+    },
+    {
+      name: 'case-workflow-from-apps-only',
+      severity: 'error',
+      comment: 'The case workflow sits above every feature: only the apps import it.',
+      from: { path: '^libs/', pathNot: '^libs/case-workflow/' },
+      to: { path: '^libs/case-workflow/' },
+    },
+    ...Object.entries(FEATURE_PEERS).map(([feature, allowed]) => ({
+      name: `feature-peers-${feature}`,
+      severity: 'error',
+      comment:
+        `libs/${feature} may use of its peer features only: ${allowed.join(', ') || 'none'} ` +
+        '(the allow-list FEATURE_PEERS in .dependency-cruiser.cjs). Compose features in libs/case-workflow instead.',
+      from: { path: `^libs/${feature}/` },
+      to: {
+        path: `^libs/(${FEATURE_LIBS.filter((f) => f !== feature && !allowed.includes(f)).join('|')})/`,
+      },
+    })),
+    {
+      name: 'no-orphans',
+      severity: 'error',
+      comment: 'A file nothing imports and that imports nothing is dead: delete it or use it.',
+      from: {
+        orphan: true,
+        pathNot: ['\\.d\\.ts$', '(^|/)\\.[^/]+\\.(js|cjs|mjs|ts|json)$', '/cli/', '/migrations/'],
+      },
+      to: {},
     },
     {
       name: 'lib-public-api-only',

@@ -69,7 +69,7 @@ async function main() {
   await admin.query('DROP DATABASE IF EXISTS makebuy_bench_test WITH (FORCE)');
   await admin.end();
 
-  const child = spawn(process.execPath, ['dist/apps/api/src/main.js'], {
+  const child = spawn(process.execPath, ['dist/apps/main.js'], {
     env: {
       ...process.env,
       DATABASE_URL: DB,

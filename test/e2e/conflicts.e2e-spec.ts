@@ -215,11 +215,11 @@ describe('conflicts of interest', () => {
         supersededAt: expect.any(String),
       });
 
-      const history = await g.get(w.commissioner.token, `/cases/${c.id}/history`);
-      expect(history.body.map((e: { type: string }) => e.type)).toEqual(
+      const history = await g.get(w.commissioner.token, `/cases/${c.id}/history?limit=200`);
+      expect(history.body.items.map((e: { type: string }) => e.type)).toEqual(
         expect.arrayContaining(['PANEL_MEMBER_ADDED', 'PANEL_MEMBER_REMOVED']),
       );
-      expect(history.body.find((e: { type: string }) => e.type === 'PANEL_MEMBER_ADDED').payload).toEqual({
+      expect(history.body.items.find((e: { type: string }) => e.type === 'PANEL_MEMBER_ADDED').payload).toEqual({
         personId: w.panel[2].id,
       });
     });
@@ -262,14 +262,20 @@ describe('conflicts of interest', () => {
         .post(`/api/v1/cases/${dc.id}/panel`)
         .set(g.auth(w.commissioner.token))
         .set('If-Match', '"999"')
-        .send({ personId: w.outsider.id });
+        .send({ personId: w.commissioner2.id });
       expectProblem(stale, 412, 'VERSION_MISMATCH');
+      // v1.1: the panel is made of commissioners of the case's consortium
+      expectProblem(
+        await g.post(w.commissioner.token, `/cases/${dc.id}/panel`, { personId: w.outsider.id }),
+        400,
+        'VALIDATION_FAILED',
+      );
       const notMember = await t.http
         .delete(`/api/v1/cases/${dc.id}/panel/${w.outsider.id}`)
         .set(g.auth(w.commissioner.token));
       expectProblem(notMember, 404, 'NOT_FOUND');
       expectProblem(
-        await g.post(w.commissioner.token, `/cases/${c.id}/panel`, { personId: w.outsider.id }),
+        await g.post(w.commissioner.token, `/cases/${c.id}/panel`, { personId: w.commissioner2.id }),
         409,
         'EVENT_NOT_ALLOWED',
       );
@@ -357,9 +363,9 @@ describe('conflicts of interest', () => {
         ]),
       );
 
-      const history = await g.get(w.governance.token, `/cases/${c.id}/history`);
-      const made = history.body.find((e: { type: string }) => e.type === 'DECLARATION_MADE');
-      const reviewed = history.body.find((e: { type: string }) => e.type === 'DECLARATION_REVIEWED');
+      const history = await g.get(w.governance.token, `/cases/${c.id}/history?limit=200`);
+      const made = history.body.items.find((e: { type: string }) => e.type === 'DECLARATION_MADE');
+      const reviewed = history.body.items.find((e: { type: string }) => e.type === 'DECLARATION_REVIEWED');
       expect(made).toMatchObject({
         actor: w.gpPartner.id,
         fromState: 'conflict_check',
@@ -613,7 +619,7 @@ describe('conflicts of interest', () => {
         { providerId: w.memberPractices[3].id, relationship: 'director' },
         201,
       );
-      await g.event(w.commissioner.token, c.id, {
+      await g.event(w.decider.token, c.id, {
         type: 'DECIDE_MAKE',
         providerIds: [w.memberPractices[3].id],
         psrProcess: 'most_suitable_provider',
@@ -647,7 +653,8 @@ describe('conflicts of interest', () => {
       const mine = await view(excluded.token, c.id);
       expect(mine.allowedEvents).not.toContain('DECIDE_BUY');
       expect(mine.allowedEvents).not.toContain('DECIDE_MAKE');
-      expect(mine.allowedEvents).toContain('CANCEL');
+      // v1.1: a member excluded from decisions may not cancel either
+      expect(mine.allowedEvents).not.toContain('CANCEL');
       const theirs = await view(w.panel[2].token, c.id);
       expect(theirs.allowedEvents).toEqual(expect.arrayContaining(['DECIDE_BUY', 'DECIDE_MAKE']));
 
@@ -665,6 +672,8 @@ describe('conflicts of interest', () => {
         422,
       );
       expectProblem(make, 422, 'EXCLUDED_BY_CONFLICT');
+      const cancel = await g.event(excluded.token, c.id, { type: 'CANCEL', reasonCode: 'other', note: 'x' }, 422);
+      expectProblem(cancel, 422, 'EXCLUDED_BY_CONFLICT');
       expect((await view(w.governance.token, c.id)).state).toBe('route_decision');
     });
   });

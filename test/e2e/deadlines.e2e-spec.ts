@@ -45,7 +45,7 @@ describe('deadlines under TIME_ACCELERATION (through BullMQ)', () => {
     expect(done.deadlines).toEqual(
       expect.arrayContaining([{ kind: 'tender_close', dueAt: close.dueAt.toISOString(), status: 'fired' }]),
     );
-    const history = (await g.get(w.governance.token, `/cases/${c.id}/history`)).body as {
+    const history = (await g.history(w.governance.token, c.id)) as {
       type: string;
       actor: string;
       fromState: string;
@@ -78,7 +78,7 @@ describe('deadlines under TIME_ACCELERATION (through BullMQ)', () => {
     await g.waitForState(w.commissioner.token, c.id, 'evaluation', 20_000);
     expect((await dl.deadline(c.id, 'tender_close')).status).toBe('fired');
     for (const m of w.panel) await g.score(m, c.id, bid.id, 7);
-    await g.event(w.commissioner.token, c.id, { type: 'PROPOSE_AWARD', bidId: bid.id, justification: 'best value' });
+    await g.event(w.decider.token, c.id, { type: 'PROPOSE_AWARD', bidId: bid.id, justification: 'best value' });
 
     // clean checks: straight to standstill, whose end clients can read
     const inStandstill = await eventually(async () => {
@@ -97,7 +97,7 @@ describe('deadlines under TIME_ACCELERATION (through BullMQ)', () => {
     expect(awarded.standstillEndsAt).toBeNull();
     expect((await dl.deadline(c.id, 'standstill_end')).status).toBe('fired');
     expect(await dl.auditCount(c.id)).toBeGreaterThanOrEqual(2); // tender_close + standstill_end (+ SLAs in place)
-    const history = (await g.get(w.governance.token, `/cases/${c.id}/history`)).body as {
+    const history = (await g.history(w.governance.token, c.id)) as {
       type: string;
       toState: string;
       payload: { kind?: string };
@@ -175,7 +175,7 @@ describe('deadlines on a manual clock: fencing, races, reminders and breaches', 
     await eventually(async () => (await dl.deadline(c.id, 'conflict_check_sla')).status === 'fired');
     const view = (await g.get(w.governance.token, `/cases/${c.id}`)).body;
     expect(view.state).toBe('conflict_check');
-    const history = (await g.get(w.governance.token, `/cases/${c.id}/history`)).body as {
+    const history = (await g.history(w.governance.token, c.id)) as {
       type: string;
       fromState: string;
       toState: string;

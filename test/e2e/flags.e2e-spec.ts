@@ -28,7 +28,7 @@ describe('flags: award-check runs, resolution, the HTTP surface', () => {
 
   async function makeCase(providerId = w.memberPractices[1].id) {
     const c = await g.caseInRouteDecision(w);
-    const res = await g.event(w.commissioner.token, c.id, {
+    const res = await g.event(w.decider.token, c.id, {
       type: 'DECIDE_MAKE',
       providerIds: [providerId],
       psrProcess: 'direct_award_c',
@@ -103,7 +103,7 @@ describe('flags: award-check runs, resolution, the HTTP surface', () => {
     expect(results.filter((r) => r.outcome === 'completed')).toHaveLength(1);
     const v = await view(c.id);
     expect(v.state).toBe('governance_review');
-    const history = (await g.get(w.governance.token, `/cases/${c.id}/history`)).body as { type: string }[];
+    const history = (await g.history(w.governance.token, c.id)) as { type: string }[];
     expect(history.filter((e) => e.type === 'CHECKS_COMPLETED')).toHaveLength(1);
     const rows = await db.query(`SELECT dedupe_key FROM flags WHERE case_id = $1 ORDER BY dedupe_key`, [c.id]);
     expect(new Set(rows.map((r: { dedupe_key: string }) => r.dedupe_key)).size).toBe(rows.length);
@@ -211,7 +211,7 @@ describe('flags: award-check runs, resolution, the HTTP surface', () => {
       expect(ok.status).toBe(200);
       expect(ok.body).toMatchObject({ id: flag.id, status: 'accepted', justification: 'fair process' });
       expect((await view(c.id)).version).toBe(version + 1);
-      const history = (await g.get(w.governance.token, `/cases/${c.id}/history`)).body as {
+      const history = (await g.history(w.governance.token, c.id)) as {
         type: string;
         payload: Record<string, unknown>;
       }[];

@@ -111,16 +111,16 @@ describe('case lifecycle: API, ETags, visibility, audit chain, outbox', () => {
   it('records every event in a hash chain that verifies, and detects tampering', async () => {
     const c = await g.caseInConflictCheck(w);
     await g.event(w.commissioner.token, c.id, { type: 'CANCEL', reasonCode: 'budget', note: 'funding withdrawn' });
-    const history = await g.get(w.governance.token, `/cases/${c.id}/history`);
+    const history = await g.get(w.governance.token, `/cases/${c.id}/history?limit=200`);
     expect(history.status).toBe(200);
-    expect(history.body.map((e: { type: string }) => e.type)).toEqual(['CREATED', 'SUBMIT', 'CANCEL']);
-    expect(history.body[2]).toMatchObject({
+    expect(history.body.items.map((e: { type: string }) => e.type)).toEqual(['CREATED', 'SUBMIT', 'CANCEL']);
+    expect(history.body.items[2]).toMatchObject({
       seq: 3,
       fromState: 'conflict_check',
       toState: 'cancelled',
       payload: { reasonCode: 'budget', note: 'funding withdrawn' },
     });
-    expect(history.body[1].prevHash).toBe(history.body[0].hash);
+    expect(history.body.items[1].prevHash).toBe(history.body.items[0].hash);
     expect((await g.get(w.commissioner.token, `/cases/${c.id}/history/verify`)).body).toEqual({
       valid: true,
       length: 3,
@@ -166,8 +166,8 @@ describe('case lifecycle: API, ETags, visibility, audit chain, outbox', () => {
     const all = [...results, ...unguarded];
     expect(all.filter((r) => r.status === 200)).toHaveLength(1);
     expect(all.every((r) => [200, 409, 412].includes(r.status))).toBe(true);
-    const history = await g.get(w.governance.token, `/cases/${c.id}/history`);
-    expect(history.body.filter((e: { type: string }) => e.type === 'CANCEL')).toHaveLength(1);
+    const history = await g.get(w.governance.token, `/cases/${c.id}/history?limit=200`);
+    expect(history.body.items.filter((e: { type: string }) => e.type === 'CANCEL')).toHaveLength(1);
     expect((await g.get(w.governance.token, `/cases/${c.id}/history/verify`)).body.valid).toBe(true);
   });
 
@@ -308,8 +308,8 @@ describe('statechart versions', () => {
         state: 'draft',
         allowedEvents: ['SUBMIT', 'CANCEL'],
       });
-      const history = await g.get(w.governance.token, `/cases/${c.id}/history`);
-      expect(history.body.at(-1)).toMatchObject({
+      const history = await g.get(w.governance.token, `/cases/${c.id}/history?limit=200`);
+      expect(history.body.items.at(-1)).toMatchObject({
         type: 'MACHINE_MIGRATED',
         payload: { fromVersion: 99, toVersion: 1 },
       });

@@ -61,7 +61,7 @@ describe('log hygiene', () => {
 
   it('names a rejected AUTH_JWT_SECRET at boot without printing it', () => {
     const secret = 'sh0rt-s3cret';
-    const r = spawnSync(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/main.ts'], {
+    const r = spawnSync(process.execPath, ['-r', '@swc-node/register', 'apps/main.ts'], {
       env: { ...process.env, NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', AUTH_JWT_SECRET: secret },
       encoding: 'utf8',
       timeout: 30000,

@@ -60,8 +60,8 @@ describe('the HTTP API follows the statechart model', () => {
   afterAll(() => t.close());
 
   async function statesVisited(caseId: string): Promise<string[]> {
-    const h = await g.get(w.governance.token, `/cases/${caseId}/history`);
-    return h.body
+    const h = await g.get(w.governance.token, `/cases/${caseId}/history?limit=200`);
+    return h.body.items
       .filter((e: { fromState: string | null; toState: string }) => e.fromState && e.fromState !== e.toState)
       .map((e: { toState: string }) => e.toState);
   }
@@ -76,7 +76,7 @@ describe('the HTTP API follows the statechart model', () => {
 
   it('... -> route_decision -> award_checks -> governance_review -> standstill -> awarded (make)', async () => {
     const c = await g.caseInRouteDecision(w);
-    await g.event(w.commissioner.token, c.id, {
+    await g.event(w.decider.token, c.id, {
       type: 'DECIDE_MAKE',
       providerIds: [w.memberPractices[1].id],
       psrProcess: 'direct_award_c',
@@ -124,7 +124,7 @@ describe('the HTTP API follows the statechart model', () => {
     const b = await g.bid(bidder, c.id);
     await g.waitForState(w.governance.token, c.id, 'evaluation');
     for (const m of w.panel) await g.score(m, c.id, b.id, 7);
-    await g.event(w.commissioner.token, c.id, { type: 'PROPOSE_AWARD', bidId: b.id, justification: 'best value' });
+    await g.event(w.decider.token, c.id, { type: 'PROPOSE_AWARD', bidId: b.id, justification: 'best value' });
     await g.waitForState(w.governance.token, c.id, 'standstill');
     const rep = await g.post(bidder.token, `/cases/${c.id}/representations`, { text: 'please check the scoring' }, 201);
     await g.post(w.governance.token, `/cases/${c.id}/representations/${rep.body.id}/resolve`, {

@@ -83,7 +83,7 @@ describe('notifications', () => {
 
   it('governance officers who act on a case hear when it needs their review', async () => {
     const c = await g.caseInRouteDecision(w);
-    await g.event(w.commissioner.token, c.id, {
+    await g.event(w.decider.token, c.id, {
       type: 'DECIDE_MAKE',
       providerIds: [w.memberPractices[1].id],
       psrProcess: 'direct_award_c',

@@ -65,7 +65,7 @@ describe('OpenAPI document against real answers', () => {
       await g.score(m, c.id, b2.id, 6);
     }
     await g.get(w.commissioner.token, `/tenders/${c.id}/bids`);
-    await g.event(w.commissioner.token, c.id, { type: 'PROPOSE_AWARD', bidId: b1.id, justification: 'best value' });
+    await g.event(w.decider.token, c.id, { type: 'PROPOSE_AWARD', bidId: b1.id, justification: 'best value' });
     await g.waitForState(w.governance.token, c.id, 'standstill');
     const rep = await g.post(practice.token, `/cases/${c.id}/representations`, { text: 'check the scoring' }, 201);
     remember('representationId', rep.body.id);
@@ -84,7 +84,7 @@ describe('OpenAPI document against real answers', () => {
   it('a make case: member practice flagged, governance review, approved', async () => {
     const c = await g.caseInRouteDecision(w);
     remember('id', c.id);
-    await g.event(w.commissioner.token, c.id, {
+    await g.event(w.decider.token, c.id, {
       type: 'DECIDE_MAKE',
       providerIds: [w.memberPractices[1].id],
       psrProcess: 'direct_award_c',

@@ -68,7 +68,7 @@ describe('scenarios: whole cases through the favouritism checks', () => {
   ): Promise<{ caseId: string; bidIds: string[] }> {
     const c = await g.caseInRouteDecision(w, opts.over, opts.mitigations);
     played.push(c.id);
-    await g.event(w.commissioner.token, c.id, {
+    await g.event(w.decider.token, c.id, {
       type: 'DECIDE_BUY',
       criteria: g.criteria,
       tenderClosesAt: new Date(Date.now() + 3500).toISOString(),
@@ -90,7 +90,7 @@ describe('scenarios: whole cases through the favouritism checks', () => {
     for (const e of scorers) for (const [i, bidId] of bidIds.entries()) await g.score(e, caseId, bidId, scores(e, i));
   }
 
-  async function propose(w: World, caseId: string, bidId: string, by: Person = w.commissioner) {
+  async function propose(w: World, caseId: string, bidId: string, by: Person = w.decider) {
     const res = await g.event(by.token, caseId, { type: 'PROPOSE_AWARD', bidId, justification: 'best overall' });
     expect(res.body.state).toBe('award_checks');
     return res.body as CaseBody;
@@ -114,9 +114,9 @@ describe('scenarios: whole cases through the favouritism checks', () => {
   }
 
   async function history(w: World, caseId: string) {
-    const res = await g.get(w.governance.token, `/cases/${caseId}/history`);
+    const res = await g.get(w.governance.token, `/cases/${caseId}/history?limit=200`);
     expect(res.status).toBe(200);
-    return res.body as {
+    return res.body.items as {
       type: string;
       fromState: string | null;
       toState: string;
@@ -325,7 +325,7 @@ describe('scenarios: whole cases through the favouritism checks', () => {
     const practice = w.memberPractices[3];
     const c0 = await g.caseInRouteDecision(w);
     played.push(c0.id);
-    const decided = await g.event(w.commissioner.token, c0.id, {
+    const decided = await g.event(w.decider.token, c0.id, {
       type: 'DECIDE_MAKE',
       providerIds: [practice.id],
       psrProcess: 'direct_award_c',
@@ -422,7 +422,7 @@ describe('scenarios: whole cases through the favouritism checks', () => {
     played.push(c0.id);
     await queue.pause();
     try {
-      await g.event(w.commissioner.token, c0.id, {
+      await g.event(w.decider.token, c0.id, {
         type: 'DECIDE_MAKE',
         providerIds: [w.memberPractices[1].id],
         psrProcess: 'most_suitable_provider',
@@ -457,7 +457,7 @@ describe('scenarios: whole cases through the favouritism checks', () => {
     await declareInterest(w, c0.id, w.gpPartner, own.id, 'exclude_from_decision');
     await g.declareAndReview(w, c0.id, {}, w.panel.slice(1));
     await g.event(w.governance.token, c0.id, { type: 'COMPLETE_CONFLICT_CHECK' });
-    await g.event(w.commissioner.token, c0.id, {
+    await g.event(w.decider.token, c0.id, {
       type: 'DECIDE_MAKE',
       providerIds: [own.id],
       psrProcess: 'direct_award_c',

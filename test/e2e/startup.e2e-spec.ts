@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 /** `npm start` with a service down: says which, where, and how to start it; exits non-zero. */
 describe('startup when a service cannot be reached', () => {
   const run = (env: Record<string, string>) =>
-    spawnSync(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/main.ts'], {
+    spawnSync(process.execPath, ['-r', '@swc-node/register', 'apps/main.ts'], {
       env: { ...process.env, NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', ...env },
       encoding: 'utf8',
       timeout: 30000,

@@ -38,7 +38,7 @@ describe('tendering: windows, sealed bids and refusals (manual clock, no worker)
     const c = await g.caseInRouteDecision(w);
     // fast track: 10 working days from Monday 2 March 2026 end at 00:00 on Tuesday 17 March (London, GMT)
     const early = await g.event(
-      w.commissioner.token,
+      w.decider.token,
       c.id,
       { type: 'DECIDE_BUY', criteria: g.criteria, tenderClosesAt: '2026-03-16T12:00:00Z' },
       422,
@@ -48,7 +48,7 @@ describe('tendering: windows, sealed bids and refusals (manual clock, no worker)
     expect((await g.get(w.commissioner.token, `/cases/${c.id}`)).body.state).toBe('route_decision');
     expect((await g.get(trust.token, `/tenders/${c.id}`)).status).toBe(404);
 
-    const ok = await g.event(w.commissioner.token, c.id, {
+    const ok = await g.event(w.decider.token, c.id, {
       type: 'DECIDE_BUY',
       criteria: g.criteria,
       tenderClosesAt: '2026-03-20T12:00:00+00:00',
@@ -146,7 +146,7 @@ describe('tendering: windows, sealed bids and refusals (manual clock, no worker)
       ]);
       expect(JSON.stringify(seen)).not.toMatch(new RegExp(`${trust.providerId}|${trust.id}|Trust`));
     }
-    const history = (await g.get(w.commissioner.token, `/cases/${c.id}/history`)).body as {
+    const history = (await g.history(w.commissioner.token, c.id)) as {
       type: string;
       payload: Record<string, unknown>;
     }[];
@@ -166,7 +166,7 @@ describe('tendering: windows, sealed bids and refusals (manual clock, no worker)
     clock.set(new Date('2026-03-02T09:00:00Z'));
     const c = await g.caseInTendering(w);
     const before = (await g.get(w.commissioner.token, `/cases/${c.id}`)).body;
-    const historyBefore = (await g.get(w.commissioner.token, `/cases/${c.id}/history`)).body;
+    const historyBefore = await g.history(w.commissioner.token, c.id);
 
     const a = await g.bid(trust, c.id, 210000);
     const second = await g.post(trust.token, `/tenders/${c.id}/bids`, bidBody());
@@ -204,7 +204,7 @@ describe('tendering: windows, sealed bids and refusals (manual clock, no worker)
     const after = (await g.get(w.commissioner.token, `/cases/${c.id}`)).body;
     expect(after.version).toBe(before.version);
     expect(after).toEqual(before);
-    expect((await g.get(w.commissioner.token, `/cases/${c.id}/history`)).body).toEqual(historyBefore);
+    expect(await g.history(w.commissioner.token, c.id)).toEqual(historyBefore);
     const tenderText = JSON.stringify((await g.get(social.token, `/tenders/${c.id}`)).body);
     for (const s of [a.id, b.id, b2.id, trust.providerId, member.providerId]) {
       expect(JSON.stringify(after)).not.toContain(s);
@@ -278,7 +278,7 @@ describe('tendering: windows, sealed bids and refusals (manual clock, no worker)
     expect([tooEarly.status, tooEarly.body.code]).toEqual([422, 'WINDOW_CLOSED']);
     const draft = await g.draftCase(w);
     expect((await g.post(trust.token, `/cases/${draft.id}/representations`, { text: 'x' })).status).toBe(404);
-    expect((await g.get(trust.token, path)).body).toEqual([]);
+    expect((await g.get(trust.token, path)).body).toEqual({ items: [], nextCursor: null });
     expect((await g.get(w.outsider.token, path)).status).toBe(404);
   });
 });

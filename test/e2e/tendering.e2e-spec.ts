@@ -88,7 +88,7 @@ describe('tendering and the provider portal (accelerated)', () => {
       (p) => !['exclude_from_evaluation', 'exclude_entirely'].includes(opts.mitigations?.[p.id] ?? ''),
     );
     await scoreAll(c.id, Object.fromEntries(bids.map((b, i) => [b.id, 8 - i])), evaluators);
-    await g.event(w.commissioner.token, c.id, {
+    await g.event(w.decider.token, c.id, {
       type: 'PROPOSE_AWARD',
       bidId: bids[0].id,
       justification: 'Top ranked',
@@ -112,7 +112,7 @@ describe('tendering and the provider portal (accelerated)', () => {
       expect(await listed(trust)).toBe(false);
 
       // DECIDE_BUY publishes the tender
-      const published = await g.event(w.commissioner.token, c.id, { type: 'DECIDE_BUY', criteria: g.criteria });
+      const published = await g.event(w.decider.token, c.id, { type: 'DECIDE_BUY', criteria: g.criteria });
       expect(published.body.state).toBe('tendering');
       const closesAt = Date.parse(published.body.tender.closesAt);
       expect(closesAt - Date.now()).toBeGreaterThan(3000);
@@ -191,7 +191,7 @@ describe('tendering and the provider portal (accelerated)', () => {
         expectNoneOf(view, [...allBidIds, trust.providerId, independent.providerId], 'the case before close');
       }
       expectNoneOf(
-        (await g.get(w.commissioner.token, `/cases/${c.id}/history`)).body,
+        await g.history(w.commissioner.token, c.id),
         [...allBidIds, ...bidderIds],
         'the history before close',
       );
@@ -254,7 +254,7 @@ describe('tendering and the provider portal (accelerated)', () => {
       expect((await g.post(trust.token, `/tenders/${c.id}/bids/${bTrust.id}/scores`, { x: 1 })).status).toBe(403);
       await scoreAll(c.id, trustFirst, w.panel.slice(0, 2));
       const early = await g.event(
-        w.commissioner.token,
+        w.decider.token,
         c.id,
         { type: 'PROPOSE_AWARD', bidId: bTrust.id, justification: 'Best value' },
         422,
@@ -285,14 +285,14 @@ describe('tendering and the provider portal (accelerated)', () => {
           rank: 3,
         },
       ]);
-      const history = (await g.get(w.governance.token, `/cases/${c.id}/history`)).body as {
+      const history = (await g.history(w.governance.token, c.id)) as {
         type: string;
         payload: Record<string, unknown>;
       }[];
       expect(history.filter((e) => e.type === 'SCORE_RECORDED')).toHaveLength(10);
 
       // the award is proposed to the outside provider; the checks pass; standstill
-      await g.event(w.commissioner.token, c.id, {
+      await g.event(w.decider.token, c.id, {
         type: 'PROPOSE_AWARD',
         bidId: bTrust.id,
         justification: 'Top ranked',
@@ -348,8 +348,11 @@ describe('tendering and the provider portal (accelerated)', () => {
       ).toEqual([]);
       // further representations while paused
       const r2 = await g.post(trust.token, path, { text: 'We also object to the timetable.' }, 201);
-      expect((await g.get(independent.token, path)).body.map((r: { id: string }) => r.id)).toEqual([r1.body.id]);
-      expect((await g.get(w.governance.token, path)).body).toHaveLength(2);
+      expect((await g.get(independent.token, path)).body.items.map((r: { id: string }) => r.id)).toEqual([r1.body.id]);
+      expect((await g.get(w.governance.token, path)).body).toEqual({
+        items: [expect.anything(), expect.anything()],
+        nextCursor: null,
+      });
       expect((await myBidOn(independent, a.caseId)).representations).toEqual([
         expect.objectContaining({ id: r1.body.id, status: 'open' }),
       ]);
@@ -387,9 +390,7 @@ describe('tendering and the provider portal (accelerated)', () => {
       expect((await myBidOn(independent, a.caseId)).representations).toEqual([
         expect.objectContaining({ id: r1.body.id, status: 'not_upheld', response: 'Assessed per the criteria.' }),
       ]);
-      const history = (await g.get(w.governance.token, `/cases/${a.caseId}/history`)).body.map(
-        (e: { type: string }) => e.type,
-      );
+      const history = (await g.history(w.governance.token, a.caseId)).map((e: { type: string }) => e.type);
       expect(history.filter((x: string) => x.startsWith('REPRESENTATION_'))).toEqual([
         'REPRESENTATION_LODGED',
         'REPRESENTATION_LODGED',
@@ -432,7 +433,7 @@ describe('tendering and the provider portal (accelerated)', () => {
     async () => {
       const c = await g.caseInRouteDecision(w);
       const outside = await g.event(
-        w.commissioner.token,
+        w.decider.token,
         c.id,
         { type: 'DECIDE_MAKE', providerIds: [w.trust.id], psrProcess: 'direct_award_c', justification: 'x' },
         422,
@@ -440,7 +441,7 @@ describe('tendering and the provider portal (accelerated)', () => {
       expect(outside.body).toMatchObject({ code: 'NOT_MEMBER_PRACTICE', providerIds: [w.trust.id] });
       const unknown = '6f1c3c7e-1111-4111-8111-111111111111';
       const ghost = await g.event(
-        w.commissioner.token,
+        w.decider.token,
         c.id,
         {
           type: 'DECIDE_MAKE',
@@ -452,7 +453,7 @@ describe('tendering and the provider portal (accelerated)', () => {
       );
       expect(ghost.body).toMatchObject({ code: 'NOT_MEMBER_PRACTICE', providerIds: [unknown] });
 
-      await g.event(w.commissioner.token, c.id, {
+      await g.event(w.decider.token, c.id, {
         type: 'DECIDE_MAKE',
         providerIds: [w.memberPractices[1].id],
         psrProcess: 'most_suitable_provider',

@@ -1,5 +1,5 @@
 /**
- * The real entry point (apps/api/src/main.ts) as a child process, for fault suites that must see
+ * The real entry point (apps/main.ts) as a child process, for fault suites that must see
  * what an operator sees: the process's own output, its exit, its answers over TCP.
  */
 import { ChildProcess, spawn } from 'node:child_process';
@@ -33,7 +33,7 @@ export class ApiProcess {
   /** Starts `APP_ROLE` (all by default) on a free port and waits until /health/live answers. */
   static async start(env: Record<string, string>): Promise<ApiProcess> {
     const port = await freePort(47000);
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/main.ts'], {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/main.ts'], {
       cwd: ROOT,
       env: {
         ...process.env,

@@ -24,8 +24,24 @@ export interface World {
   panel: Person[];
   /** panel[0] is a GP partner at memberPractices[0] */
   gpPartner: Person;
+  /** panel[1]: the unconflicted panel commissioner who decides (v1.1: decisions come from the panel,
+   * not from the case's creator) */
+  decider: Person;
   providerUsers: Record<string, ProviderUser>;
   outsider: Person;
+}
+
+/** One row of GET /cases/{id}/history. */
+export interface HistoryRow {
+  seq: number;
+  at: string;
+  actor: string;
+  type: string;
+  fromState: string | null;
+  toState: string;
+  payload: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
 }
 
 export function given(t: TestApp) {
@@ -125,6 +141,7 @@ export function given(t: TestApp) {
       governance,
       panel,
       gpPartner: panel[0],
+      decider: panel[1],
       providerUsers,
       outsider,
     };
@@ -201,7 +218,7 @@ export function given(t: TestApp) {
     opts: { over?: Record<string, unknown>; tenderClosesAt?: string; mitigations?: Record<string, string> } = {},
   ) {
     const c = await caseInRouteDecision(w, opts.over, opts.mitigations);
-    const res = await event(w.commissioner.token, c.id, {
+    const res = await event(w.decider.token, c.id, {
       type: 'DECIDE_BUY',
       criteria,
       ...(opts.tenderClosesAt ? { tenderClosesAt: opts.tenderClosesAt } : {}),
@@ -217,6 +234,19 @@ export function given(t: TestApp) {
       201,
     );
     return res.body as { id: string };
+  }
+
+  /** the whole history of a case (every page of GET /cases/{id}/history) */
+  async function history(token: string, caseId: string) {
+    const items: HistoryRow[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await get(token, `/cases/${caseId}/history?limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+      if (res.status !== 200) throw new Error(`history ${caseId} -> ${res.status} ${JSON.stringify(res.body)}`);
+      items.push(...res.body.items);
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    return items;
   }
 
   async function waitForState(token: string, caseId: string, state: string, timeoutMs = 20000) {
@@ -247,6 +277,7 @@ export function given(t: TestApp) {
     bid,
     score,
     waitForState,
+    history,
     criteria,
     responses,
   };

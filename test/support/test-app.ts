@@ -39,14 +39,28 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * Refuses a DATABASE_URL whose database name does not say test: the suites create, migrate and
+ * drop their database, so a URL pointing elsewhere (an override in `env`, a reused config) must
+ * never reach them.
+ */
+export function assertTestDatabase(databaseUrl: string): void {
+  let name: string;
+  try {
+    name = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, ''));
+  } catch {
+    throw new Error('refusing to run: DATABASE_URL is not a URL');
+  }
+  if (!/^makebuy_test_/.test(name))
+    throw new Error(`refusing to run against database "${name}": its name does not start with makebuy_test_`);
+}
+
 /** Each suite gets its own database (created and dropped here) and its own queue prefix. */
 export async function testConfig(suite: string, extra: Record<string, string> = {}): Promise<AppConfig> {
   const id = `${suite.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
-  const databaseUrl = `${TEST_PG}/makebuy_test_${id}`;
-  if (!/test/.test(databaseUrl)) throw new Error('refusing to run against a database whose name does not say test');
-  return loadAppConfig({
+  const config = loadAppConfig({
     NODE_ENV: 'test',
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: `${TEST_PG}/makebuy_test_${id}`,
     REDIS_URL: TEST_REDIS,
     QUEUE_PREFIX: `mbtest-${id}`,
     AUTH_JWT_SECRET: 'test-secret-for-the-e2e-suites-0123456789',
@@ -55,12 +69,15 @@ export async function testConfig(suite: string, extra: Record<string, string> = 
     OUTBOX_POLL_INTERVAL_MS: '50',
     ...extra,
   });
+  assertTestDatabase(config.databaseUrl);
+  return config;
 }
 
 export async function startTestApp(opts: TestAppOptions): Promise<TestApp> {
   const config = opts.reuse
     ? { ...opts.reuse, timeAcceleration: opts.timeAcceleration ?? opts.reuse.timeAcceleration }
     : await testConfig(opts.suite, { TIME_ACCELERATION: String(opts.timeAcceleration ?? 1), ...(opts.env ?? {}) });
+  assertTestDatabase(config.databaseUrl);
   const basePolicy = loadPolicy('config/policy.json');
   const policy = opts.policy ? opts.policy(basePolicy) : basePolicy;
   await ensureDatabase(config.databaseUrl);

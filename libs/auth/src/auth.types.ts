@@ -10,5 +10,3 @@ export interface Principal {
   consortiumId: string | null;
   providerId: string | null;
 }
-
-export const hasRole = (p: Principal, ...roles: Role[]) => roles.some((r) => p.roles.includes(r));

@@ -11,8 +11,8 @@ import { Obligation, ObligationInputs, obligationsOf } from './obligations.rules
 
 /**
  * The obligations of a case, read through the caller's transaction, and the people behind them.
- * Governance is a role in tokens, not in the directory: a case's governance officers are those
- * its audit trail shows acting as governance.
+ * A case's governance officers are the people the directory grants `governance` who serve its
+ * consortium (CaseGovernance).
  */
 @Injectable()
 export class CaseObligations {

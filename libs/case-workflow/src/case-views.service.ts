@@ -8,7 +8,8 @@ import {
   Role,
   SnapshotRestoreError,
 } from '@makebuy/domain';
-import { CaseEntity, CaseViewer } from '@makebuy/cases';
+import { CaseEntity, CaseHistory, CasePanel, CaseViewer, HistoryEntry } from '@makebuy/cases';
+import type { Page } from '@makebuy/database';
 import { ConflictsCaseParts } from '@makebuy/conflicts';
 import { TenderingCaseParts } from '@makebuy/tendering';
 import { AwardChecks, FlagsService, toFlagView } from '@makebuy/flags';
@@ -23,7 +24,32 @@ export class CaseViews {
     private readonly flags: FlagsService,
     private readonly awardChecks: AwardChecks,
     private readonly deadlines: DeadlineScheduler,
+    private readonly panel: CasePanel,
+    private readonly caseHistory: CaseHistory,
   ) {}
+
+  /**
+   * GET /cases/{id}/history for one reader: a panel member excluded from evaluation (or entirely)
+   * may not see scores, so score rows keep their place in the chain without their scores.
+   */
+  async history(
+    viewer: Pick<CaseViewer, 'personId'>,
+    caseId: string,
+    q: { limit: number; cursor?: string },
+  ): Promise<Page<HistoryEntry>> {
+    const page = await this.caseHistory.page(caseId, q);
+    const carriesScores = (e: HistoryEntry) => e.type === 'SCORE_RECORDED';
+    if (!page.items.some(carriesScores)) return page;
+    if (!(await this.conflicts.exclusionOf(caseId, viewer.personId)).fromEvaluation) return page;
+    return {
+      ...page,
+      items: page.items.map((e) => {
+        if (!carriesScores(e)) return e;
+        const { scores: _scores, comment: _comment, ...rest } = e.payload;
+        return { ...e, payload: { ...rest, scoresHidden: true } };
+      }),
+    };
+  }
 
   async view(row: CaseEntity, viewer: CaseViewer): Promise<Record<string, unknown>> {
     const ctx = row.context;
@@ -68,7 +94,7 @@ export class CaseViews {
       this.deadlines.view(row),
       this.flags.forCase(row.id).then((fs) => ({ flags: fs.map(toFlagView) })),
       this.awardChecks.latestRun(row.id).then((awardChecks) => ({ awardChecks })),
-      this.tendering.view(row),
+      this.tendering.view(row, viewer),
     ]);
     return Object.assign(base, ...parts);
   }
@@ -86,8 +112,14 @@ export class CaseViews {
     const candidates = CLIENT_EVENT_TYPES.filter(
       (t) => accepted.has(t) && EVENT_ROLES[t].some((r: Role) => viewer.roles.includes(r)),
     );
-    if (!candidates.some((t) => EXCLUDED_FROM_DECISION_EVENTS.includes(t))) return candidates;
-    const ex = await this.conflicts.exclusionOf(row.id, viewer.personId);
-    return candidates.filter((t) => !(ex.fromDecision && EXCLUDED_FROM_DECISION_EVENTS.includes(t)));
+    if (!candidates.some((t) => EXCLUDED_FROM_DECISION_EVENTS.includes(t) || t === 'CANCEL')) return candidates;
+    // decisions: a panel member with a reviewed declaration not excluding it; CANCEL: not excluded
+    const onPanel = !!viewer.personId && (await this.panel.isMember(row.id, viewer.personId));
+    const ex = onPanel ? await this.conflicts.exclusionOf(row.id, viewer.personId) : null;
+    return candidates.filter((t) => {
+      if (EXCLUDED_FROM_DECISION_EVENTS.includes(t)) return !!ex && ex.reviewed && !ex.fromDecision;
+      if (t === 'CANCEL') return !ex?.fromDecision;
+      return true;
+    });
   }
 }

@@ -7,6 +7,8 @@ import { NotificationsModule } from '@makebuy/notifications';
 import { CaseWorkflow } from './case-workflow.service';
 import { CaseViews } from './case-views.service';
 import { CaseObligations } from './case-obligations.service';
+import { CaseFeed } from './case-feed.service';
+import { FeedModule } from '@makebuy/feed';
 
 /**
  * The case workflow room, one floor above the features: binds itself to the case engine once
@@ -14,8 +16,8 @@ import { CaseObligations } from './case-obligations.service';
  * Imported by both apps.
  */
 @Module({
-  imports: [ConflictsModule, TenderingModule, FlagsModule, DeadlinesModule, NotificationsModule],
-  providers: [CaseWorkflow, CaseViews, CaseObligations],
+  imports: [ConflictsModule, TenderingModule, FlagsModule, DeadlinesModule, NotificationsModule, FeedModule],
+  providers: [CaseWorkflow, CaseViews, CaseObligations, CaseFeed],
   exports: [CaseWorkflow, CaseViews, CaseObligations],
 })
 export class CaseWorkflowModule {}

@@ -16,6 +16,7 @@ import { AwardChecks, AwardsService, FlagsService } from '@makebuy/flags';
 import { DeadlineEscalation, DeadlineScheduler } from '@makebuy/deadlines';
 import { NoticeDispatcher } from '@makebuy/notifications';
 import { CaseObligations } from './case-obligations.service';
+import { CaseFeed } from './case-feed.service';
 
 /**
  * The case workflow: what every case event needs and what every effect does, in one place.
@@ -40,6 +41,7 @@ export class CaseWorkflow implements CaseHooks {
     private readonly escalation: DeadlineEscalation,
     private readonly notices: NoticeDispatcher,
     private readonly obligations: CaseObligations,
+    private readonly feed: CaseFeed,
   ) {
     engine.bind(this);
   }
@@ -79,8 +81,9 @@ export class CaseWorkflow implements CaseHooks {
         };
       case 'REPRESENTATION_RESOLVED':
         return this.tendering.representationFacts(tx, row, event);
-      case 'REJECT_AWARD':
       case 'CANCEL':
+        return this.conflicts.cancelFacts(tx, row, event.actor.id);
+      case 'REJECT_AWARD':
       case 'PANEL_MEMBER_ADDED':
       case 'PANEL_MEMBER_REMOVED':
       case 'DECLARATION_MADE':
@@ -114,7 +117,8 @@ export class CaseWorkflow implements CaseHooks {
       case 'runAwardChecks':
         return this.awardChecks.schedule(tx, row.id, effect.stageSeq, effect.proposalSeq, now);
       case 'notify':
-        return this.notices.send(tx, row, effect.notice, await this.noticeAudience(tx, row, effect.notice), now);
+        await this.notices.send(tx, row, effect.notice, await this.noticeAudience(tx, row, effect.notice), now);
+        return this.feed.forNotice(tx, row, effect.notice, now);
       case 'recordAward':
         return this.awards.record(tx, row, now);
       case 'recordMakeProviderConflicts':
@@ -130,6 +134,11 @@ export class CaseWorkflow implements CaseHooks {
       default:
         return unhandled(effect, 'effect type');
     }
+  }
+
+  /** 3. What the change publishes to the change feed (consortium events, flags, representations). */
+  recorded(ctx: EffectContext, event: FactEvent): Promise<void> {
+    return this.feed.forChange(ctx.tx, ctx.row, ctx.decision, event, ctx.now);
   }
 
   /** The people a human stage waits on (deadline reminders). */
@@ -172,7 +181,7 @@ export class CaseWorkflow implements CaseHooks {
       now,
     );
     // advisory; idempotent on (case, dedupe key)
-    await this.flags.raise(tx, {
+    const flag = await this.flags.raise(tx, {
       caseId: row.id,
       consortiumId: row.consortiumId,
       proposalSeq: row.context.proposalSeq,
@@ -182,6 +191,7 @@ export class CaseWorkflow implements CaseHooks {
       dedupeKey: `DEADLINE_BREACH:${effect.deadlineId}`,
     });
     await this.escalation.escalate(tx, row, evidence, now);
+    await this.feed.forBreach(tx, row, effect, flag, now);
   }
 }
 

@@ -11,15 +11,17 @@ export interface Viewer {
 }
 
 /**
- * Who may see a case: its creator, its panel, governance officers, and commissioners of the
- * case's consortium. Everyone else gets 404, as if it did not exist.
+ * Who may see a case: its creator, its panel, governance officers (one with a consortiumId only
+ * that consortium's cases), and commissioners of the case's consortium. Everyone else gets 404,
+ * as if it did not exist.
  */
 @Injectable()
 export class CaseAccess {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   async canSee(viewer: Viewer, row: CaseEntity, tx: EntityManager = this.ds.manager): Promise<boolean> {
-    if (viewer.roles.includes('governance')) return true;
+    if (viewer.roles.includes('governance') && (!viewer.consortiumId || viewer.consortiumId === row.consortiumId))
+      return true;
     if (viewer.personId && row.createdBy === viewer.personId) return true;
     if (viewer.roles.includes('commissioner') && viewer.consortiumId && viewer.consortiumId === row.consortiumId)
       return true;
@@ -36,15 +38,19 @@ export class CaseAccess {
 
   /** SQL condition (for lists) matching the same rule; parameters are prefixed with v_. */
   visibilitySql(alias: string, viewer: Viewer): { sql: string; params: Record<string, unknown> } {
-    if (viewer.roles.includes('governance')) return { sql: 'TRUE', params: {} };
     const parts: string[] = [];
     const params: Record<string, unknown> = {};
+    if (viewer.roles.includes('governance')) {
+      if (!viewer.consortiumId) return { sql: 'TRUE', params: {} };
+      parts.push(`${alias}.consortium_id = :v_consortium`);
+      params.v_consortium = viewer.consortiumId;
+    }
     if (viewer.personId) {
       parts.push(`${alias}.created_by = :v_person`);
       parts.push(`EXISTS (SELECT 1 FROM case_panel cp WHERE cp.case_id = ${alias}.id AND cp.person_id = :v_person)`);
       params.v_person = viewer.personId;
     }
-    if (viewer.roles.includes('commissioner') && viewer.consortiumId) {
+    if (viewer.roles.includes('commissioner') && viewer.consortiumId && !params.v_consortium) {
       parts.push(`${alias}.consortium_id = :v_consortium`);
       params.v_consortium = viewer.consortiumId;
     }

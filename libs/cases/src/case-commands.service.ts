@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ClientEventType, DomainError, EVENT_ROLES, Track } from '@makebuy/domain';
+import { ClientEventType, DomainError, EVENT_ROLES, EXCLUDED_FROM_DECISION_EVENTS, Track } from '@makebuy/domain';
 import { APP_CONFIG, AppConfig } from '@makebuy/settings';
 import { DirectoryService } from '@makebuy/directory';
 import { CaseEntity } from './case.entities';
@@ -38,13 +38,15 @@ export class CaseCommands {
 
   async createCase(caller: CaseCaller, input: CreateCaseInput): Promise<CaseEntity> {
     if (!caller.personId) throw new DomainError('FORBIDDEN', 'only a person in the directory can raise a case');
+    if (caller.consortiumId !== input.consortiumId)
+      throw new DomainError('FORBIDDEN', 'a commissioner raises cases only in its own consortium');
     await this.directory.getConsortium(input.consortiumId).catch(() => {
       throw new DomainError('VALIDATION_FAILED', `consortiumId: consortium ${input.consortiumId} does not exist`, {
         errors: [{ field: 'consortiumId', message: 'unknown consortium' }],
       });
     });
     const panelIds = [...new Set(input.panelPersonIds.map((p) => p.toLowerCase()))];
-    await this.requirePanelCandidates(panelIds);
+    await this.requirePanelCandidates(panelIds, input.consortiumId);
     const id = randomUUID();
     const { row } = await this.engine.create(
       {
@@ -71,25 +73,34 @@ export class CaseCommands {
     return row;
   }
 
-  /** People who can sit on a panel: in the directory and not a provider's user. */
-  async requirePanelCandidates(personIds: string[], field = 'panelPersonIds'): Promise<void> {
+  /** The panel is made of commissioners of the case's consortium (400 otherwise). */
+  async requirePanelCandidates(personIds: string[], consortiumId: string, field = 'panelPersonIds'): Promise<void> {
     const people = await this.directory.findPeople(personIds);
     const found = new Map(people.map((p) => [p.id, p]));
-    const errors = personIds.flatMap((id) =>
-      !found.has(id)
-        ? [{ field, message: `person ${id} does not exist` }]
-        : found.get(id)!.providerId
-          ? [{ field, message: `person ${id} acts for a provider and cannot sit on a panel` }]
-          : [],
-    );
+    const errors = personIds.flatMap((id) => {
+      const p = found.get(id);
+      if (!p) return [{ field, message: `person ${id} does not exist` }];
+      if (!p.roles.includes('commissioner') || p.consortiumId !== consortiumId)
+        return [{ field, message: `person ${id} is not a commissioner of the case's consortium` }];
+      return [];
+    });
     if (errors.length) throw new DomainError('VALIDATION_FAILED', errors.map((e) => e.message).join('; '), { errors });
   }
 
-  /** Role check for a client event (403), before the payload is validated. */
-  assertMaySend(caller: CaseCaller, type: ClientEventType): void {
+  /**
+   * Who may send a client event (403), before the payload is validated: the role, and for
+   * decisions a seat on the panel. Exclusions are the machine's rule (422 EXCLUDED_BY_CONFLICT).
+   */
+  async assertMaySend(caller: CaseCaller, row: CaseEntity, type: ClientEventType): Promise<void> {
     const roles = EVENT_ROLES[type];
     if (!roles.some((r) => caller.roles.includes(r))) {
       throw new DomainError('FORBIDDEN', `${type} needs one of the roles: ${roles.join(', ')}`);
+    }
+    if (
+      EXCLUDED_FROM_DECISION_EVENTS.includes(type) &&
+      !(caller.personId && (await this.panel.isMember(row.id, caller.personId)))
+    ) {
+      throw new DomainError('FORBIDDEN', `${type} is sent by a member of the case's panel`);
     }
   }
 

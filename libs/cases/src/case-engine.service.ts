@@ -18,7 +18,7 @@ import { Clock } from '@makebuy/settings';
 import { OutboxSignal } from '@makebuy/queue';
 import { CaseEntity, CaseEventEntity } from './case.entities';
 import { auditHash, GENESIS_HASH } from './audit-chain';
-import type { CaseHooks, EffectContext } from './case-hooks';
+import type { CaseHooks, EffectContext, FactEvent } from './case-hooks';
 
 type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K> : never;
 /** An event as a command sends it: the engine adds the actor, the clock and the facts. */
@@ -49,8 +49,8 @@ export interface NewCase {
   ocid: string;
   title: string;
   serviceName: string;
-  description: string | null;
-  cpvCode: string | null;
+  description?: string | null;
+  cpvCode?: string | null;
   consortiumId: string;
   fromSetting: string;
   toSetting: string;
@@ -183,7 +183,9 @@ export class CaseEngine {
           toState: decision.toState,
           payload,
         });
-        await this.carryOut({ tx, row, decision, now, actor: cmd.actor });
+        const ctx = { tx, row, decision, now, actor: cmd.actor };
+        await this.carryOut(ctx);
+        await this.workflow.recorded(ctx, { ...cmd.event, actor: cmd.actor } as FactEvent);
         return { row, decision, result };
       });
       this.signal.wake();

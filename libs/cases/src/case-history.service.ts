@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { DomainError } from '@makebuy/domain';
+import { decodeCursor, Page, pageOf } from '@makebuy/database';
 import { CaseEventEntity } from './case.entities';
 import { verifyChain, VerifyResult } from './audit-chain';
 
@@ -16,23 +18,43 @@ export interface HistoryEntry {
   hash: string;
 }
 
+const entryOf = (r: CaseEventEntity): HistoryEntry => ({
+  seq: r.seq,
+  at: r.at.toISOString(),
+  actor: r.actor,
+  type: r.type,
+  fromState: r.fromState,
+  toState: r.toState,
+  payload: r.payload,
+  prevHash: r.prevHash,
+  hash: r.hash,
+});
+
 @Injectable()
 export class CaseHistory {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   async list(caseId: string): Promise<HistoryEntry[]> {
     const rows = await this.ds.getRepository(CaseEventEntity).find({ where: { caseId }, order: { seq: 'ASC' } });
-    return rows.map((r) => ({
-      seq: r.seq,
-      at: r.at.toISOString(),
-      actor: r.actor,
-      type: r.type,
-      fromState: r.fromState,
-      toState: r.toState,
-      payload: r.payload,
-      prevHash: r.prevHash,
-      hash: r.hash,
-    }));
+    return rows.map(entryOf);
+  }
+
+  /** The history oldest first, in pages (what each reader may see of it: CaseViews.history). */
+  async page(caseId: string, q: { limit: number; cursor?: string }): Promise<Page<HistoryEntry>> {
+    const after = decodeCursor(q.cursor);
+    const afterSeq = after ? Number(after.id) : 0;
+    if (!Number.isInteger(afterSeq) || afterSeq < 0)
+      throw new DomainError('VALIDATION_FAILED', 'cursor is not valid', {
+        errors: [{ field: 'cursor', message: 'not a cursor from this API' }],
+      });
+    const rows = await this.ds
+      .getRepository(CaseEventEntity)
+      .createQueryBuilder('e')
+      .where('e.case_id = :caseId AND e.seq > :afterSeq', { caseId, afterSeq })
+      .orderBy('e.seq', 'ASC')
+      .limit(q.limit + 1)
+      .getMany();
+    return pageOf(rows.map(entryOf), q.limit, (e) => ({ t: e.at, id: String(e.seq) }));
   }
 
   async verify(caseId: string): Promise<VerifyResult> {

@@ -43,8 +43,15 @@ export class ConflictsCaseParts {
     };
   }
 
-  /** DECIDE_MAKE, DECIDE_BUY, PROPOSE_AWARD: the sender is excluded from decisions. */
+  /** DECIDE_MAKE, DECIDE_BUY, PROPOSE_AWARD: a decision needs a reviewed declaration that does not
+   * exclude the sender from decisions. */
   async decisionFacts(tx: EntityManager, row: CaseEntity, actorId: string): Promise<CaseFacts> {
+    const e = await this.conflicts.exclusionOf(row.id, actorId, tx);
+    return { actorExcludedFromDecision: e.mitigation === null || e.fromDecision };
+  }
+
+  /** CANCEL: a panel member excluded from decisions (or entirely) may not cancel either. */
+  async cancelFacts(tx: EntityManager, row: CaseEntity, actorId: string): Promise<CaseFacts> {
     return { actorExcludedFromDecision: (await this.conflicts.exclusionOf(row.id, actorId, tx)).fromDecision };
   }
 
@@ -61,14 +68,15 @@ export class ConflictsCaseParts {
     );
   }
 
-  /** The viewer's exclusion on the case (none for a caller who is not a person). */
+  /** The viewer's exclusion on the case (none for a caller who is not a person; `reviewed`: its
+   * declaration was reviewed). */
   async exclusionOf(
     caseId: string,
     personId: string | null,
-  ): Promise<{ fromDecision: boolean; fromEvaluation: boolean }> {
-    if (!personId) return { fromDecision: false, fromEvaluation: false };
+  ): Promise<{ reviewed: boolean; fromDecision: boolean; fromEvaluation: boolean }> {
+    if (!personId) return { reviewed: false, fromDecision: false, fromEvaluation: false };
     const e = await this.conflicts.exclusionOf(caseId, personId);
-    return { fromDecision: e.fromDecision, fromEvaluation: e.fromEvaluation };
+    return { reviewed: e.mitigation !== null, fromDecision: e.fromDecision, fromEvaluation: e.fromEvaluation };
   }
 
   /** The case view's conflicts part. */

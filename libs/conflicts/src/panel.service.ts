@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@makebuy/domain';
-import { CaseCommands, CaseEngine, CaseEntity, CasePanel } from '@makebuy/cases';
+import { CaseCommands, CaseEngine, CaseEntity, CasePanel, CaseQueries } from '@makebuy/cases';
 import { ConflictDetection } from './conflict-detection.service';
 import { ConflictsCaller, DeclarationsService } from './declarations.service';
 
@@ -13,6 +13,7 @@ export class PanelService {
   constructor(
     private readonly engine: CaseEngine,
     private readonly commands: CaseCommands,
+    private readonly queries: CaseQueries,
     private readonly panel: CasePanel,
     private readonly detection: ConflictDetection,
     private readonly declarations: DeclarationsService,
@@ -25,7 +26,9 @@ export class PanelService {
     expectedVersion?: number,
   ): Promise<CaseEntity> {
     const id = personId.toLowerCase();
-    await this.commands.requirePanelCandidates([id], 'personId');
+    const current = await this.queries.find(caseId);
+    if (!current) throw new DomainError('NOT_FOUND', `case ${caseId} not found`);
+    await this.commands.requirePanelCandidates([id], current.consortiumId, 'personId');
     const { row } = await this.engine.apply({
       caseId,
       actor: { id: caller.personId ?? caller.sub, roles: caller.roles },

@@ -1,9 +1,5 @@
-import { EntityManager } from 'typeorm';
-
 /** Postgres error codes worth naming. */
 export const PG_UNIQUE_VIOLATION = '23505';
-export const PG_SERIALIZATION_FAILURE = '40001';
-export const PG_DEADLOCK = '40P01';
 
 export function pgCode(e: unknown): string | undefined {
   return (
@@ -11,5 +7,3 @@ export function pgCode(e: unknown): string | undefined {
     (e as { driverError?: { code?: string } })?.driverError?.code
   );
 }
-
-export type Tx = EntityManager;

@@ -47,6 +47,8 @@ export interface FlagListQuery {
   consortiumId?: string;
   caseId?: string;
   severity?: FlagSeverity;
+  /** a governance officer with a consortiumId serves only that consortium */
+  servedConsortiumId?: string | null;
   limit: number;
   cursor?: string;
 }
@@ -119,6 +121,18 @@ export class FlagsService {
     return tx.countBy(FlagEntity, { caseId, proposalSeq, severity: 'blocking', status: 'open' });
   }
 
+  /** The award checks' flags of one proposal (not deadline breaches), in the order raised. */
+  checkFlags(tx: EntityManager, caseId: string, proposalSeq: number): Promise<FlagEntity[]> {
+    return tx
+      .getRepository(FlagEntity)
+      .createQueryBuilder('f')
+      .where('f.case_id = :caseId AND f.proposal_seq = :proposalSeq', { caseId, proposalSeq })
+      .andWhere(`f.code <> 'DEADLINE_BREACH'`)
+      .orderBy('f.created_at')
+      .addOrderBy('f.id')
+      .getMany();
+  }
+
   /** Ids of the open blocking flags of one proposal, in the order raised. */
   async openBlockingFlagIds(tx: EntityManager, caseId: string, proposalSeq: number): Promise<string[]> {
     const rows = await tx.find(FlagEntity, {
@@ -164,6 +178,7 @@ export class FlagsService {
     if (q.severity) qb.andWhere('f.severity = :severity', { severity: q.severity });
     if (q.consortiumId) qb.andWhere('f.consortium_id = :consortiumId', { consortiumId: q.consortiumId });
     if (q.caseId) qb.andWhere('f.case_id = :caseId', { caseId: q.caseId });
+    if (q.servedConsortiumId) qb.andWhere('f.consortium_id = :served', { served: q.servedConsortiumId });
     const after = decodeCursor(q.cursor);
     if (after && !UUID.test(after.id)) throw invalidCursor();
     if (after) qb.andWhere('(f.created_at, f.id) < (:t, :id)', { t: after.t, id: after.id });

@@ -1,30 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
-/** Events only a governance officer sends (or is the actor of) on a case. */
-const GOVERNANCE_EVENTS = [
-  'COMPLETE_CONFLICT_CHECK',
-  'DECLARATION_REVIEWED',
-  'APPROVE_AWARD',
-  'REJECT_AWARD',
-  'FLAG_RESOLVED',
-  'REPRESENTATION_RESOLVED',
-];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
- * The governance officers of a case. Roles live in tokens, not in the directory, so the case's
- * own audit trail says who has acted as governance on it (the officer who reviewed its
- * declarations and completed its conflict check, resolved its flags...).
+ * The governance officers of a case: people the directory grants `governance`, serving the case's
+ * consortium (an officer with a consortiumId serves only that consortium; one without, every one).
  */
 @Injectable()
 export class CaseGovernance {
   async officers(tx: EntityManager, caseId: string): Promise<string[]> {
-    // read-only query of the audit chain, in the caller's transaction (no second pool connection)
-    const rows: { actor: string }[] = await tx.query(
-      `SELECT DISTINCT actor FROM case_events WHERE case_id = $1 AND type = ANY($2::text[])`,
-      [caseId, GOVERNANCE_EVENTS],
+    // read-only query in the caller's transaction (no second pool connection)
+    const rows: { id: string }[] = await tx.query(
+      `SELECT p.id FROM people p, cases c
+        WHERE c.id = $1 AND 'governance' = ANY(p.roles)
+          AND (p.consortium_id IS NULL OR p.consortium_id = c.consortium_id)
+        ORDER BY p.created_at, p.id`,
+      [caseId],
     );
-    return rows.map((r) => r.actor).filter((a) => UUID.test(a));
+    return rows.map((r) => r.id);
   }
 }

@@ -4,6 +4,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { CRITERION_KEYS, Criterion, CriterionKey, DomainError, weightedScore } from '@makebuy/domain';
 import { CaseCaller, CaseEngine, CaseEntity } from '@makebuy/cases';
 import { DirectoryService } from '@makebuy/directory';
+import { FeedService } from '@makebuy/feed';
 import { decodeCursor, Page, pageOf, pgCode, PG_UNIQUE_VIOLATION } from '@makebuy/database';
 import {
   BidAction,
@@ -128,6 +129,7 @@ export class BidsService {
     private readonly representations: RepresentationsService,
     private readonly receipts: BidReceipts,
     private readonly documents: DocumentsService,
+    private readonly feed: FeedService,
   ) {}
 
   /** One live bid per provider: a second POST is 409 CONFLICT (revise with PUT instead). */
@@ -163,7 +165,7 @@ export class BidsService {
           throw new DomainError('CONFLICT', 'your organisation already has a live bid on this tender');
         throw e;
       }
-      await this.appendRevision(tx, created, 'submitted', personId, now);
+      await this.appendRevision(tx, row, created, 'submitted', personId, now);
       return created;
     });
     return this.ownView(bid);
@@ -183,7 +185,7 @@ export class BidsService {
       b.revision += 1;
       b.updatedAt = now;
       await tx.save(b);
-      await this.appendRevision(tx, b, 'revised', personId, now);
+      await this.appendRevision(tx, row, b, 'revised', personId, now);
       return b;
     });
     return this.ownView(bid);
@@ -202,7 +204,7 @@ export class BidsService {
       b.revision += 1;
       b.updatedAt = now;
       await tx.save(b);
-      await this.appendRevision(tx, b, 'withdrawn', personId, now);
+      await this.appendRevision(tx, row, b, 'withdrawn', personId, now);
       return b;
     });
     return this.ownView(bid);
@@ -331,9 +333,14 @@ export class BidsService {
     };
   }
 
-  /** Case people only, and only after tendering closed. */
+  /** Case people only (not panel members excluded from evaluation: 404), and only after tendering closed. */
   private async requireOpened(caller: CaseCaller, row: CaseEntity): Promise<void> {
     await this.access.requireCaseViewer(caller, row);
+    if (!(await this.access.evaluationSight(caller, row.id)).bids)
+      throw new DomainError(
+        'NOT_FOUND',
+        `the bids of case ${row.id} are not visible to a member excluded from evaluation`,
+      );
     if (!(await this.access.hasClosed(row))) {
       throw new DomainError('BIDS_SEALED', 'bids are sealed until tendering closes');
     }
@@ -377,13 +384,24 @@ export class BidsService {
     return b;
   }
 
+  /** Every bid change is kept as a revision, and told to the bidder alone through the change feed. */
   private async appendRevision(
     tx: EntityManager,
+    row: CaseEntity,
     b: BidEntity,
     action: BidAction,
     personId: string,
     at: Date,
   ): Promise<void> {
+    await this.feed.append(tx, {
+      type: 'bid.received',
+      caseId: row.id,
+      ocid: row.ocid,
+      consortiumId: row.consortiumId,
+      providerId: b.providerId,
+      at,
+      data: { bidId: b.id, action, revision: b.revision },
+    });
     await tx.insert(BidRevisionEntity, {
       bidId: b.id,
       revision: b.revision,

@@ -9,6 +9,16 @@ import { TenderingQueries } from './tendering-queries.service';
 import { TenderAccess } from './tender-access.service';
 import { round2 } from './tender-status';
 import { ConflictsService } from '@makebuy/conflicts';
+import { decodeCursor, Page, pageOf } from '@makebuy/database';
+
+/** One evaluator's sheet for a bid, as GET /tenders/{caseId}/bids/{bidId}/scores shows it. */
+export interface ScoreSheetView {
+  evaluatorId: string;
+  evaluatorName: string | null;
+  scores: Partial<Record<CriterionKey, number>>;
+  comment: string;
+  at: string;
+}
 
 export interface ScoreView {
   id: string;
@@ -136,6 +146,52 @@ export class EvaluationService {
       weightedScore: nullableRound(weightedScore(criteria, [sheet])),
       scoredAt: sheet.scoredAt.toISOString(),
       caseVersion: row.version,
+    };
+  }
+
+  /**
+   * GET /tenders/{caseId}/bids/{bidId}/scores: a panel member sees its own sheet; the case's other
+   * commissioners and governance see every sheet once tendering closed (BIDS_SEALED before).
+   * A panel member excluded from evaluation, a provider or anyone outside the case: 404.
+   */
+  async scoresOf(
+    caller: CaseCaller,
+    caseId: string,
+    bidId: string,
+    q: { limit: number; cursor?: string },
+  ): Promise<Page<ScoreSheetView>> {
+    const row = await this.access.publishedTender(caseId);
+    await this.access.requireCaseViewer(caller, row);
+    const notFound = () => new DomainError('NOT_FOUND', `bid ${bidId} not found`);
+    if (!(await this.access.evaluationSight(caller, caseId)).scores) throw notFound();
+    if (!(await this.access.hasClosed(row)))
+      throw new DomainError('BIDS_SEALED', 'bids are sealed until tendering closes');
+    const bid = await this.ds.manager.findOneBy(BidEntity, { id: bidId, caseId });
+    if (!bid || bid.status === 'withdrawn') throw notFound();
+    const onPanel = !!caller.personId && (await this.panel.isMember(caseId, caller.personId));
+    const qb = this.ds
+      .getRepository(ScoreEntity)
+      .createQueryBuilder('s')
+      .where('s.case_id = :caseId AND s.bid_id = :bidId', { caseId, bidId })
+      .orderBy(`date_trunc('milliseconds', s.scored_at)`)
+      .addOrderBy('s.id')
+      .limit(q.limit + 1);
+    if (onPanel) qb.andWhere('s.evaluator_id = :me', { me: caller.personId });
+    const after = decodeCursor(q.cursor);
+    if (after) qb.andWhere(`(date_trunc('milliseconds', s.scored_at), s.id) > (:t, :id)`, { t: after.t, id: after.id });
+    const page = pageOf(await qb.getMany(), q.limit, (x) => ({ t: x.scoredAt.toISOString(), id: x.id }));
+    const names = new Map(
+      (await this.directory.findPeople(page.items.map((x) => x.evaluatorId))).map((p) => [p.id, p.name]),
+    );
+    return {
+      items: page.items.map((x) => ({
+        evaluatorId: x.evaluatorId,
+        evaluatorName: names.get(x.evaluatorId) ?? null,
+        scores: x.scores,
+        comment: x.comment,
+        at: x.scoredAt.toISOString(),
+      })),
+      nextCursor: page.nextCursor,
     };
   }
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In, MoreThanOrEqual, Not } from 'typeorm';
 import { DomainError } from '@makebuy/domain';
+import { decodeCursor, Page, pageOf } from '@makebuy/database';
 import { CaseCaller, CaseEngine, CaseEntity, CaseTimePolicy } from '@makebuy/cases';
 import { BidEntity, RepresentationEntity, RepresentationOutcome, RepresentationStatus } from './tendering.entities';
 import { TenderAccess } from './tender-access.service';
@@ -128,13 +129,25 @@ export class RepresentationsService {
   }
 
   /** A bidder sees its own representations; the case's people see all of them. */
-  async list(caller: CaseCaller, caseId: string): Promise<RepresentationView[]> {
+  async list(
+    caller: CaseCaller,
+    caseId: string,
+    q: { limit: number; cursor?: string },
+  ): Promise<Page<RepresentationView>> {
     const row = await this.access.publishedTender(caseId);
-    const where: Record<string, unknown> = { caseId };
-    if (this.access.isProviderUser(caller)) where.providerId = caller.providerId;
+    const qb = this.ds
+      .getRepository(RepresentationEntity)
+      .createQueryBuilder('r')
+      .where('r.case_id = :caseId', { caseId })
+      .orderBy(`date_trunc('milliseconds', r.lodged_at)`)
+      .addOrderBy('r.id')
+      .limit(q.limit + 1);
+    if (this.access.isProviderUser(caller)) qb.andWhere('r.provider_id = :p', { p: caller.providerId });
     else await this.access.requireCaseViewer(caller, row);
-    const reps = await this.ds.manager.find(RepresentationEntity, { where, order: { lodgedAt: 'ASC', id: 'ASC' } });
-    return reps.map(representationView);
+    const after = decodeCursor(q.cursor);
+    if (after) qb.andWhere(`(date_trunc('milliseconds', r.lodged_at), r.id) > (:t, :id)`, { t: after.t, id: after.id });
+    const page = pageOf(await qb.getMany(), q.limit, (r) => ({ t: r.lodgedAt.toISOString(), id: r.id }));
+    return { items: page.items.map(representationView), nextCursor: page.nextCursor };
   }
 
   /**

@@ -19,6 +19,21 @@ export class TenderAccess {
     private readonly conflicts: ConflictsService,
   ) {}
 
+  /**
+   * What a case reader may see of the evaluation. A panel member excluded from evaluation sees the
+   * ranking (it may still decide) but no bid contents and no scores; one excluded entirely sees
+   * none of it. Everyone else who may read the case sees all of it (once tendering closed).
+   */
+  async evaluationSight(
+    caller: Pick<CaseCaller, 'personId'>,
+    caseId: string,
+    tx: EntityManager = this.ds.manager,
+  ): Promise<{ bids: boolean; scores: boolean; ranking: boolean }> {
+    if (!caller.personId) return { bids: true, scores: true, ranking: true };
+    const e = await this.conflicts.exclusionOf(caseId, caller.personId, tx);
+    return { bids: !e.fromEvaluation, scores: !e.fromEvaluation, ranking: e.mitigation !== 'exclude_entirely' };
+  }
+
   /** The case of a published tender, else NOT_FOUND (unknown case, make route, not yet published). */
   async publishedTender(caseId: string, tx: EntityManager = this.ds.manager): Promise<CaseEntity> {
     const row = await tx.findOneBy(CaseEntity, { id: caseId });

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CaseEvent, CaseFacts, NoticeKind } from '@makebuy/domain';
-import { CaseEntity, CaseTimePolicy } from '@makebuy/cases';
+import { CaseEntity, CaseTimePolicy, CaseViewer } from '@makebuy/cases';
 import { DirectoryService } from '@makebuy/directory';
 import { ConflictsService } from '@makebuy/conflicts';
-import { BidEntity } from './tendering.entities';
+import { BidEntity, RepresentationEntity } from './tendering.entities';
 import { TenderingQueries } from './tendering-queries.service';
 import { EvaluationService } from './evaluation.service';
 import { RepresentationsService } from './representations.service';
@@ -125,11 +125,16 @@ export class TenderingCaseParts {
    * GET /cases/{id}: after tendering closed, a `tenderSummary` (how many bids) and, once every
    * unexcluded evaluator scored every live bid, the `ranking`. Nothing at all before the close.
    */
-  async view(row: CaseEntity): Promise<Record<string, unknown>> {
+  async view(row: CaseEntity, viewer: CaseViewer): Promise<Record<string, unknown>> {
     if (!row.context.tenderPublishedAt || !(await this.access.hasClosed(row))) return {};
     const received = await this.queries.receivedBidRows(row.id);
     const out: Record<string, unknown> = { tenderSummary: { bidCount: received.length } };
-    if (row.state !== 'cancelled' && row.state !== 'unsuccessful') {
+    // a member excluded entirely sees no ranking
+    if (
+      row.state !== 'cancelled' &&
+      row.state !== 'unsuccessful' &&
+      (await this.access.evaluationSight(viewer, row.id)).ranking
+    ) {
       const ranking = await this.evaluation.ranking(row);
       if (ranking) out.ranking = ranking;
     }
@@ -157,6 +162,17 @@ export class TenderingCaseParts {
     );
     const providers = [...new Set([...bidders, ...(await this.queries.askerProviderIds(row.id, tx))])];
     return (await this.directory.providerUsers(providers, tx)).map((p) => p.id);
+  }
+
+  /** The providers that bid (a live or closed bid): each gets its debrief. */
+  bidderProviders(tx: EntityManager, row: CaseEntity): Promise<string[]> {
+    return row.context.tenderPublishedAt ? this.queries.bidderProviderIds(row.id, tx) : Promise.resolve([]);
+  }
+
+  /** The provider that lodged a representation. */
+  async representationProvider(tx: EntityManager, representationId: string): Promise<string | null> {
+    const rep = await tx.findOneBy(RepresentationEntity, { id: representationId });
+    return rep?.providerId ?? null;
   }
 
   /** Provider users of the providers that bid (a live or closed bid). */

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DirectoryModule } from '@makebuy/directory';
 import { ConflictsModule } from '@makebuy/conflicts';
+import { FeedModule } from '@makebuy/feed';
 import { BidEntity, BidRevisionEntity, QuestionEntity, RepresentationEntity, ScoreEntity } from './tendering.entities';
 import { TenderAccess } from './tender-access.service';
 import { TenderingQueries } from './tendering-queries.service';
@@ -25,6 +26,7 @@ import { DocumentAccess } from './document-access.service';
     DirectoryModule,
     ConflictsModule,
     DocumentsModule,
+    FeedModule,
   ],
   providers: [
     TenderAccess,

@@ -271,6 +271,10 @@ export class HistoryEntryDto {
   @ApiProperty() prevHash: string;
   @ApiProperty() hash: string;
 }
+export class HistoryPageDto {
+  @ApiProperty({ type: [HistoryEntryDto] }) items: HistoryEntryDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
 export class ReceiptMismatchDto {
   @ApiProperty({ format: 'uuid' }) bidId: string;
   @ApiProperty({ format: 'uuid' }) providerId: string;

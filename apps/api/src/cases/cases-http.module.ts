@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CaseWorkflowModule } from '@makebuy/case-workflow';
 import { TenderingModule } from '@makebuy/tendering';
-import { CaseAccessGuard } from './case-access.guard';
+import { CaseAccessGuard } from '../http/case-access.guard';
 import { CaseHistoryController, CasesController } from './cases.controller';
 
 /** HTTP endpoints of cases: create, list, read, events, history. */

@@ -17,15 +17,17 @@ import { CaseViews } from '@makebuy/case-workflow';
 import { BidReceipts } from '@makebuy/tendering';
 import { ApiSignedIn } from '../http/api-problems.decorator';
 import { validateBody } from '../http/validation';
-import { CaseAccessGuard, CaseRequest } from './case-access.guard';
-import { etagOf, parseIfMatch } from './if-match';
+import { PageQuery } from '../http/page-query.dto';
+import { CaseAccessGuard, CaseRequest } from '../http/case-access.guard';
+import { etagOf, parseIfMatch } from '../http/if-match';
+import { callerOf } from '../http/caller';
 import { committedView } from './committed-view';
 import {
   CaseDto,
   CasePageDto,
   CreateCaseDto,
   EVENT_DTOS,
-  HistoryEntryDto,
+  HistoryPageDto,
   HistoryVerifyDto,
   ListCasesQuery,
 } from './case.dto';
@@ -37,14 +39,6 @@ const IF_MATCH = ApiHeader({
   name: 'If-Match',
   required: false,
   description: 'the case version you saw, as "<version>"; stale: 412',
-});
-
-export const callerOf = (p: Principal) => ({
-  sub: p.sub,
-  personId: p.personId,
-  roles: p.roles,
-  consortiumId: p.consortiumId,
-  providerId: p.providerId,
 });
 
 @ApiTags('cases')
@@ -142,7 +136,7 @@ export class CasesController {
       });
     }
     const caller = callerOf(p);
-    this.commands.assertMaySend(caller, type as ClientEventType);
+    await this.commands.assertMaySend(caller, req.caseRow!, type as ClientEventType);
     const dto = await validateBody(EVENT_DTOS[type], body);
     const expected = parseIfMatch(ifMatch);
     const row = await this.commands.sendEvent(
@@ -162,16 +156,21 @@ export class CasesController {
 export class CaseHistoryController {
   constructor(
     private readonly history: CaseHistory,
+    private readonly views: CaseViews,
     private readonly receipts: BidReceipts,
   ) {}
 
   @Get()
   @Roles('commissioner', 'governance')
-  @ApiOperation({ summary: 'Every event on the case, with the hash chain' })
-  @ApiOkResponse({ type: [HistoryEntryDto] })
-  @ApiSignedIn('NOT_FOUND', 'FORBIDDEN')
-  list(@Param('id') id: string) {
-    return this.history.list(id.toLowerCase());
+  @ApiOperation({
+    summary: 'Every event on the case, oldest first, with the hash chain',
+    description:
+      'Paged `{ items, nextCursor }`. For a panel member excluded from evaluation (or entirely), SCORE_RECORDED payloads carry `scoresHidden: true` instead of the scores and comment.',
+  })
+  @ApiOkResponse({ type: HistoryPageDto })
+  @ApiSignedIn('NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED')
+  list(@CurrentPrincipal() p: Principal, @Req() req: CaseRequest, @Query() q: PageQuery) {
+    return this.views.history(p, req.caseRow!.id, { limit: q.limit ?? 50, cursor: q.cursor });
   }
 
   @Get('verify')

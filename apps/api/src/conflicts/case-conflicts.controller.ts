@@ -14,10 +14,10 @@ import { CaseViews } from '@makebuy/case-workflow';
 import { DeclarationsService, PanelService } from '@makebuy/conflicts';
 import { ApiSignedIn } from '../http/api-problems.decorator';
 import { IdPipe } from '../http/uuid.pipe';
-import { CaseAccessGuard, CaseRequest } from '../cases/case-access.guard';
-import { callerOf } from '../cases/cases.controller';
+import { CaseAccessGuard, CaseRequest } from '../http/case-access.guard';
+import { callerOf } from '../http/caller';
 import { CaseDto } from '../cases/case.dto';
-import { etagOf, parseIfMatch } from '../cases/if-match';
+import { etagOf, parseIfMatch } from '../http/if-match';
 import { committedView } from '../cases/committed-view';
 import { PanelMemberGuard } from './panel-member.guard';
 import {

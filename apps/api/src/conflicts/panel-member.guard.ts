@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { DomainError } from '@makebuy/domain';
 import { CasePanel } from '@makebuy/cases';
-import type { CaseRequest } from '../cases/case-access.guard';
+import type { CaseRequest } from '../http/case-access.guard';
 
 /** 403 for a caller who can see the case but is not on its panel (after CaseAccessGuard, before validation). */
 @Injectable()

@@ -3,7 +3,7 @@ import { DomainError } from '@makebuy/domain';
 import type { AuthedRequest } from '@makebuy/auth';
 import { BidDocumentsService, TenderDocumentsService } from '@makebuy/tendering';
 import { isUuid } from '../http/uuid.pipe';
-import { callerOf } from '../cases/cases.controller';
+import { callerOf } from '../http/caller';
 
 /**
  * Who may upload is decided before multer reads a byte of the file (guards run before

@@ -33,8 +33,8 @@ import { validateBody } from '../http/validation';
 import { BidDocumentsService, DocumentAccess, TenderDocumentsService } from '@makebuy/tendering';
 import { ApiProblems, ApiSignedIn } from '../http/api-problems.decorator';
 import { IdPipe } from '../http/uuid.pipe';
-import { callerOf } from '../cases/cases.controller';
-import { etagOf, parseIfMatch } from '../cases/if-match';
+import { callerOf } from '../http/caller';
+import { etagOf, parseIfMatch } from '../http/if-match';
 import { BidDocumentDto, DocumentDto, DocumentListDto, UploadDocumentDto, UPLOAD_BODY_SCHEMA } from './documents.dto';
 import { BidDocumentUploadGuard, CaseDocumentUploadGuard } from './document-upload.guards';
 

@@ -5,8 +5,8 @@ import { FlagResolutionService, FlagsService, toFlagView } from '@makebuy/flags'
 import { ApiSignedIn } from '../http/api-problems.decorator';
 import { IdPipe } from '../http/uuid.pipe';
 import { FlagAccessGuard } from './flag-access.guard';
-import { CaseAccessGuard } from '../cases/case-access.guard';
-import { parseIfMatch } from '../cases/if-match';
+import { CaseAccessGuard } from '../http/case-access.guard';
+import { parseIfMatch } from '../http/if-match';
 import {
   AwardChecksViewDto,
   FlagDto,
@@ -31,8 +31,8 @@ export class FlagsController {
   })
   @ApiOkResponse({ type: FlagPageDto })
   @ApiSignedIn('FORBIDDEN', 'VALIDATION_FAILED')
-  async list(@Query() q: ListFlagsQuery) {
-    const page = await this.flags.list({ ...q, limit: q.limit ?? 50 });
+  async list(@CurrentPrincipal() p: Principal, @Query() q: ListFlagsQuery) {
+    const page = await this.flags.list({ ...q, servedConsortiumId: p.consortiumId, limit: q.limit ?? 50 });
     return { items: page.items.map(toFlagView), nextCursor: page.nextCursor };
   }
 }

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@makebuy/auth';
 import { BidsService } from '@makebuy/tendering';
 import { ApiSignedIn } from '../http/api-problems.decorator';
-import { callerOf } from '../cases/cases.controller';
+import { callerOf } from '../http/caller';
 import { MyBidPageDto, PageQuery } from './tendering.dto';
 
 @ApiTags('tenders')

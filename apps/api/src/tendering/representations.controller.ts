@@ -1,13 +1,19 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@makebuy/auth';
 import { RepresentationsService } from '@makebuy/tendering';
 import { ApiSignedIn } from '../http/api-problems.decorator';
 import { IdPipe } from '../http/uuid.pipe';
-import { callerOf } from '../cases/cases.controller';
-import { parseIfMatch } from '../cases/if-match';
+import { callerOf } from '../http/caller';
+import { parseIfMatch } from '../http/if-match';
 import { TenderGuard } from './tender.guard';
-import { RepresentationChangeDto, RepresentationDto, ResolveRepresentationDto, TextDto } from './tendering.dto';
+import {
+  PageQuery,
+  RepresentationChangeDto,
+  RepresentationPageDto,
+  ResolveRepresentationDto,
+  TextDto,
+} from './tendering.dto';
 
 const IF_MATCH = ApiHeader({
   name: 'If-Match',
@@ -30,10 +36,10 @@ export class RepresentationsController {
   @ApiOperation({
     summary: "Representations on a case: the case's people see all; a bidder its own",
   })
-  @ApiOkResponse({ type: [RepresentationDto] })
-  @ApiSignedIn('NOT_FOUND')
-  list(@CurrentPrincipal() p: Principal, @Param('id', CASE_ID) id: string) {
-    return this.representations.list(callerOf(p), id);
+  @ApiOkResponse({ type: RepresentationPageDto })
+  @ApiSignedIn('NOT_FOUND', 'VALIDATION_FAILED')
+  list(@CurrentPrincipal() p: Principal, @Param('id', CASE_ID) id: string, @Query() q: PageQuery) {
+    return this.representations.list(callerOf(p), id, { limit: q.limit ?? 50, cursor: q.cursor });
   }
 
   @Post()

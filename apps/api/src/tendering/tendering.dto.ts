@@ -245,6 +245,18 @@ export class ScoreDto {
   @ApiProperty({ description: 'the case version after recording (use it in If-Match)' }) caseVersion: number;
 }
 
+export class ScoreSheetDto {
+  @ApiProperty({ format: 'uuid' }) evaluatorId: string;
+  @ApiProperty({ nullable: true, type: String }) evaluatorName: string | null;
+  @criterionMap('number', 'the score for each criterion') scores: Record<string, number>;
+  @ApiProperty() comment: string;
+  @ApiProperty({ format: 'date-time' }) at: string;
+}
+export class ScoreSheetPageDto {
+  @ApiProperty({ type: [ScoreSheetDto] }) items: ScoreSheetDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
 export class RepresentationDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) caseId: string;
@@ -325,5 +337,10 @@ export class MyBidDto extends BidDto {
 
 export class MyBidPageDto {
   @ApiProperty({ type: [MyBidDto] }) items: MyBidDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class RepresentationPageDto {
+  @ApiProperty({ type: [RepresentationDto] }) items: RepresentationDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }

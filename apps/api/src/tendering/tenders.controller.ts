@@ -4,8 +4,8 @@ import { CurrentPrincipal, Principal, Roles } from '@makebuy/auth';
 import { BidsService, ClarificationsService, EvaluationService, TendersService } from '@makebuy/tendering';
 import { ApiSignedIn } from '../http/api-problems.decorator';
 import { IdPipe } from '../http/uuid.pipe';
-import { callerOf } from '../cases/cases.controller';
-import { parseIfMatch } from '../cases/if-match';
+import { callerOf } from '../http/caller';
+import { parseIfMatch } from '../http/if-match';
 import { TenderGuard } from './tender.guard';
 import { TenderPanelGuard } from './tender-panel.guard';
 import {
@@ -18,6 +18,7 @@ import {
   QuestionDto,
   ScoreDto,
   ScoreInputDto,
+  ScoreSheetPageDto,
   TenderDto,
   TenderPageDto,
   TextDto,
@@ -183,6 +184,24 @@ export class TenderController {
     @Param('bidId', new IdPipe('bid')) bidId: string,
   ) {
     return this.bids.withdrawBid(callerOf(p), caseId, bidId);
+  }
+
+  @Get('bids/:bidId/scores')
+  @ApiOperation({
+    summary:
+      "A bid's score sheets: a panel member's own; every sheet for the case's other commissioners and governance",
+    description:
+      'After tendering closed (422 BIDS_SEALED before). Panel members excluded from evaluation (or entirely), providers and anyone outside the case: 404.',
+  })
+  @ApiOkResponse({ type: ScoreSheetPageDto })
+  @ApiSignedIn('NOT_FOUND', 'VALIDATION_FAILED', 'BIDS_SEALED')
+  listScores(
+    @CurrentPrincipal() p: Principal,
+    @Param('caseId', CASE_ID) caseId: string,
+    @Param('bidId', new IdPipe('bid')) bidId: string,
+    @Query() q: PageQuery,
+  ) {
+    return this.evaluation.scoresOf(callerOf(p), caseId, bidId, { limit: q.limit ?? 50, cursor: q.cursor });
   }
 
   @Post('bids/:bidId/scores')

@@ -195,9 +195,10 @@ function amendTender(context: CaseContext, event: CaseEvent & { type: 'AMEND_TEN
  */
 export function checkRules(state: CaseState, context: CaseContext, event: CaseEvent): RuleViolation | null {
   if (event.type === 'CANCEL') {
-    return (CANCEL_REASON_CODES as readonly string[]).includes(event.reasonCode)
-      ? null
-      : violation('VALIDATION_FAILED', `unknown cancellation reason ${String(event.reasonCode)}`);
+    if (!(CANCEL_REASON_CODES as readonly string[]).includes(event.reasonCode))
+      return violation('VALIDATION_FAILED', `unknown cancellation reason ${String(event.reasonCode)}`);
+    // supplied for client cancellations: a panel member excluded from decisions may not cancel
+    return event.facts?.actorExcludedFromDecision === true ? excludedActor(event) : null;
   }
   if (event.type === 'DEADLINE_DUE') {
     const stale = ownDeadline(state, context, event);

@@ -2,16 +2,18 @@ import { createMachine, type AnyStateMachine } from 'xstate';
 import { DomainError } from '../errors/domain-error';
 import { caseMachine } from './case.machine';
 import {
-  acceptedEventTypes,
-  canRestore,
+  acceptedEventTypes as acceptedOn,
+  canRestore as canRestoreOn,
   CASE_MACHINE_VERSION,
-  decideCase,
-  migrateCaseSnapshot,
-  registerCaseMachine,
-  registeredCaseMachineVersions,
+  CASE_MACHINES,
+  caseMachineEntry,
+  caseMachineVersions,
+  decideCase as decideOn,
+  migrateCaseSnapshot as migrateOn,
   SnapshotRestoreError,
   startCase,
   topLevelState,
+  type CaseMachineCatalogue,
 } from './case.runtime';
 import { caseInput, ev, given, route } from './testing/case-events';
 
@@ -43,7 +45,13 @@ function buildVersion2(): AnyStateMachine {
 }
 
 const V2 = 2;
-registerCaseMachine(V2, buildVersion2());
+/** This file's own catalogue: the real versions plus the test version 2 (nothing leaks into other tests). */
+const MACHINES: CaseMachineCatalogue = { ...CASE_MACHINES, [V2]: caseMachineEntry(buildVersion2()) };
+const canRestore = (v: number, p: unknown) => canRestoreOn(v, p, MACHINES);
+const acceptedEventTypes = (v: number, p: unknown) => acceptedOn(v, p, MACHINES);
+const decideCase = (v: number, p: unknown, e: Parameters<typeof decideOn>[2]) => decideOn(v, p, e, MACHINES);
+const migrateCaseSnapshot = (from: number, to: number, p: unknown, m?: Parameters<typeof migrateOn>[3]) =>
+  migrateOn(from, to, p, m, MACHINES);
 
 const expectRestoreError = (fn: () => unknown): SnapshotRestoreError => {
   let thrown: unknown;
@@ -57,16 +65,22 @@ const expectRestoreError = (fn: () => unknown): SnapshotRestoreError => {
   return thrown as SnapshotRestoreError;
 };
 
-describe('machine registry', () => {
-  it('knows version 1 (current) and the test version 2', () => {
+describe('machine versions', () => {
+  it("knows version 1 (current); the test version 2 only in this file's catalogue", () => {
     expect(CASE_MACHINE_VERSION).toBe(1);
-    expect(registeredCaseMachineVersions()).toEqual([1, 2]);
+    expect(caseMachineVersions(MACHINES)).toEqual([1, 2]);
+    expect(caseMachineVersions()).toEqual([1]);
   });
 
-  it('refuses to register another machine under a taken version', () => {
-    expect(() => registerCaseMachine(1, buildVersion2())).toThrow('already registered');
-    expect(() => registerCaseMachine(1, caseMachine)).not.toThrow();
-    expect(() => registerCaseMachine(0, caseMachine)).toThrow(RangeError);
+  it('the versions are one constant: a test cannot add or replace one', () => {
+    expect(Object.isFrozen(CASE_MACHINES)).toBe(true);
+    expect(() => {
+      (CASE_MACHINES as Record<number, unknown>)[3] = caseMachineEntry(buildVersion2());
+    }).toThrow(TypeError);
+    expect(caseMachineVersions()).toEqual([1]);
+    // the test version is unknown outside this file's catalogue
+    const d = startCase(caseInput);
+    expect(canRestoreOn(2, d.snapshot)).toBe(false);
   });
 
   it('an unknown version is a SnapshotRestoreError, never a crash', () => {

@@ -64,11 +64,15 @@ export type CaseRules = (state: CaseState, context: CaseContext, event: CaseEven
 /** Says which field of a stored context is malformed, or null; guards must never meet a malformed one. */
 export type CaseContextCheck = (context: Record<string, unknown>) => string | null;
 
-interface RegisteredMachine {
+/** What restores and advances the cases stored with one machine version. */
+export interface CaseMachineEntry {
   machine: AnyStateMachine;
   rules: CaseRules;
   checkContext: CaseContextCheck;
 }
+
+/** Machine versions by number: the cases a deployment may hold. */
+export type CaseMachineCatalogue = Readonly<Record<number, CaseMachineEntry>>;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
@@ -89,31 +93,29 @@ export function caseContextProblem(c: Record<string, unknown>): string | null {
   return null;
 }
 
-const registry = new Map<number, RegisteredMachine>();
-
-/** Registers the machine that restores and advances cases stored with `version`. */
-export function registerCaseMachine(
-  version: number,
+/** A catalogue entry for `machine`, with the current rules and context check unless given. */
+export function caseMachineEntry(
   machine: AnyStateMachine,
   options: { rules?: CaseRules; checkContext?: CaseContextCheck } = {},
-): void {
-  if (!Number.isInteger(version) || version < 1)
-    throw new RangeError(`case machine version must be a positive integer, got ${version}`);
-  const existing = registry.get(version);
-  if (existing && existing.machine !== machine)
-    throw new Error(`case machine version ${version} is already registered`);
-  registry.set(version, {
-    machine,
-    rules: options.rules ?? checkRules,
-    checkContext: options.checkContext ?? caseContextProblem,
-  });
+): CaseMachineEntry {
+  return { machine, rules: options.rules ?? checkRules, checkContext: options.checkContext ?? caseContextProblem };
 }
 
-export function registeredCaseMachineVersions(): number[] {
-  return [...registry.keys()].sort((a, b) => a - b);
-}
+/**
+ * Every machine version, listed once. A new version is a new entry here (and a migration of the
+ * stored cases that no longer restore, see CaseMigrator); nothing registers versions at run time.
+ * Tests that need another version build their own catalogue and pass it in.
+ */
+export const CASE_MACHINES: CaseMachineCatalogue = Object.freeze({
+  [CASE_MACHINE_VERSION]: Object.freeze(caseMachineEntry(caseMachine)),
+});
 
-registerCaseMachine(CASE_MACHINE_VERSION, caseMachine);
+/** The versions of a catalogue, ascending. */
+export function caseMachineVersions(machines: CaseMachineCatalogue = CASE_MACHINES): number[] {
+  return Object.keys(machines)
+    .map(Number)
+    .sort((a, b) => a - b);
+}
 
 const EVENT_TYPE_ORDER: readonly CaseEventType[] = [...CLIENT_EVENT_TYPES, ...INTERNAL_EVENT_TYPES];
 const EFFECT_TYPES = new Set<string>(CASE_EFFECT_TYPES);
@@ -142,9 +144,9 @@ function isStateValueShape(v: unknown): v is StateValue {
 
 const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-function machineFor(version: number): RegisteredMachine {
-  const entry = registry.get(version);
-  if (!entry) throw new SnapshotRestoreError(`no case machine is registered for version ${version}`, { version });
+function machineFor(version: number, machines: CaseMachineCatalogue): CaseMachineEntry {
+  const entry = Object.prototype.hasOwnProperty.call(machines, version) ? machines[version] : undefined;
+  if (!entry) throw new SnapshotRestoreError(`no case machine is listed for version ${version}`, { version });
   return entry;
 }
 
@@ -154,7 +156,7 @@ function machineFor(version: number): RegisteredMachine {
  */
 function resolveOn(
   version: number,
-  { machine, checkContext }: RegisteredMachine,
+  { machine, checkContext }: CaseMachineEntry,
   persisted: unknown,
   exact: boolean,
 ): AnyMachineSnapshot {
@@ -193,15 +195,19 @@ function resolveOn(
 
 const topKey = (v: StateValue): string => (typeof v === 'string' ? v : (Object.keys(v)[0] ?? ''));
 
-function restore(version: number, persisted: unknown): RegisteredMachine & { snapshot: AnyMachineSnapshot } {
-  const entry = machineFor(version);
+function restore(
+  version: number,
+  persisted: unknown,
+  machines: CaseMachineCatalogue,
+): CaseMachineEntry & { snapshot: AnyMachineSnapshot } {
+  const entry = machineFor(version, machines);
   return { ...entry, snapshot: resolveOn(version, entry, persisted, true) };
 }
 
-/** True when `persisted` can be restored by the machine registered for `version`. */
-export function canRestore(version: number, persisted: unknown): boolean {
+/** True when `persisted` can be restored by the machine listed for `version`. */
+export function canRestore(version: number, persisted: unknown, machines = CASE_MACHINES): boolean {
   try {
-    restore(version, persisted);
+    restore(version, persisted, machines);
     return true;
   } catch (e) {
     if (e instanceof SnapshotRestoreError) return false;
@@ -215,8 +221,12 @@ function handledEventTypes(snapshot: AnyMachineSnapshot): Set<string> {
 }
 
 /** Event types the current state handles, guards ignored (the basis of `allowedEvents`). */
-export function acceptedEventTypes(machineVersion: number, persisted: unknown): CaseEventType[] {
-  const handled = handledEventTypes(restore(machineVersion, persisted).snapshot);
+export function acceptedEventTypes(
+  machineVersion: number,
+  persisted: unknown,
+  machines = CASE_MACHINES,
+): CaseEventType[] {
+  const handled = handledEventTypes(restore(machineVersion, persisted, machines).snapshot);
   return EVENT_TYPE_ORDER.filter((t) => handled.has(t));
 }
 
@@ -258,8 +268,13 @@ export function startCase(input: CaseInput): Decision {
  * refuse an event the state does not take (409), report a broken rule (422, or 400 for a
  * bad payload), then transition. Throws SnapshotRestoreError or DomainError only.
  */
-export function decideCase(machineVersion: number, persisted: unknown, event: CaseEvent): Decision {
-  const { machine, rules, snapshot } = restore(machineVersion, persisted);
+export function decideCase(
+  machineVersion: number,
+  persisted: unknown,
+  event: CaseEvent,
+  machines = CASE_MACHINES,
+): Decision {
+  const { machine, rules, snapshot } = restore(machineVersion, persisted, machines);
   const fromState = topLevelState(snapshot.value);
   const notAllowed = () =>
     new DomainError('EVENT_NOT_ALLOWED', `${String(event?.type)} is not allowed in ${JSON.stringify(snapshot.value)}`, {
@@ -300,8 +315,9 @@ export function migrateCaseSnapshot(
   toVersion: number,
   persisted: unknown,
   mapper?: CaseSnapshotMapper | CaseStateMapping,
+  machines = CASE_MACHINES,
 ): PersistedCaseSnapshot {
-  const target = machineFor(toVersion);
+  const target = machineFor(toVersion, machines);
   if (!isRecord(persisted) || !isRecord(persisted.context) || !isStateValueShape(persisted.value)) {
     throw new SnapshotRestoreError('the stored case snapshot is malformed', { version: fromVersion });
   }

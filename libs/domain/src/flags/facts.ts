@@ -196,10 +196,6 @@ export function indexFacts(facts: AwardFacts): IndexedFacts {
   };
 }
 
-/** Sort flags by a key so that a rule's output does not depend on the order of its inputs. */
-export const sortByKey = <T>(items: T[], key: (t: T) => string): T[] =>
-  items.sort((a, b) => compareStrings(key(a), key(b)));
-
 /** A copy of a score sheet's scores with keys in the contract's criterion order. */
 export const canonicalScores = (
   scores: Partial<Record<CriterionKey, number>>,

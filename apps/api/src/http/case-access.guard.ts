@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { DomainError } from '@makebuy/domain';
 import type { AuthedRequest } from '@makebuy/auth';
 import { CaseAccess, CaseEntity } from '@makebuy/cases';
-import { isUuid } from '../http/uuid.pipe';
+import { isUuid } from './uuid.pipe';
 
 export type CaseRequest = AuthedRequest & { caseRow?: CaseEntity };
 

@@ -2,13 +2,14 @@ import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
 import { ConfigError, loadAppConfig, loadPolicy } from '@makebuy/settings';
 import { describeUnreachable, ensureDatabase, probePostgres, probeRedis, runMigrations } from '@makebuy/database';
-import { createApiApp } from './bootstrap';
-import { WorkerModule } from '../../worker/src/worker.module';
-import { startWorker } from '../../worker/src/main';
+import { createApiApp } from './api/src/bootstrap';
+import { WorkerModule } from './worker/src/worker.module';
+import { startWorker } from './worker/src/main';
 
 /**
- * The composition root for every role: APP_ROLE=all (default) serves the API and runs the
- * worker in one process; api and worker run one side each (production scales them apart).
+ * The one entry point and composition root, above both apps (neither imports the other):
+ * APP_ROLE=all (default) serves the API and runs the worker in one process; api and worker run
+ * one side each (production scales them apart).
  */
 async function main(): Promise<void> {
   const config = loadAppConfig();

@@ -1,0 +1,205 @@
+/**
+ * The case engine and the outbox relay against the real PostgreSQL and Redis, without HTTP:
+ * a transition writes the snapshot, its audit row and its outbox rows in one transaction, the
+ * relay publishes them after commit, and a failing effect handler rolls all of it back.
+ */
+import { Test, TestingModule } from '@nestjs/testing';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { Actor, CaseEffect } from '@makebuy/domain';
+import { AppConfig, loadPolicy, SettingsModule, SystemClock } from '@makebuy/settings';
+import { DatabaseModule, dropDatabase, ensureDatabase, runMigrations } from '@makebuy/database';
+import { MetricsModule } from '@makebuy/metrics';
+import { JOBS, OutboxRelay, QueueGateway, QueueModule } from '@makebuy/queue';
+import { DirectoryModule, DirectoryService } from '@makebuy/directory';
+import { CaseEngine, CasePanel, CasesModule, EffectContext } from '@makebuy/cases';
+import { CaseWorkflow, CaseWorkflowModule } from '@makebuy/case-workflow';
+import { assertTestDatabase, clearQueues, eventually, testConfig } from '../support/test-app';
+
+jest.setTimeout(60_000);
+
+describe('case engine and outbox relay (PostgreSQL and Redis, no HTTP)', () => {
+  let config: AppConfig;
+  let mod: TestingModule;
+  let ds: DataSource;
+  let engine: CaseEngine;
+  let workflow: CaseWorkflow;
+  let consortiumId: string;
+  let commissioner: Actor;
+  let panel: string[];
+
+  beforeAll(async () => {
+    config = await testConfig('case_engine_medium');
+    await ensureDatabase(config.databaseUrl);
+    await runMigrations(config.databaseUrl);
+    mod = await Test.createTestingModule({
+      imports: [
+        SettingsModule.forRoot(config, loadPolicy('config/policy.json'), new SystemClock()),
+        MetricsModule,
+        DatabaseModule,
+        QueueModule,
+        DirectoryModule,
+        CasesModule,
+        CaseWorkflowModule,
+      ],
+      providers: [OutboxRelay],
+    }).compile();
+    await mod.init();
+    ds = mod.get(DataSource);
+    engine = mod.get(CaseEngine);
+    workflow = mod.get(CaseWorkflow);
+    const directory = mod.get(DirectoryService);
+    consortiumId = (await directory.createConsortium({ name: 'Northgate Health Partnership' })).id;
+    const people = [];
+    for (const name of ['Sam Carter', 'Dr Paul Hughes', 'Nadia Ahmed', 'Claire Jones'])
+      people.push(
+        await directory.createPerson({
+          name,
+          email: `${randomUUID()}@example.test`,
+          consortiumId,
+          roles: ['commissioner'],
+        }),
+      );
+    commissioner = { id: people[0].id, roles: ['commissioner'] };
+    panel = people.slice(1).map((p) => p.id);
+  });
+
+  afterAll(async () => {
+    await mod?.close();
+    if (config) {
+      await clearQueues(config.queuePrefix);
+      await dropDatabase(config.databaseUrl);
+    }
+  });
+
+  async function draftCase(): Promise<string> {
+    const id = randomUUID();
+    const panelOf = mod.get(CasePanel);
+    await engine.create(
+      {
+        id,
+        ocid: `${config.ocidPrefix}-${id}`,
+        title: 'Community dermatology',
+        serviceName: 'Dermatology',
+        consortiumId,
+        fromSetting: 'hospital outpatients',
+        toSetting: 'community clinics',
+        estimatedAnnualValue: 250_000,
+        termMonths: 36,
+        track: 'standard',
+        createdBy: commissioner.id,
+      },
+      commissioner,
+      async (tx, row, now) => {
+        for (const p of panel) await panelOf.add(tx, row.id, p, now);
+      },
+    );
+    return id;
+  }
+
+  const caseRow = async (id: string) =>
+    (await ds.query(`SELECT state, version, xmin::text AS xmin FROM cases WHERE id = $1`, [id]))[0] as {
+      state: string;
+      version: number;
+      xmin: string;
+    };
+  const auditRows = (id: string) =>
+    ds.query(`SELECT seq, type, xmin::text AS xmin FROM case_events WHERE case_id = $1 ORDER BY seq`, [id]) as Promise<
+      { seq: number; type: string; xmin: string }[]
+    >;
+  const outboxRows = (id: string) =>
+    ds.query(`SELECT topic, job_id, published_at, xmin::text AS xmin FROM outbox WHERE case_id = $1 ORDER BY id`, [
+      id,
+    ]) as Promise<{ topic: string; job_id: string; published_at: Date | null; xmin: string }[]>;
+  const deadlineRows = (id: string) =>
+    ds.query(`SELECT kind, status, xmin::text AS xmin FROM deadlines WHERE case_id = $1 ORDER BY kind`, [
+      id,
+    ]) as Promise<{ kind: string; status: string; xmin: string }[]>;
+
+  it('a transition writes the snapshot, the audit row, the deadline rows and their outbox rows in one transaction', async () => {
+    const id = await draftCase();
+    expect(await caseRow(id)).toMatchObject({ state: 'draft', version: 1 });
+    expect(await outboxRows(id)).toEqual([]);
+
+    const { row, decision } = await engine.apply({ caseId: id, actor: commissioner, event: { type: 'SUBMIT' } });
+    expect(decision).toMatchObject({ fromState: 'draft', toState: 'conflict_check' });
+    expect(row.version).toBe(2);
+
+    const stored = await caseRow(id);
+    expect(stored).toMatchObject({ state: 'conflict_check', version: 2 });
+    const audit = await auditRows(id);
+    expect(audit.map((a) => [a.seq, a.type])).toEqual([
+      [1, 'CREATED'],
+      [2, 'SUBMIT'],
+    ]);
+    const deadlines = await deadlineRows(id);
+    expect(deadlines.map((d) => [d.kind, d.status])).toEqual([
+      ['conflict_check_sla', 'pending'],
+      ['conflict_check_sla.reminder', 'pending'],
+    ]);
+    const outbox = await outboxRows(id);
+    expect(outbox).toHaveLength(2);
+    expect(outbox.every((o) => o.topic === JOBS.fireDeadline)).toBe(true);
+
+    // rows written by one PostgreSQL transaction carry its transaction id (xmin)
+    const txIds = new Set([stored.xmin, audit[1].xmin, ...deadlines.map((d) => d.xmin), ...outbox.map((o) => o.xmin)]);
+    expect(txIds.size).toBe(1);
+    expect(audit[0].xmin).not.toBe(stored.xmin);
+  });
+
+  it('the relay publishes the committed outbox rows to BullMQ under their deterministic job ids', async () => {
+    const id = await draftCase();
+    await engine.apply({ caseId: id, actor: commissioner, event: { type: 'SUBMIT' } });
+    // the relay was woken by the commit; a pass of our own publishes whatever that one has not
+    await mod.get(OutboxRelay).drain();
+    const outbox = await eventually(async () => {
+      const rows = await outboxRows(id);
+      return rows.every((o) => o.published_at !== null) && rows;
+    });
+    expect(outbox).toHaveLength(2);
+    const gateway = mod.get(QueueGateway);
+    for (const o of outbox) {
+      expect(o.published_at).not.toBeNull();
+      const job = await gateway.getJob(JOBS.fireDeadline, o.job_id);
+      expect(job?.id).toBe(o.job_id);
+      expect(job?.data).toMatchObject({ caseId: id });
+    }
+  });
+
+  it('a failing effect handler rolls back the snapshot, the audit row and every row the other effects wrote', async () => {
+    const id = await draftCase();
+    const before = { row: await caseRow(id), audit: await auditRows(id) };
+    const carryOut = workflow.carryOut.bind(workflow);
+    const failing = async (effect: CaseEffect, ctx: EffectContext) => {
+      // the real handler runs (deadline and outbox rows are written), then the effect fails
+      await carryOut(effect, ctx);
+      if (ctx.row.id === id && effect.type === 'scheduleDeadline') throw new Error('the effect handler failed');
+    };
+    workflow.carryOut = failing;
+    try {
+      await expect(engine.apply({ caseId: id, actor: commissioner, event: { type: 'SUBMIT' } })).rejects.toThrow(
+        'the effect handler failed',
+      );
+    } finally {
+      workflow.carryOut = carryOut;
+    }
+    expect(await caseRow(id)).toEqual(before.row);
+    expect(await auditRows(id)).toEqual(before.audit);
+    expect(await deadlineRows(id)).toEqual([]);
+    expect(await outboxRows(id)).toEqual([]);
+
+    // nothing was half-applied: the same event succeeds afterwards
+    await engine.apply({ caseId: id, actor: commissioner, event: { type: 'SUBMIT' } });
+    expect(await caseRow(id)).toMatchObject({ state: 'conflict_check', version: 2 });
+  });
+
+  it('the suites refuse a DATABASE_URL whose database does not say test (they drop it afterwards)', async () => {
+    await expect(testConfig('guard', { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/makebuy' })).rejects.toThrow(
+      'refusing to run against database "makebuy"',
+    );
+    expect(() => assertTestDatabase('postgres://postgres@127.0.0.1:5432/production_test_copy')).toThrow(
+      'does not start with makebuy_test_',
+    );
+    expect(() => assertTestDatabase(config.databaseUrl)).not.toThrow();
+  });
+});
