@@ -84,7 +84,7 @@ describe('tender content and documents', () => {
   };
   const caseOf = async (who: Person, caseId: string) => (await g.get(who.token, `/cases/${caseId}`)).body;
   const history = async (caseId: string) =>
-    (await g.get(w.commissioner.token, `/cases/${caseId}/history`)).body as {
+    (await g.get(w.commissioner.token, `/cases/${caseId}/history?limit=200`)).body.items as {
       type: string;
       payload: Record<string, unknown>;
     }[];
@@ -113,9 +113,9 @@ describe('tender content and documents', () => {
     return g.waitForState(w.commissioner.token, caseId, 'evaluation');
   };
   /** A published tender closing in 30 days. */
-  const tenderingCase = async (over: Record<string, unknown> = {}) => {
+  const tenderingCase = async (over: Record<string, unknown> = {}, mitigations: Record<string, string> = {}) => {
     const closesAt = new Date(clock.now().getTime() + 30 * DAY).toISOString();
-    return g.caseInTendering(w, { tenderClosesAt: closesAt, over });
+    return g.caseInTendering(w, { tenderClosesAt: closesAt, over, mitigations });
   };
 
   // ---- case content ----
@@ -137,7 +137,7 @@ describe('tender content and documents', () => {
     await g.event(w.commissioner.token, c.id, { type: 'SUBMIT' });
     await g.declareAndReview(w, c.id);
     await g.event(w.governance.token, c.id, { type: 'COMPLETE_CONFLICT_CHECK' });
-    await g.event(w.commissioner.token, c.id, {
+    await g.event(w.decider.token, c.id, {
       type: 'DECIDE_BUY',
       criteria: g.criteria,
       tenderClosesAt: new Date(clock.now().getTime() + 30 * DAY).toISOString(),
@@ -245,7 +245,7 @@ describe('tender content and documents', () => {
     });
     expect(before.status).toBe(201);
     await g.event(w.governance.token, c.id, { type: 'COMPLETE_CONFLICT_CHECK' });
-    await g.event(w.commissioner.token, c.id, {
+    await g.event(w.decider.token, c.id, {
       type: 'DECIDE_BUY',
       criteria: g.criteria,
       tenderClosesAt: new Date(clock.now().getTime() + 30 * DAY).toISOString(),
@@ -262,7 +262,7 @@ describe('tender content and documents', () => {
   // ---- tender changes: documents and AMEND_TENDER ----
 
   it('a tender document added or replaced tells the providers that asked or bid, and extends nothing; AMEND_TENDER moves the close later only', async () => {
-    const c = await tenderingCase();
+    const c = await tenderingCase({}, { [w.panel[2].id]: 'exclude_from_decision' });
     const closesAt = (await caseOf(w.commissioner, c.id)).tender.closesAt;
     tick();
     await g.post(independent.token, `/tenders/${c.id}/questions`, { text: 'Is there a staff list?' }, 201);
@@ -281,17 +281,24 @@ describe('tender content and documents', () => {
     expect((await caseOf(w.commissioner, c.id)).tender.closesAt).toBe(closesAt);
 
     const early = await g.event(
-      w.commissioner.token,
+      w.decider.token,
       c.id,
       { type: 'AMEND_TENDER', tenderClosesAt: new Date(Date.parse(closesAt) - DAY).toISOString(), reason: 'oops' },
       422,
     );
     expect(early.body.code).toBe('TENDER_PERIOD_TOO_SHORT');
+    const later0 = new Date(Date.parse(closesAt) + DAY).toISOString();
+    const amend = { type: 'AMEND_TENDER', tenderClosesAt: later0, reason: 'x' };
+    // a decision: a panel member not excluded from decisions (off the panel: 403; excluded: 422)
+    expect((await g.event(w.commissioner.token, c.id, amend, 403)).body.code).toBe('FORBIDDEN');
+    expect((await g.event(w.panel[2].token, c.id, amend, 422)).body.code).toBe('EXCLUDED_BY_CONFLICT');
+    expect((await caseOf(w.decider, c.id)).allowedEvents).toContain('AMEND_TENDER');
+    expect((await caseOf(w.panel[2], c.id)).allowedEvents).not.toContain('AMEND_TENDER');
     expect(
       (await g.event(trust.token, c.id, { type: 'AMEND_TENDER', tenderClosesAt: closesAt, reason: 'x' }, 404)).status,
     ).toBe(404);
     const later = new Date(Date.parse(closesAt) + 7 * DAY).toISOString();
-    const amended = await g.event(w.commissioner.token, c.id, {
+    const amended = await g.event(w.decider.token, c.id, {
       type: 'AMEND_TENDER',
       tenderClosesAt: later,
       reason: 'Annex B was revised; more time to price it',
@@ -488,7 +495,7 @@ describe('tender content and documents', () => {
     await g.event(w.commissioner.token, c.id, { type: 'SUBMIT' });
     await g.declareAndReview(w, c.id);
     await g.event(w.governance.token, c.id, { type: 'COMPLETE_CONFLICT_CHECK' });
-    await g.event(w.commissioner.token, c.id, {
+    await g.event(w.decider.token, c.id, {
       type: 'DECIDE_BUY',
       criteria: g.criteria,
       tenderClosesAt: new Date(clock.now().getTime() + 30 * DAY).toISOString(),
@@ -543,7 +550,7 @@ describe('tender content and documents', () => {
       await g.score(m, c.id, bids[0].id, 6);
       await g.score(m, c.id, bids[1].id, 8);
     }
-    await g.event(w.commissioner.token, c.id, {
+    await g.event(w.decider.token, c.id, {
       type: 'PROPOSE_AWARD',
       bidId: bids[1].id,
       justification: 'best value',
