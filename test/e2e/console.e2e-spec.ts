@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestApp, TestApp } from '../support/test-app';
+import { eventually, startTestApp, TestApp } from '../support/test-app';
 import { given, World } from '../support/given';
 import { ensureConsoleBuilt, expectAccessible, launchBrowser, screenshot } from '../support/browser';
 
@@ -33,6 +33,8 @@ describe('console (browser)', () => {
     const ctx = await browser.newContext({ baseURL: base });
     ctx.setDefaultTimeout(15_000);
     await ctx.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (r) => r.abort());
+    // a script error in the page is a failure of its own, reported where the journey stops
+    ctx.on('weberror', (e) => console.warn(`console page error: ${e.error().message}`));
     return ctx;
   }
 
@@ -185,7 +187,7 @@ describe('console (browser)', () => {
 
   it('a governance officer finds a blocking flag in the queue, accepts it and approves the award', async () => {
     const c = await g.caseInRouteDecision(w);
-    await g.event(w.commissioner.token, c.id, {
+    await g.event(w.decider.token, c.id, {
       type: 'DECIDE_MAKE',
       providerIds: [w.memberPractices[1].id],
       psrProcess: 'direct_award_c',
@@ -209,6 +211,77 @@ describe('console (browser)', () => {
     await approve.getByRole('button').click();
     await page.locator('[data-state="case.standstill"][data-active]').waitFor();
     await screenshot(page, 'case-standstill');
+    await ctx.close();
+  });
+
+  it('a commissioner raises a case, publishes the tender and proposes the award, all through forms', async () => {
+    const title = `Diabetes follow-up redesign ${Date.now()}`;
+    const { ctx, page } = await signedIn(w.commissioner.name);
+    await page.goto('/console/cases/new');
+    const form = page.getByRole('form', { name: 'Raise a case' });
+    await form.getByLabel('Title').fill(title);
+    await form.getByLabel('Service').fill('Diabetes follow-up');
+    await form.getByLabel('Estimated annual value (£)').fill('300000');
+    // v1.1: decisions come from the panel, so the commissioner sits on it
+    for (const m of [w.commissioner, ...w.panel]) await form.getByLabel(m.name, { exact: true }).check();
+    await expectAccessible(page, 'raise a case');
+    await screenshot(page, 'commissioner-new-case');
+    await form.getByRole('button', { name: 'Raise case' }).click();
+    await page.locator('[data-state="case.draft"][data-active]').waitFor();
+    const caseId = page.url().split('/cases/')[1].split('#')[0];
+    await page.getByRole('form', { name: 'SUBMIT' }).getByRole('button').click();
+    await page.locator('[data-state="case.conflict_check"][data-active]').waitFor();
+    await g.declareAndReview(w, caseId, {}, [w.commissioner, ...w.panel]);
+    await g.event(w.governance.token, caseId, { type: 'COMPLETE_CONFLICT_CHECK' });
+    await page.reload();
+    const buy = page.getByRole('form', { name: 'DECIDE BUY' });
+    await buy.getByLabel('value', { exact: true }).fill('20');
+    await buy.getByLabel('social value').fill('20');
+    await buy.getByRole('button').click();
+    await page.locator('[data-state="case.tendering"][data-active]').waitFor();
+    const tender = await g.get(w.commissioner.token, `/tenders/${caseId}`);
+    expect(tender.body.criteria).toEqual(
+      expect.arrayContaining([
+        { key: 'value', weight: 20 },
+        { key: 'social_value', weight: 20 },
+      ]),
+    );
+    const b1 = await g.bid(w.providerUsers[w.trust.id], caseId, 180000);
+    await g.bid(w.providerUsers[w.independent.id], caseId, 210000);
+    await g.waitForState(w.commissioner.token, caseId, 'evaluation', 120_000);
+    const bids = (await g.get(w.commissioner.token, `/tenders/${caseId}/bids`)).body.items as { id: string }[];
+    for (const m of [w.commissioner, ...w.panel])
+      for (const b of bids) await g.score(m, caseId, b.id, b.id === b1.id ? 8 : 6);
+    await page.reload();
+    const propose = page.getByRole('form', { name: 'PROPOSE AWARD' });
+    await propose.getByLabel('Bid to award').selectOption(b1.id);
+    await propose
+      .getByLabel('Justification against the key criteria')
+      .fill('highest weighted score on every criterion');
+    await expectAccessible(page, 'case in evaluation');
+    await screenshot(page, 'commissioner-evaluation');
+    await propose.getByRole('button').click();
+    await g.waitForState(w.commissioner.token, caseId, 'standstill', 60_000);
+    await ctx.close();
+  });
+
+  it('an administrator keeps directory roles and opens the queue dashboard with the console session', async () => {
+    const { ctx, page } = await signedIn('Administrator');
+    await page.getByRole('link', { name: 'Directory' }).first().click();
+    await page.getByRole('form', { name: `Roles of ${w.commissioner2.name}` }).waitFor();
+    await expectAccessible(page, 'directory');
+    await screenshot(page, 'admin-directory');
+    const roles = page.getByRole('form', { name: `Roles of ${w.commissioner2.name}` });
+    await roles.getByLabel('governance').check();
+    await roles.getByRole('button', { name: 'Save roles' }).click();
+    const admin = await t.adminToken();
+    await eventually(async () => {
+      const roles = (await g.get(admin, `/people/${w.commissioner2.id}`)).body.roles as string[];
+      return roles.includes('governance') && roles.includes('commissioner');
+    });
+    const board = await page.goto('/admin/queues');
+    expect(board?.status()).toBe(200);
+    expect(await page.content()).toContain('<div id="root"');
     await ctx.close();
   });
 });

@@ -25,6 +25,7 @@ import { DeadlinesHttpModule } from './deadlines/deadlines-http.module';
 import { NotificationsHttpModule } from './notifications/notifications-http.module';
 import { FlagsHttpModule } from './flags/flags-http.module';
 import { DocumentsHttpModule } from './documents/documents-http.module';
+import { TransparencyHttpModule } from './transparency/transparency-http.module';
 import { FeedHttpModule } from './feed/feed-http.module';
 import { WebhooksHttpModule } from './webhooks/webhooks-http.module';
 import { OcdsHttpModule } from './ocds/ocds-http.module';
@@ -98,6 +99,7 @@ export class ApiModule {
         NotificationsHttpModule,
         FlagsHttpModule,
         DocumentsHttpModule,
+        TransparencyHttpModule,
         FeedHttpModule,
         WebhooksHttpModule,
         OcdsHttpModule,

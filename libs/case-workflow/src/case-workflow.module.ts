@@ -4,6 +4,7 @@ import { TenderingModule } from '@makebuy/tendering';
 import { FlagsModule } from '@makebuy/flags';
 import { DeadlinesModule } from '@makebuy/deadlines';
 import { NotificationsModule } from '@makebuy/notifications';
+import { TransparencyModule } from '@makebuy/transparency';
 import { CaseWorkflow } from './case-workflow.service';
 import { CaseViews } from './case-views.service';
 import { CaseObligations } from './case-obligations.service';
@@ -16,7 +17,15 @@ import { FeedModule } from '@makebuy/feed';
  * Imported by both apps.
  */
 @Module({
-  imports: [ConflictsModule, TenderingModule, FlagsModule, DeadlinesModule, NotificationsModule, FeedModule],
+  imports: [
+    ConflictsModule,
+    TenderingModule,
+    FlagsModule,
+    DeadlinesModule,
+    NotificationsModule,
+    TransparencyModule,
+    FeedModule,
+  ],
   providers: [CaseWorkflow, CaseViews, CaseObligations, CaseFeed],
   exports: [CaseWorkflow, CaseViews, CaseObligations],
 })

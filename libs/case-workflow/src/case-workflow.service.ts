@@ -15,6 +15,7 @@ import { TenderingCaseParts } from '@makebuy/tendering';
 import { AwardChecks, AwardsService, FlagsService } from '@makebuy/flags';
 import { DeadlineEscalation, DeadlineScheduler } from '@makebuy/deadlines';
 import { NoticeDispatcher } from '@makebuy/notifications';
+import { NoticesService } from '@makebuy/transparency';
 import { CaseObligations } from './case-obligations.service';
 import { CaseFeed } from './case-feed.service';
 
@@ -41,6 +42,7 @@ export class CaseWorkflow implements CaseHooks {
     private readonly escalation: DeadlineEscalation,
     private readonly notices: NoticeDispatcher,
     private readonly obligations: CaseObligations,
+    private readonly publicNotices: NoticesService,
     private readonly feed: CaseFeed,
   ) {
     engine.bind(this);
@@ -129,6 +131,11 @@ export class CaseWorkflow implements CaseHooks {
         return this.tendering.openBids(tx, row, now);
       case 'closeBids':
         return this.tendering.closeBids(tx, row, now);
+      case 'publishNotice':
+        await this.publicNotices.publish(tx, row, effect, decision.fromState, now);
+        return;
+      case 'recordDecision':
+        return this.publicNotices.markDecided(tx, row, now);
       case 'escalateBreach':
         return this.escalateBreach(tx, row, effect, now);
       default:

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '@makebuy/domain';
 import { decodeCursor, Page, pageOf } from '@makebuy/database';
 import { CaseEventEntity } from './case.entities';
@@ -34,8 +34,9 @@ const entryOf = (r: CaseEventEntity): HistoryEntry => ({
 export class CaseHistory {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  async list(caseId: string): Promise<HistoryEntry[]> {
-    const rows = await this.ds.getRepository(CaseEventEntity).find({ where: { caseId }, order: { seq: 'ASC' } });
+  /** With `tx`, read in the caller's transaction (the rows it has just appended included). */
+  async list(caseId: string, tx: EntityManager = this.ds.manager): Promise<HistoryEntry[]> {
+    const rows = await tx.getRepository(CaseEventEntity).find({ where: { caseId }, order: { seq: 'ASC' } });
     return rows.map(entryOf);
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { PanelMemberFacts, PolicyBook, policyFor } from '@makebuy/domain';
+import { Mitigation, PanelMemberFacts, PolicyBook, policyFor } from '@makebuy/domain';
 import { POLICY_BOOK } from '@makebuy/settings';
 import { DirectoryService } from '@makebuy/directory';
 import { CaseEntity, CasePanel } from '@makebuy/cases';
@@ -9,6 +9,24 @@ import { DeclarationEntity } from './conflicts.entities';
 import { ConflictCheckStatus, conflictCheckStatus, Exclusion, exclusionFor } from './conflict.rules';
 import { ConflictDetection, ConflictLink, DetectionReason } from './conflict-detection.service';
 import { InterestsService, RegisterInterestFacts } from './interests.service';
+
+/** A panel member's current declaration as the public record of a decision shows it. */
+export interface DeclarationRecord {
+  personId: string;
+  nilReturn: boolean;
+  interests: RegisterInterestFacts[];
+  /** null: not reviewed */
+  mitigation: Mitigation | null;
+  reviewNote: string | null;
+  reviewedBy: string | null;
+  reviewedAt: string | null;
+}
+
+/** Conflicts of a case's panel: current declarations (with their reviews) and recorded detected links. */
+export interface CaseConflictRecord {
+  declarations: DeclarationRecord[];
+  detected: { personId: string; providerId: string; relationship: string | null; interestId: string | null }[];
+}
 
 export interface AwardParticipants {
   panel: PanelMemberFacts[];
@@ -72,6 +90,43 @@ export class ConflictsService {
       };
     });
     return { panel, interests };
+  }
+
+  /**
+   * The conflicts record of a case (for notices and the register of decisions): each current panel
+   * member's declaration and review, the interests it names, and the links detected for the panel.
+   */
+  async caseConflictRecord(caseId: string, tx: EntityManager = this.ds.manager): Promise<CaseConflictRecord> {
+    const { members, current } = await this.panelState(caseId, tx);
+    const onPanel = new Set(members);
+    const named = [...new Set([...current.values()].flatMap((d) => d.interestIds))];
+    const interests = new Map(
+      (await this.interests.interestsOf(members, tx)).filter((i) => named.includes(i.id)).map((i) => [i.id, i]),
+    );
+    const declarations = members.flatMap((personId): DeclarationRecord[] => {
+      const d = current.get(personId);
+      if (!d) return [];
+      return [
+        {
+          personId,
+          nilReturn: d.nilReturn,
+          interests: d.interestIds.flatMap((id) => (interests.has(id) ? [interests.get(id)!] : [])),
+          mitigation: d.mitigation,
+          reviewNote: d.reviewNote,
+          reviewedBy: d.reviewedBy,
+          reviewedAt: d.reviewedAt ? d.reviewedAt.toISOString() : null,
+        },
+      ];
+    });
+    const detected = (await this.detection.recorded(caseId, tx))
+      .filter((r) => onPanel.has(r.personId))
+      .map((r) => ({
+        personId: r.personId,
+        providerId: r.providerId,
+        relationship: r.relationship,
+        interestId: r.interestId,
+      }));
+    return { declarations, detected };
   }
 
   /** Register interests (id, personId, providerId, category, description) of the given people, ended ones included. */

@@ -8,6 +8,7 @@ import {
   ConsortiumEntity,
   DirectoryRole,
   PersonEntity,
+  PostalAddress,
   ProviderEntity,
   ProviderKind,
   Relationship,
@@ -78,6 +79,9 @@ export class DirectoryService {
     name: string;
     kind: ProviderKind;
     memberOfConsortiumId?: string | null;
+    address?: PostalAddress | null;
+    odsCode?: string | null;
+    companiesHouseNumber?: string | null;
   }): Promise<ProviderEntity> {
     if (input.memberOfConsortiumId) await this.requireConsortium(input.memberOfConsortiumId, 'memberOfConsortiumId');
     return this.providers.save(
@@ -85,6 +89,17 @@ export class DirectoryService {
         name: input.name,
         kind: input.kind,
         memberOfConsortiumId: input.memberOfConsortiumId ?? null,
+        address: input.address
+          ? {
+              streetAddress: input.address.streetAddress,
+              locality: input.address.locality,
+              ...(input.address.region ? { region: input.address.region } : {}),
+              postalCode: input.address.postalCode.toUpperCase(),
+              countryName: input.address.countryName,
+            }
+          : null,
+        odsCode: input.odsCode ?? null,
+        companiesHouseNumber: input.companiesHouseNumber ?? null,
       }),
     );
   }
@@ -207,6 +222,10 @@ export class DirectoryService {
 
   findPeople(ids: string[], tx?: EntityManager): Promise<PersonEntity[]> {
     return ids.length ? repo(this.people, PersonEntity, tx).findBy({ id: In(ids) }) : Promise.resolve([]);
+  }
+
+  findConsortia(ids: string[], tx?: EntityManager): Promise<ConsortiumEntity[]> {
+    return ids.length ? repo(this.consortia, ConsortiumEntity, tx).findBy({ id: In(ids) }) : Promise.resolve([]);
   }
 
   providerUsers(providerIds: string[], tx?: EntityManager): Promise<PersonEntity[]> {

@@ -2,7 +2,13 @@ import type { CaseContext, NoticeKind } from '@makebuy/domain';
 
 /** Kinds of notification a person can receive: case notices, deadline reminders and escalations,
  * and the annual declaration reminder (conflicts). */
-export type NotificationKind = NoticeKind | 'deadline_reminder' | 'deadline_escalation' | 'annual_declaration_due';
+export type NotificationKind =
+  | NoticeKind
+  | 'deadline_reminder'
+  | 'deadline_escalation'
+  | 'annual_declaration_due'
+  /** a bidder's debrief when the intention to award is published (transparency) */
+  | 'debrief';
 
 export interface NoticeCase {
   id: string;

@@ -15,7 +15,7 @@ import {
   RepresentationEntity,
 } from './tendering.entities';
 import { TenderAccess } from './tender-access.service';
-import { EvaluationService } from './evaluation.service';
+import { Debrief, EvaluationService } from './evaluation.service';
 import { BidOutcome, bidOutcome, INTENTION_STATES, round2, TenderStatus, tenderStatusOf } from './tender-status';
 import { RepresentationsService, RepresentationView, representationView } from './representations.service';
 import { BidReceipt, BidReceipts } from './bid-receipts.service';
@@ -80,6 +80,8 @@ export interface MyBidView extends BidView {
   outcome: BidOutcome;
   /** present from the intention to award (standstill) on */
   assessment: AssessmentSummary | null;
+  /** from the intention to award on, for a live bid: the awardees, this bid's and the awardee's scores, its rank */
+  debrief: Debrief | null;
   /** while the standstill runs: representations are accepted until this instant */
   standstillEndsAt: string | null;
   representations: RepresentationView[];
@@ -279,6 +281,8 @@ export class BidsService {
     const items: MyBidView[] = [];
     for (const b of page.items) {
       const row = cases.get(b.caseId)!;
+      const standstillEndsAt =
+        b.status === 'submitted' ? await this.representations.standstillEndsAt(this.ds.manager, row) : null;
       items.push({
         ...(await this.ownView(b, names)),
         tender: {
@@ -292,10 +296,11 @@ export class BidsService {
         caseState: row.state,
         outcome: bidOutcome(b, row),
         assessment: await this.assessment(row, b),
-        standstillEndsAt:
-          b.status === 'submitted'
-            ? ((await this.representations.standstillEndsAt(this.ds.manager, row))?.toISOString() ?? null)
+        debrief:
+          INTENTION_STATES.includes(row.state) && b.status === 'submitted'
+            ? ((await this.evaluation.debriefs(row, standstillEndsAt)).get(b.id) ?? null)
             : null,
+        standstillEndsAt: standstillEndsAt?.toISOString() ?? null,
         representations: reps.filter((r) => r.caseId === row.id).map(representationView),
         opened: await this.receipts.openedOf(row.id, b.id),
       });

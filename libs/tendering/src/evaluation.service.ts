@@ -43,6 +43,34 @@ export interface RankingEntry {
   rank: number | null;
 }
 
+/** One criterion of a bid's assessment: the evaluators' mean score and its weighted part of the total. */
+export interface CriterionScore {
+  key: CriterionKey;
+  weight: number;
+  /** 0..10: the mean of the counted evaluators' scores, rounded to 2 decimals */
+  score: number | null;
+  /** weight / 100 x score, rounded to 2 decimals */
+  weightedScore: number | null;
+}
+
+export interface BidScores {
+  criteria: CriterionScore[];
+  /** the weighted total, as the ranking shows it */
+  weightedScore: number | null;
+}
+
+/** What a bidder is told when the intention to award is published (GET /bids and a `debrief` notification). */
+export interface Debrief {
+  awardees: { name: string }[];
+  ownScores: BidScores;
+  awardeeScores: BidScores;
+  /** this bid's rank in the evaluation's ranking (1 is first) */
+  ownRank: number | null;
+  /** how many bids were evaluated */
+  bids: number;
+  standstillEndsAt: string | null;
+}
+
 /** Where scoring stands: who must score, which bids, which sheets count. */
 export interface ScoringState {
   evaluators: string[];
@@ -233,6 +261,52 @@ export class EvaluationService {
       weightedScore: nullableRound(r.weightedScore),
       rank: r.rank,
     }));
+  }
+
+  /**
+   * The debrief of every live bid, keyed by bid id: the figures of the ranking (same sheets, same
+   * weighted-score code), per criterion for the bid and for the proposed awardee's bid.
+   */
+  async debriefs(
+    row: CaseEntity,
+    standstillEndsAt: Date | null,
+    tx: EntityManager = this.ds.manager,
+  ): Promise<Map<string, Debrief>> {
+    const out = new Map<string, Debrief>();
+    const proposal = row.context.proposal;
+    if (proposal?.kind !== 'buy' || !proposal.bidId) return out;
+    const state = await this.scoringState(row, tx);
+    const criteria = row.context.criteria ?? [];
+    const ranked = rankBids(
+      criteria,
+      state.sheets.map((s) => ({ bidId: s.bidId, scores: s.scores })),
+      state.bids.map((b) => ({ id: b.id, providerId: b.providerId })),
+    );
+    const scoresOf = (bidId: string): BidScores => {
+      const sheets = state.sheets.filter((s) => s.bidId === bidId);
+      return {
+        criteria: criteria.map((c) => ({
+          key: c.key,
+          weight: c.weight,
+          score: nullableRound(weightedScore([{ key: c.key, weight: 100 }], sheets)),
+          weightedScore: nullableRound(weightedScore([c], sheets)),
+        })),
+        weightedScore: nullableRound(ranked.find((r) => r.bidId === bidId)?.weightedScore ?? null),
+      };
+    };
+    const awardees = (await this.directory.findProviders(proposal.providerIds, tx)).map((p) => ({ name: p.name }));
+    const awardeeScores = scoresOf(proposal.bidId);
+    for (const r of ranked) {
+      out.set(r.bidId, {
+        awardees,
+        ownScores: scoresOf(r.bidId),
+        awardeeScores,
+        ownRank: r.rank,
+        bids: ranked.length,
+        standstillEndsAt: standstillEndsAt ? standstillEndsAt.toISOString() : null,
+      });
+    }
+    return out;
   }
 
   /** Sheets counted for the ranking, per live bid (for the bidders' assessment summary). */

@@ -59,10 +59,18 @@ export class RepresentationsService {
     text: string,
     expectedVersion?: number,
   ): Promise<RepresentationChange> {
-    await this.access.publishedTender(caseId);
+    const procurement = await this.access.publicProcurement(caseId);
     const { providerId, personId } = this.access.requireProviderUser(caller);
-    const bid = await this.ds.manager.findOneBy(BidEntity, { caseId, providerId, status: In(['submitted', 'closed']) });
-    if (!bid) throw new DomainError('FORBIDDEN', 'only a provider that bid on this tender may lodge a representation');
+    // the make route had no tender: any provider that would have wanted to be considered may object
+    if (procurement.context.route === 'competitive') {
+      const bid = await this.ds.manager.findOneBy(BidEntity, {
+        caseId,
+        providerId,
+        status: In(['submitted', 'closed']),
+      });
+      if (!bid)
+        throw new DomainError('FORBIDDEN', 'only a provider that bid on this tender may lodge a representation');
+    }
     const representationId = randomUUID();
     const { row, result } = await this.engine.apply({
       caseId,
@@ -134,7 +142,7 @@ export class RepresentationsService {
     caseId: string,
     q: { limit: number; cursor?: string },
   ): Promise<Page<RepresentationView>> {
-    const row = await this.access.publishedTender(caseId);
+    const row = await this.access.publicProcurement(caseId);
     const qb = this.ds
       .getRepository(RepresentationEntity)
       .createQueryBuilder('r')
@@ -194,6 +202,20 @@ export class RepresentationsService {
     return last?.resolvedAt
       ? this.time.dueFor('furtherStandstill', row, last.resolvedAt)
       : this.time.dueFor('standstill', row, since);
+  }
+
+  /** When each representation on a case was lodged and how it stands (no text, no provider): the public record. */
+  async outcomes(
+    caseId: string,
+    tx: EntityManager = this.ds.manager,
+  ): Promise<{ lodgedAt: string; outcome: string }[]> {
+    const reps = await tx.find(RepresentationEntity, { where: { caseId }, order: { lodgedAt: 'ASC', id: 'ASC' } });
+    return reps.map((r) => ({ lodgedAt: r.lodgedAt.toISOString(), outcome: r.status }));
+  }
+
+  /** NOT_FOUND unless the case's tender or intention to award was published. */
+  async requirePublic(caseId: string): Promise<void> {
+    await this.access.publicProcurement(caseId);
   }
 
   /** Representations are accepted during standstill until it ends; while paused the clock is stopped. */

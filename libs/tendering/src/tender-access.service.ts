@@ -41,6 +41,17 @@ export class TenderAccess {
     return row;
   }
 
+  /**
+   * A case whose procurement is public: its tender was published (buy) or an intention to award was
+   * (make: there is no tender), else NOT_FOUND.
+   */
+  async publicProcurement(caseId: string, tx: EntityManager = this.ds.manager): Promise<CaseEntity> {
+    const row = await tx.findOneBy(CaseEntity, { id: caseId });
+    if (!row || (!row.context.tenderPublishedAt && !row.context.intentionPublishedAt))
+      throw new DomainError('NOT_FOUND', `case ${caseId} not found`);
+    return row;
+  }
+
   /** The caller acts for a provider (provider role and a person record naming the provider). */
   isProviderUser(caller: Pick<CaseCaller, 'roles' | 'providerId'>): boolean {
     return caller.roles.includes('provider') && !!caller.providerId;

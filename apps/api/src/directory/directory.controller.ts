@@ -43,6 +43,9 @@ export const providerView = (p: ProviderEntity): ProviderDto => ({
   name: p.name,
   kind: p.kind,
   memberOfConsortiumId: p.memberOfConsortiumId,
+  address: p.address,
+  odsCode: p.odsCode,
+  companiesHouseNumber: p.companiesHouseNumber,
   createdAt: p.createdAt.toISOString(),
 });
 export const affiliationView = (a: AffiliationEntity): AffiliationDto => ({

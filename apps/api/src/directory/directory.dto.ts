@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -8,19 +9,24 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  Matches,
   MaxLength,
   ValidateIf,
+  ValidateNested,
 } from 'class-validator';
 import {
+  COMPANIES_HOUSE_NUMBER,
   DIRECTORY_ROLES,
   DirectoryRole,
+  ODS_CODE,
   PROVIDER_KINDS,
   ProviderKind,
   RELATIONSHIPS,
   Relationship,
+  UK_POSTCODE,
 } from '@makebuy/directory';
 import { PageQuery } from '../http/page-query.dto';
-import { ApiUuid } from '../http/api-schema';
+import { ApiNullableRef, ApiUuid } from '../http/api-schema';
 
 export class CreateConsortiumDto {
   @ApiProperty({ example: 'North Riverside GP Consortium' })
@@ -35,6 +41,18 @@ export class ConsortiumDto {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
+/** A registered or principal address (OCDS Address fields). */
+export class PostalAddressDto {
+  @ApiProperty({ example: '1 Riverside Walk' }) @IsString() @IsNotEmpty() @MaxLength(300) streetAddress: string;
+  @ApiProperty({ example: 'Riverton' }) @IsString() @IsNotEmpty() @MaxLength(100) locality: string;
+  @ApiPropertyOptional({ example: 'Riversideshire' }) @IsOptional() @IsString() @MaxLength(100) region?: string;
+  @ApiProperty({ example: 'RV1 2AB', description: 'a UK postcode' })
+  @IsString()
+  @Matches(UK_POSTCODE, { message: 'postalCode must be a UK postcode' })
+  postalCode: string;
+  @ApiProperty({ example: 'United Kingdom' }) @IsString() @IsNotEmpty() @MaxLength(100) countryName: string;
+}
+
 export class CreateProviderDto {
   @ApiProperty({ example: 'Riverside Medical Practice' })
   @IsString()
@@ -46,12 +64,33 @@ export class CreateProviderDto {
   @IsOptional()
   @IsUUID()
   memberOfConsortiumId?: string;
+  @ApiPropertyOptional({ type: PostalAddressDto, description: 'registered or principal address (named in notices)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PostalAddressDto)
+  address?: PostalAddressDto;
+  @ApiPropertyOptional({ example: 'Y01234', description: 'NHS ODS code: 3 to 10 upper-case letters and digits' })
+  @IsOptional()
+  @IsString()
+  @Matches(ODS_CODE, { message: 'odsCode must be 3 to 10 upper-case letters and digits' })
+  odsCode?: string;
+  @ApiPropertyOptional({
+    example: '01234567',
+    description: 'Companies House number: 8 digits, or 2 letters and 6 digits',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(COMPANIES_HOUSE_NUMBER, { message: 'companiesHouseNumber must be 8 digits, or 2 letters and 6 digits' })
+  companiesHouseNumber?: string;
 }
 export class ProviderDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty({ enum: PROVIDER_KINDS }) kind: ProviderKind;
   @ApiUuid({ nullable: true }) memberOfConsortiumId: string | null;
+  @ApiNullableRef(PostalAddressDto) address: PostalAddressDto | null;
+  @ApiProperty({ nullable: true, type: String }) odsCode: string | null;
+  @ApiProperty({ nullable: true, type: String }) companiesHouseNumber: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 export class ListProvidersQuery extends PageQuery {

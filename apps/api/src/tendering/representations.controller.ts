@@ -6,7 +6,7 @@ import { ApiSignedIn } from '../http/api-problems.decorator';
 import { IdPipe } from '../http/uuid.pipe';
 import { callerOf } from '../http/caller';
 import { parseIfMatch } from '../http/if-match';
-import { TenderGuard } from './tender.guard';
+import { PublicProcurementGuard } from './public-procurement.guard';
 import {
   PageQuery,
   RepresentationChangeDto,
@@ -24,11 +24,12 @@ const CASE_ID = new IdPipe('case');
 
 /**
  * Standstill representations. Providers cannot see cases, so the case guard is not used here: a case
- * without a published tender is 404 for everyone, and each action says who may take it.
+ * whose tender (buy) or intention to award (make) was never published is 404 for everyone, and each
+ * action says who may take it.
  */
 @ApiTags('cases')
 @Controller('cases/:id/representations')
-@UseGuards(TenderGuard)
+@UseGuards(PublicProcurementGuard)
 export class RepresentationsController {
   constructor(private readonly representations: RepresentationsService) {}
 
@@ -47,9 +48,10 @@ export class RepresentationsController {
   @IF_MATCH
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiOperation({
-    summary: 'Lodge a written representation (a provider that bid); pauses the standstill',
+    summary:
+      'Lodge a written representation (buy route: a provider that bid; make route: any provider user); pauses the standstill',
     description:
-      'Only during standstill and before it ends (while paused, further representations are accepted), else 422 WINDOW_CLOSED. A provider that did not bid gets 403. Audited as REPRESENTATION_LODGED; `stateValue` becomes {"standstill":"paused"}.',
+      'Only during standstill and before it ends (while paused, further representations are accepted), else 422 WINDOW_CLOSED. On the buy route a provider that did not bid gets 403; on the make route (no tender) any provider user may make one. Audited as REPRESENTATION_LODGED; `stateValue` becomes {"standstill":"paused"}.',
   })
   @ApiCreatedResponse({ type: RepresentationChangeDto })
   @ApiSignedIn('NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED', 'VERSION_MISMATCH', 'WINDOW_CLOSED')

@@ -291,6 +291,34 @@ export class AssessmentDto {
   winningWeightedScore: number | null;
 }
 
+export class DebriefCriterionDto {
+  @ApiProperty({ enum: CRITERION_KEYS }) key: string;
+  @ApiProperty() weight: number;
+  @ApiProperty({ nullable: true, type: Number, description: "mean of the evaluators' scores, 0..10" }) score:
+    number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'weight / 100 x score' }) weightedScore: number | null;
+}
+
+export class DebriefScoresDto {
+  @ApiProperty({ type: [DebriefCriterionDto] }) criteria: DebriefCriterionDto[];
+  @ApiProperty({ nullable: true, type: Number, description: 'the weighted total, as in the ranking' })
+  weightedScore: number | null;
+}
+
+export class DebriefAwardeeDto {
+  @ApiProperty() name: string;
+}
+
+export class DebriefDto {
+  @ApiProperty({ type: [DebriefAwardeeDto] }) awardees: DebriefAwardeeDto[];
+  @ApiProperty({ type: DebriefScoresDto }) ownScores: DebriefScoresDto;
+  @ApiProperty({ type: DebriefScoresDto }) awardeeScores: DebriefScoresDto;
+  @ApiProperty({ nullable: true, type: Number, description: "your bid's rank in the evaluation's ranking" })
+  ownRank: number | null;
+  @ApiProperty({ description: 'how many bids were evaluated' }) bids: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) standstillEndsAt: string | null;
+}
+
 export class MyBidTenderDto {
   @ApiProperty({ format: 'uuid' }) caseId: string;
   @ApiProperty() ocid: string;
@@ -318,6 +346,13 @@ export class MyBidDto extends BidDto {
     description: 'from the intention to award (standstill) on: your scores and the winning score',
   })
   assessment: AssessmentDto | null;
+  @ApiNullableRef(DebriefDto, {
+    description:
+      'from the intention to award on, for a live bid: the awardees, your and the awardee’s scores per criterion ' +
+      '(weighted, the figures of the ranking), your rank, the number of bids, and when the standstill ends ' +
+      '(make a representation with POST /cases/{caseId}/representations until then)',
+  })
+  debrief: DebriefDto | null;
   @ApiProperty({
     format: 'date-time',
     nullable: true,

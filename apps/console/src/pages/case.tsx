@@ -281,7 +281,12 @@ function EventForm({ type, c, onDone }: { type: string; c: CaseView; onDone: () 
       setProblem(err as ApiProblem);
     }
   };
-  const ids = Object.fromEntries(['note', 'reason', 'reasonCode', 'justification', 'bidId'].map((k) => [k, fid(k)]));
+  const ids: Record<string, string> = Object.fromEntries(
+    ['note', 'reason', 'reasonCode', 'justification', 'bidId', 'tenderClosesAt', 'providerIds', 'psrProcess'].map(
+      (k) => [k, fid(k)],
+    ),
+  );
+  ids.criteria = fid(`weight-${CRITERIA[0][0]}`);
   return (
     <form onSubmit={submit} noValidate className="nhsuk-u-margin-bottom-4" aria-label={words(type)}>
       <ProblemSummary problem={problem} fieldIds={ids} />
@@ -328,13 +333,31 @@ function EventForm({ type, c, onDone }: { type: string; c: CaseView; onDone: () 
         </>
       )}
       {type === 'DECIDE_BUY' && (
-        <TextInput
-          id={fid('tenderClosesAt')}
-          label="Tender closes at (optional, ISO 8601)"
-          hint="Leave empty for the policy's minimum tender period"
-          value={fields.tenderClosesAt ?? ''}
-          onChange={set('tenderClosesAt')}
-        />
+        <>
+          <fieldset className="nhsuk-fieldset">
+            <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">
+              Weights of the key criteria (whole numbers summing to 100)
+            </legend>
+            {CRITERIA.map(([key, weight]) => (
+              <TextInput
+                key={key}
+                id={fid(`weight-${key}`)}
+                label={words(key)}
+                inputMode="numeric"
+                width={3}
+                value={fields[`weight-${key}`] ?? String(weight)}
+                onChange={set(`weight-${key}`)}
+              />
+            ))}
+          </fieldset>
+          <TextInput
+            id={fid('tenderClosesAt')}
+            label="Tender closes at (optional, ISO 8601)"
+            hint="Leave empty for the policy's minimum tender period"
+            value={fields.tenderClosesAt ?? ''}
+            onChange={set('tenderClosesAt')}
+          />
+        </>
       )}
       {type === 'DECIDE_MAKE' && (
         <>
@@ -371,6 +394,15 @@ function EventForm({ type, c, onDone }: { type: string; c: CaseView; onDone: () 
   );
 }
 
+/** The PSR key criteria with the weights a form starts from. */
+const CRITERIA: [string, number][] = [
+  ['quality_innovation', 40],
+  ['value', 30],
+  ['integration_collaboration_sustainability', 10],
+  ['access_inequalities_choice', 10],
+  ['social_value', 10],
+];
+
 /** The payload each event takes, from the form's fields (the API validates it). */
 export function payloadOf(type: string, f: Record<string, string>): Record<string, unknown> {
   switch (type) {
@@ -384,13 +416,7 @@ export function payloadOf(type: string, f: Record<string, string>): Record<strin
       return { bidId: f.bidId, justification: f.justification ?? '' };
     case 'DECIDE_BUY':
       return {
-        criteria: [
-          { key: 'quality_innovation', weight: 40 },
-          { key: 'value', weight: 30 },
-          { key: 'integration_collaboration_sustainability', weight: 10 },
-          { key: 'access_inequalities_choice', weight: 10 },
-          { key: 'social_value', weight: 10 },
-        ],
+        criteria: CRITERIA.map(([key, weight]) => ({ key, weight: Number(f[`weight-${key}`] ?? weight) })),
         ...(f.tenderClosesAt ? { tenderClosesAt: f.tenderClosesAt } : {}),
       };
     case 'DECIDE_MAKE':

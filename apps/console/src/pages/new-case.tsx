@@ -139,23 +139,28 @@ export function NewCasePage() {
             Standard
           </Radios.Item>
         </Radios>
-        <Checkboxes
-          id="panel"
-          name="panel"
-          legend="Panel"
-          hint="Commissioners of your consortium who decide and evaluate"
-        >
-          {(people.data?.items ?? []).map((p) => (
-            <Checkboxes.Item
-              key={p.id}
-              value={p.id}
-              checked={panel.includes(p.id)}
-              onChange={(e) => setPanel(e.target.checked ? [...panel, p.id] : panel.filter((x) => x !== p.id))}
-            >
-              {p.name}
-            </Checkboxes.Item>
-          ))}
-        </Checkboxes>
+        {/* nhsuk-frontend's checkboxes need their inputs present when they start */}
+        {people.loading || !people.data?.items.length ? (
+          <Loading what="the commissioners of your consortium" />
+        ) : (
+          <Checkboxes
+            id="panel"
+            name="panel"
+            legend="Panel"
+            hint="Commissioners of your consortium who decide and evaluate"
+          >
+            {(people.data?.items ?? []).map((p) => (
+              <Checkboxes.Item
+                key={p.id}
+                value={p.id}
+                checked={panel.includes(p.id)}
+                onChange={(e) => setPanel(e.target.checked ? [...panel, p.id] : panel.filter((x) => x !== p.id))}
+              >
+                {p.name}
+              </Checkboxes.Item>
+            ))}
+          </Checkboxes>
+        )}
         <Button type="submit">Raise case</Button>
       </form>
     </>

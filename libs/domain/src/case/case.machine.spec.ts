@@ -275,6 +275,7 @@ describe('route_decision', () => {
     expect(d.effects).toEqual([
       { type: 'scheduleDeadline', kind: 'tender_close', stageSeq: 4, revision: 0, dueAt: TENDER_CLOSES_AT },
       { type: 'notify', notice: 'tender_published' },
+      { type: 'publishNotice', notice: 'tender_notice' },
     ]);
   });
 });
@@ -299,6 +300,7 @@ describe('tendering', () => {
     expect(d.effects).toEqual([
       { type: 'scheduleDeadline', kind: 'tender_close', stageSeq: 4, revision: 1, dueAt: EXTENDED_TENDER_CLOSES_AT },
       { type: 'notify', notice: 'tender_extended' },
+      { type: 'publishNotice', notice: 'tender_notice', correction: 'close_moved' },
     ]);
 
     const again = decide(
@@ -332,6 +334,7 @@ describe('tendering', () => {
       { type: 'openBids' },
       { type: 'notify', notice: 'tender_unsuccessful' },
       { type: 'closeBids' },
+      { type: 'recordDecision' },
     ]);
   });
 
@@ -441,6 +444,7 @@ describe('award_checks', () => {
         from: at(7),
       },
       { type: 'notify', notice: 'intention_to_award' },
+      { type: 'publishNotice', notice: 'intention_to_award' },
     ]);
   });
 
@@ -485,6 +489,7 @@ describe('governance_review', () => {
         from: at(8),
       },
       { type: 'notify', notice: 'intention_to_award' },
+      { type: 'publishNotice', notice: 'intention_to_award' },
     ]);
   });
 
@@ -565,6 +570,7 @@ describe('standstill', () => {
       { type: 'cancelDeadlines', kinds: ['standstill_end'] },
       { type: 'recordAward' },
       { type: 'notify', notice: 'awarded' },
+      { type: 'publishNotice', notice: 'award_confirmation' },
     ]);
   });
 
@@ -580,6 +586,7 @@ describe('standstill', () => {
     expect(paused.effects).toEqual([
       { type: 'cancelDeadlines', kinds: ['standstill_end'] },
       { type: 'notify', notice: 'standstill_paused' },
+      { type: 'publishNotice', notice: 'intention_to_award', correction: 'standstill_paused' },
     ]);
     expect(accepted(paused)).toEqual(['CANCEL', 'FLAG_RESOLVED', 'REPRESENTATION_LODGED', 'REPRESENTATION_RESOLVED']);
     expectCode(paused, ev.deadline(paused, 'standstill_end'), 'EVENT_NOT_ALLOWED');
@@ -609,6 +616,7 @@ describe('standstill', () => {
         from: at(12),
       },
       { type: 'notify', notice: 'standstill_resumed' },
+      { type: 'publishNotice', notice: 'intention_to_award', correction: 'standstill_resumed' },
     ]);
 
     // the first standstill's job is superseded; the further one awards
@@ -643,6 +651,7 @@ describe('standstill', () => {
     expect(buy.effects).toEqual([
       { type: 'cancelDeadlines', kinds: ['standstill_end'] },
       { type: 'notify', notice: 'award_rejected' },
+      { type: 'recordDecision' },
       expect.objectContaining({ type: 'scheduleDeadline', kind: 'evaluation_sla', revision: 0 }),
     ]);
     expect(decide(given(route.pausedMake), ev.representationResolved('upheld')).state).toBe('route_decision');
@@ -688,10 +697,12 @@ describe('CANCEL', () => {
       at: at(30),
       by: governance.id,
     });
-    expect(d.effects.slice(-3)).toEqual([
+    expect(d.effects.slice(-4)).toEqual([
       { type: 'cancelDeadlines', kinds: 'all' },
       { type: 'closeBids' },
       { type: 'notify', notice: 'cancelled' },
+      // the handler publishes only if a tender or an intention had been published
+      { type: 'publishNotice', notice: 'cancellation' },
     ]);
   });
 
@@ -806,6 +817,7 @@ describe('AMEND_TENDER and tender documents', () => {
     expect(next.effects).toEqual([
       { type: 'scheduleDeadline', kind: 'tender_close', stageSeq: d.context.stageSeq, revision: 1, dueAt: later },
       { type: 'notify', notice: 'tender_amended' },
+      { type: 'publishNotice', notice: 'tender_notice', correction: 'close_moved' },
     ]);
     // the old close is fenced out: its revision is stale
     expectCode(next, { ...ev.tenderClose(next), revision: 0 } as CaseEvent, 'EVENT_NOT_ALLOWED');

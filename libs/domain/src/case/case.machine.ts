@@ -8,7 +8,9 @@ import {
   type CaseInput,
   type CaseState,
   type DeadlineKind,
+  type NoticeCorrection,
   type NoticeKind,
+  type PublicNoticeType,
   type SlaDeadlineKind,
 } from './case.types';
 
@@ -55,6 +57,9 @@ const fromPolicy = (policyKey: NonNullable<ScheduleParams['policyKey']>) => (a: 
 });
 const cancelDeadlines = (kinds: DeadlineKind[] | 'all') => ({ type: 'cancelDeadlines', params: { kinds } }) as const;
 const notify = (notice: NoticeKind) => ({ type: 'notify', params: { notice } }) as const;
+const publishNotice = (notice: PublicNoticeType, correction?: NoticeCorrection) =>
+  ({ type: 'publishNotice', params: correction ? { notice, correction } : { notice } }) as const;
+const recordDecision = { type: 'recordDecision' } as const;
 const bumpRevision = (kind: DeadlineKind) => ({ type: 'bumpRevision', params: { kind } }) as const;
 /** A human stage's service level passed and the case stays in it: the breach is escalated. */
 const escalateBreach = {
@@ -100,6 +105,8 @@ export const caseMachine = setup({
     recordBidderConflicts: noop,
     closeBids: noop,
     openBids: noop,
+    publishNotice: (_: unknown, _params: EffectParams<'publishNotice'>) => noop(),
+    recordDecision: noop,
     escalateBreach: (_: unknown, _params: EffectParams<'escalateBreach'>) => noop(),
 
     // context updates
@@ -250,6 +257,7 @@ export const caseMachine = setup({
         'enterStage',
         schedule('tender_close', ({ context }) => ({ dueAt: context.tenderClosesAt ?? undefined })),
         notify('tender_published'),
+        publishNotice('tender_notice'),
       ],
       exit: cancelDeadlines(['tender_close']),
       on: {
@@ -263,6 +271,7 @@ export const caseMachine = setup({
             'amendTender',
             schedule('tender_close', ({ context }) => ({ dueAt: context.tenderClosesAt ?? undefined })),
             notify('tender_amended'),
+            publishNotice('tender_notice', 'close_moved'),
           ],
         },
         DEADLINE_DUE: [
@@ -274,12 +283,13 @@ export const caseMachine = setup({
               'extendTender',
               schedule('tender_close', ({ context }) => ({ dueAt: context.tenderClosesAt ?? undefined })),
               notify('tender_extended'),
+              publishNotice('tender_notice', 'close_moved'),
             ],
           },
           {
             guard: and([ok('tendering'), 'tooFewBids']),
             target: 'unsuccessful',
-            actions: [{ type: 'openBids' }, notify('tender_unsuccessful'), { type: 'closeBids' }],
+            actions: [{ type: 'openBids' }, notify('tender_unsuccessful'), { type: 'closeBids' }, recordDecision],
           },
           {
             guard: ok('tendering'),
@@ -363,6 +373,7 @@ export const caseMachine = setup({
         'publishIntention',
         schedule('standstill_end', fromPolicy('standstill')),
         notify('intention_to_award'),
+        publishNotice('intention_to_award'),
       ],
       exit: cancelDeadlines(['standstill_end']),
       initial: 'running',
@@ -376,12 +387,17 @@ export const caseMachine = setup({
             REPRESENTATION_LODGED: {
               guard: ok('standstill'),
               target: 'paused',
-              actions: ['lodgeRepresentation', cancelDeadlines(['standstill_end']), notify('standstill_paused')],
+              actions: [
+                'lodgeRepresentation',
+                cancelDeadlines(['standstill_end']),
+                notify('standstill_paused'),
+                publishNotice('intention_to_award', 'standstill_paused'),
+              ],
             },
             DEADLINE_DUE: {
               guard: ok('standstill'),
               target: '#case.awarded',
-              actions: ['markAwarded', { type: 'recordAward' }, notify('awarded')],
+              actions: ['markAwarded', { type: 'recordAward' }, notify('awarded'), publishNotice('award_confirmation')],
             },
           },
         },
@@ -392,12 +408,12 @@ export const caseMachine = setup({
               {
                 guard: and([ok('standstill'), 'representationUpheld', 'isCompetitive']),
                 target: '#case.evaluation',
-                actions: notify('award_rejected'),
+                actions: [notify('award_rejected'), recordDecision],
               },
               {
                 guard: and([ok('standstill'), 'representationUpheld']),
                 target: '#case.route_decision',
-                actions: notify('award_rejected'),
+                actions: [notify('award_rejected'), recordDecision],
               },
               {
                 // a further standstill runs from the decision to go ahead
@@ -408,6 +424,7 @@ export const caseMachine = setup({
                   bumpRevision('standstill_end'),
                   schedule('standstill_end', fromPolicy('furtherStandstill')),
                   notify('standstill_resumed'),
+                  publishNotice('intention_to_award', 'standstill_resumed'),
                 ],
               },
               { guard: ok('standstill'), actions: 'resolveRepresentation' },
@@ -420,7 +437,14 @@ export const caseMachine = setup({
     awarded: { type: 'final', entry: 'enterStage' },
     cancelled: {
       type: 'final',
-      entry: ['enterStage', 'recordCancellation', cancelDeadlines('all'), { type: 'closeBids' }, notify('cancelled')],
+      entry: [
+        'enterStage',
+        'recordCancellation',
+        cancelDeadlines('all'),
+        { type: 'closeBids' },
+        notify('cancelled'),
+        publishNotice('cancellation'),
+      ],
     },
     unsuccessful: { type: 'final', entry: 'enterStage' },
   },

@@ -269,6 +269,18 @@ export const NOTICE_KINDS = [
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
+/** Public notices (Provider Selection Regime), as the contract names them. */
+export const PUBLIC_NOTICE_TYPES = [
+  'tender_notice',
+  'intention_to_award',
+  'award_confirmation',
+  'cancellation',
+] as const;
+export type PublicNoticeType = (typeof PUBLIC_NOTICE_TYPES)[number];
+/** Why a published notice is corrected by a new one: the fact that changed. */
+export const NOTICE_CORRECTIONS = ['close_moved', 'standstill_paused', 'standstill_resumed'] as const;
+export type NoticeCorrection = (typeof NOTICE_CORRECTIONS)[number];
+
 /** Side effects returned by a transition as data; written to the outbox in the same transaction. */
 export type CaseEffect =
   | {
@@ -302,6 +314,13 @@ export type CaseEffect =
   | { type: 'closeBids' }
   /** tendering closed: one BIDS_OPENED audit row lists every live bid's receipt */
   | { type: 'openBids' }
+  /**
+   * publish a public notice (transparency); with `correction`, a new notice of the type that
+   * corrects the latest one. A cancellation is published only if a tender or an intention was.
+   */
+  | { type: 'publishNotice'; notice: PublicNoticeType; correction?: NoticeCorrection }
+  /** the case is (again) on the register of procurement decisions, decided now, with no notice of its own */
+  | { type: 'recordDecision' }
   /** a human stage ran past its service level and the case stays: flag, escalation, notice */
   | { type: 'escalateBreach'; kind: SlaDeadlineKind; deadlineId: string; stageSeq: number };
 
@@ -319,6 +338,8 @@ const EFFECT_TYPE_SET: Record<CaseEffect['type'], true> = {
   recordBidderConflicts: true,
   closeBids: true,
   openBids: true,
+  publishNotice: true,
+  recordDecision: true,
   escalateBreach: true,
 };
 export const CASE_EFFECT_TYPES = Object.keys(EFFECT_TYPE_SET) as readonly CaseEffect['type'][];
