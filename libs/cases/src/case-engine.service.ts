@@ -16,7 +16,8 @@ import {
 } from '@makebuy/domain';
 import { Clock } from '@makebuy/settings';
 import { OutboxSignal } from '@makebuy/queue';
-import { CaseEntity, CaseEventEntity } from './case.entities';
+import { CaseEntity } from './case.entities';
+import { CasesRepository } from './cases.repository';
 import { auditHash, GENESIS_HASH } from './audit-chain';
 import type { CaseHooks, EffectContext, FactEvent } from './case-hooks';
 
@@ -74,6 +75,7 @@ export class CaseEngine {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly clock: Clock,
     private readonly signal: OutboxSignal,
+    private readonly repo: CasesRepository,
   ) {}
 
   /** Binds the case workflow. Once: a second, different binding is a programming error. */
@@ -114,7 +116,7 @@ export class CaseEngine {
         createdAt: now,
         updatedAt: now,
       });
-      await tx.insert(CaseEntity, row as never);
+      await this.repo.insert(tx, row);
       const result = within ? await within(tx, row, now) : undefined;
       await this.append(tx, row.id, {
         at: now,
@@ -162,18 +164,14 @@ export class CaseEngine {
         row.context = decision.context;
         row.version += 1;
         row.updatedAt = now;
-        await tx.update(
-          CaseEntity,
-          { id: row.id },
-          {
-            snapshot: row.snapshot as object,
-            state: row.state,
-            stateValue: row.stateValue as object,
-            context: row.context as object,
-            version: row.version,
-            updatedAt: now,
-          },
-        );
+        await this.repo.update(tx, row.id, {
+          snapshot: row.snapshot,
+          state: row.state,
+          stateValue: row.stateValue,
+          context: row.context,
+          version: row.version,
+          updatedAt: now,
+        });
         const payload = cmd.audit ? cmd.audit(result) : eventPayload(cmd.event);
         await this.append(tx, row.id, {
           at: now,
@@ -204,12 +202,7 @@ export class CaseEngine {
 
   /** Locks the case row for the rest of the transaction (serialises every writer of one case). */
   async lock(tx: EntityManager, caseId: string): Promise<CaseEntity> {
-    const row = await tx
-      .getRepository(CaseEntity)
-      .createQueryBuilder('c')
-      .where('c.id = :id', { id: caseId })
-      .setLock('pessimistic_write')
-      .getOne();
+    const row = await this.repo.lock(tx, caseId);
     if (!row) throw new DomainError('NOT_FOUND', `case ${caseId} not found`);
     return row;
   }
@@ -254,13 +247,7 @@ export class CaseEngine {
       payload: Record<string, unknown>;
     },
   ): Promise<void> {
-    const last = await tx
-      .getRepository(CaseEventEntity)
-      .createQueryBuilder('e')
-      .where('e.case_id = :caseId', { caseId })
-      .orderBy('e.seq', 'DESC')
-      .limit(1)
-      .getOne();
+    const last = await this.repo.auditHead(tx, caseId);
     const seq = (last?.seq ?? 0) + 1;
     const prevHash = last?.hash ?? GENESIS_HASH;
     const payload = JSON.parse(JSON.stringify(e.payload ?? {}));
@@ -274,15 +261,12 @@ export class CaseEngine {
       toState: e.toState,
       payload,
     };
-    await tx.insert(CaseEventEntity, { ...entry, at: e.at, prevHash, hash: auditHash(prevHash, entry) });
+    await this.repo.appendAudit(tx, { ...entry, at: e.at, prevHash, hash: auditHash(prevHash, entry) });
   }
 
   private async markNeedsMigration(caseId: string, reason: string): Promise<void> {
     this.log.error(`case ${caseId} needs migration: ${reason}`);
-    await this.ds.query(`UPDATE cases SET needs_migration = true, migration_error = $2 WHERE id = $1`, [
-      caseId,
-      reason.slice(0, 1000),
-    ]);
+    await this.repo.markNeedsMigration(caseId, reason.slice(0, 1000));
   }
 }
 

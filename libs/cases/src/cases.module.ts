@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CaseEntity, CaseEventEntity, CasePanelEntity } from './case.entities';
 import { CaseEngine } from './case-engine.service';
+import { CasesRepository } from './cases.repository';
 import { CaseAccess } from './case-access.service';
 import { CaseHistory } from './case-history.service';
 import { CasePanel } from './case-panel.service';
@@ -12,6 +13,7 @@ import { CaseMigrator } from './case-migrator.service';
 import { DirectoryModule } from '@makebuy/directory';
 
 const CASE_SERVICES = [
+  CasesRepository,
   CaseEngine,
   CaseAccess,
   CaseHistory,

@@ -4,6 +4,7 @@ import { DirectoryModule } from '@makebuy/directory';
 import { NotificationsModule } from '@makebuy/notifications';
 import { CONFLICTS_ENTITIES } from './conflicts.entities';
 import { InterestsService } from './interests.service';
+import { ConflictsRepository } from './conflicts.repository';
 import { AnnualDeclarationsService } from './annual-declarations.service';
 import { DeclarationReminders } from './declaration-reminders';
 import { ConflictDetection } from './conflict-detection.service';
@@ -17,6 +18,7 @@ import { ConflictsCaseParts } from './conflicts-case-parts';
 @Module({
   imports: [TypeOrmModule.forFeature(CONFLICTS_ENTITIES), DirectoryModule, NotificationsModule],
   providers: [
+    ConflictsRepository,
     InterestsService,
     AnnualDeclarationsService,
     DeclarationReminders,

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig, Clock } from '@makebuy/settings';
 import { awardChecksJobId, JOBS, QueueGateway } from '@makebuy/queue';
+import { AwardCheckRunsRepository } from './award-check-runs.repository';
 
 /** Real time after which an unfinished run is looked at again (divided by TIME_ACCELERATION). */
 export const AWARD_CHECKS_STALE_AFTER_MS = 60_000;
@@ -26,7 +25,7 @@ export class AwardChecksRedrive {
   private readonly log = new Logger(AwardChecksRedrive.name);
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly runs: AwardCheckRunsRepository,
     private readonly gateway: QueueGateway,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -39,22 +38,8 @@ export class AwardChecksRedrive {
 
   async sweep(): Promise<RedriveReport> {
     const now = this.clock.now();
-    const superseded: unknown[] = await this.ds.query(
-      `UPDATE award_check_runs r SET status = 'superseded', updated_at = $1
-         FROM cases c
-        WHERE c.id = r.case_id AND r.status IN ('running','failed')
-          AND NOT (c.state = 'award_checks' AND (c.context->>'stageSeq')::int = r.stage_seq)
-        RETURNING r.case_id`,
-      [now],
-    );
-    const stale: { case_id: string; stage_seq: number; proposal_seq: number }[] = await this.ds.query(
-      `SELECT r.case_id, r.stage_seq, r.proposal_seq FROM award_check_runs r
-         JOIN cases c ON c.id = r.case_id
-        WHERE r.status IN ('running','failed') AND r.updated_at < $1
-          AND c.state = 'award_checks' AND (c.context->>'stageSeq')::int = r.stage_seq
-        ORDER BY r.updated_at LIMIT 100`,
-      [new Date(now.getTime() - this.staleAfterMs())],
-    );
+    const superseded = await this.runs.supersedeLeft(now);
+    const stale = await this.runs.stale(new Date(now.getTime() - this.staleAfterMs()));
     const redriven: RedriveReport['redriven'] = [];
     for (const r of stale) {
       try {
@@ -67,13 +52,9 @@ export class AwardChecksRedrive {
     for (const r of redriven) {
       this.log.warn(`award checks for case ${r.caseId} stage ${r.stageSeq} re-driven (${r.action})`);
       // the attempt is visible and the next sweep waits another minute
-      await this.ds.query(`UPDATE award_check_runs SET updated_at = $3 WHERE case_id = $1 AND stage_seq = $2`, [
-        r.caseId,
-        r.stageSeq,
-        now,
-      ]);
+      await this.runs.touch(r.caseId, r.stageSeq, now);
     }
-    return { superseded: (superseded as unknown[][])[0]?.length ?? 0, redriven };
+    return { superseded, redriven };
   }
 
   private async requeue(

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import {
   Actor,
   AwardFactsError,
@@ -15,6 +14,7 @@ import { awardChecksJobId, JOBS, OutboxWriter } from '@makebuy/queue';
 import { Clock, POLICY_BOOK } from '@makebuy/settings';
 import { AwardCheckRunEntity, AwardCheckRunStatus } from './flag.entities';
 import { FlagsService } from './flags.service';
+import { AwardCheckRunsRepository } from './award-check-runs.repository';
 import { AwardFactsGatherer } from './award-facts.gatherer';
 import { assembleAwardFacts, enrichFlag, flagDedupeKey, lookupFor } from './award-facts.assembly';
 
@@ -52,7 +52,6 @@ export class AwardChecks {
   private readonly log = new Logger(AwardChecks.name);
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
     private readonly engine: CaseEngine,
     private readonly cases: CaseQueries,
     private readonly outbox: OutboxWriter,
@@ -60,11 +59,12 @@ export class AwardChecks {
     private readonly gatherer: AwardFactsGatherer,
     private readonly clock: Clock,
     @Inject(POLICY_BOOK) private readonly policy: PolicyBook,
+    private readonly runs: AwardCheckRunsRepository,
   ) {}
 
   /** Effect runAwardChecks, in the transition's transaction: the run row and its job (published after commit). */
   async schedule(tx: EntityManager, caseId: string, stageSeq: number, proposalSeq: number, now: Date): Promise<void> {
-    await this.insertRun(tx, caseId, stageSeq, proposalSeq, now);
+    await this.runs.insertRun(caseId, stageSeq, proposalSeq, now, tx);
     await this.outbox.enqueue(
       tx,
       JOBS.runAwardChecks,
@@ -149,41 +149,11 @@ export class AwardChecks {
     return stored;
   }
 
-  /** The run row (status running), unless one exists for this stage entry. */
-  private async insertRun(
-    manager: EntityManager,
-    caseId: string,
-    stageSeq: number,
-    proposalSeq: number,
-    now: Date,
-  ): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(AwardCheckRunEntity)
-      .values({
-        caseId,
-        stageSeq,
-        proposalSeq,
-        status: 'running',
-        attempts: 0,
-        lastError: null,
-        createdAt: now,
-        updatedAt: now,
-      } as never)
-      .orIgnore()
-      .execute();
-  }
-
   private async startAttempt(caseId: string, stageSeq: number, proposalSeq: number): Promise<void> {
     const now = this.clock.now();
     // a run row is written with the transition; recreate it if it is somehow missing
-    await this.insertRun(this.ds.manager, caseId, stageSeq, proposalSeq, now);
-    await this.ds.query(
-      `UPDATE award_check_runs SET attempts = attempts + 1, status = 'running', updated_at = $3
-        WHERE case_id = $1 AND stage_seq = $2 AND status IN ('running','failed')`,
-      [caseId, stageSeq, now],
-    );
+    await this.runs.insertRun(caseId, stageSeq, proposalSeq, now);
+    await this.runs.startAttempt(caseId, stageSeq, now);
   }
 
   /** Outside the failed transaction: the error stays visible on the case until a retry succeeds. */
@@ -191,30 +161,20 @@ export class AwardChecks {
     const message = describeError(error);
     this.log.warn(`award checks for case ${caseId} stage ${stageSeq} failed: ${message}`);
     try {
-      await this.ds.query(
-        `UPDATE award_check_runs SET status = 'failed', last_error = $3, updated_at = $4
-          WHERE case_id = $1 AND stage_seq = $2 AND status IN ('running','failed')`,
-        [caseId, stageSeq, message.slice(0, 2000), this.clock.now()],
-      );
+      await this.runs.markFailed(caseId, stageSeq, message.slice(0, 2000), this.clock.now());
     } catch (e) {
       this.log.error(`could not record the award-checks failure for case ${caseId}: ${(e as Error).message}`);
     }
   }
 
   private async stale(caseId: string, stageSeq: number): Promise<AwardChecksOutcome> {
-    await this.ds.query(
-      `UPDATE award_check_runs SET status = 'superseded', updated_at = $3
-        WHERE case_id = $1 AND stage_seq = $2 AND status IN ('running','failed')`,
-      [caseId, stageSeq, this.clock.now()],
-    );
+    await this.runs.markSuperseded(caseId, stageSeq, this.clock.now());
     return { outcome: 'stale' };
   }
 
   /** The latest run of a case (null before any proposal). */
   async latestRun(caseId: string): Promise<AwardChecksView | null> {
-    const run = await this.ds
-      .getRepository(AwardCheckRunEntity)
-      .findOne({ where: { caseId }, order: { stageSeq: 'DESC' } });
+    const run = await this.runs.latest(caseId);
     return run ? toRunView(run) : null;
   }
 }

@@ -11,6 +11,7 @@ import { AwardChecksRedrive } from './award-checks.redrive';
 import { AwardsService } from './awards.service';
 import { AwardFactsGatherer } from './award-facts.gatherer';
 import { AwardSources } from './award-sources';
+import { AwardCheckRunsRepository } from './award-check-runs.repository';
 
 /**
  * Favouritism checks: flags (raise, list, resolve), the award checks run by the worker, the
@@ -25,6 +26,7 @@ import { AwardSources } from './award-sources';
     TenderingModule,
   ],
   providers: [
+    AwardCheckRunsRepository,
     FlagsService,
     FlagResolutionService,
     AwardChecks,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { NotificationsRepository } from './notifications.repository';
 
 /**
  * The governance officers of a case: people the directory grants `governance`, serving the case's
@@ -7,15 +8,10 @@ import type { EntityManager } from 'typeorm';
  */
 @Injectable()
 export class CaseGovernance {
-  async officers(tx: EntityManager, caseId: string): Promise<string[]> {
+  constructor(private readonly repo: NotificationsRepository) {}
+
+  officers(tx: EntityManager, caseId: string): Promise<string[]> {
     // read-only query in the caller's transaction (no second pool connection)
-    const rows: { id: string }[] = await tx.query(
-      `SELECT p.id FROM people p, cases c
-        WHERE c.id = $1 AND 'governance' = ANY(p.roles)
-          AND (p.consortium_id IS NULL OR p.consortium_id = c.consortium_id)
-        ORDER BY p.created_at, p.id`,
-      [caseId],
-    );
-    return rows.map((r) => r.id);
+    return this.repo.governanceOfCase(tx, caseId);
   }
 }

@@ -5,6 +5,7 @@ import { DomainError } from '@makebuy/domain';
 import { decodeCursor, Page, pageOf } from '@makebuy/database';
 import { Clock } from '@makebuy/settings';
 import { NotificationEntity } from './notification.entity';
+import { NotificationsRepository } from './notifications.repository';
 import type { NotificationKind } from './notices';
 
 export interface NotificationInput {
@@ -50,6 +51,7 @@ export class NotificationsService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly clock: Clock,
+    private readonly repo: NotificationsRepository,
   ) {}
 
   /**
@@ -60,23 +62,15 @@ export class NotificationsService {
   async notify(tx: EntityManager, personIds: readonly string[], n: NotificationInput, now?: Date): Promise<number> {
     const ids = [...new Set(personIds.filter((p) => UUID.test(p)).map((p) => p.toLowerCase()))];
     if (ids.length === 0) return 0;
-    const rows: unknown[] = await tx.query(
-      `INSERT INTO notifications (person_id, case_id, kind, title, body, data, dedupe_key, created_at)
-       SELECT p.id, $2, $3, $4, $5, $6::jsonb, $7, $8 FROM people p WHERE p.id = ANY($1::uuid[])
-       ON CONFLICT (person_id, dedupe_key) DO NOTHING
-       RETURNING id`,
-      [
-        ids,
-        n.caseId ?? null,
-        n.kind,
-        n.title,
-        n.body,
-        JSON.stringify(n.data ?? {}),
-        n.dedupeKey,
-        now ?? this.clock.now(),
-      ],
-    );
-    return rows.length;
+    return this.repo.insertForPeople(tx, ids, {
+      caseId: n.caseId ?? null,
+      kind: n.kind,
+      title: n.title,
+      body: n.body,
+      data: n.data ?? {},
+      dedupeKey: n.dedupeKey,
+      createdAt: now ?? this.clock.now(),
+    });
   }
 
   /** The person's own notifications, newest first. */
@@ -84,17 +78,12 @@ export class NotificationsService {
     personId: string,
     q: { limit: number; cursor?: string; unreadOnly?: boolean },
   ): Promise<Page<NotificationView>> {
-    const qb = this.ds
-      .getRepository(NotificationEntity)
-      .createQueryBuilder('n')
-      .where('n.person_id = :personId', { personId })
-      .orderBy('n.created_at', 'DESC')
-      .addOrderBy('n.id', 'DESC')
-      .limit(q.limit + 1);
-    if (q.unreadOnly) qb.andWhere('n.read_at IS NULL');
-    const after = decodeCursor(q.cursor);
-    if (after) qb.andWhere('(n.created_at, n.id) < (:t, :id)', { t: after.t, id: after.id });
-    const page = pageOf(await qb.getMany(), q.limit, (n) => ({ t: n.createdAt.toISOString(), id: n.id }));
+    const rows = await this.repo.page(personId, {
+      limit: q.limit,
+      after: decodeCursor(q.cursor),
+      unreadOnly: q.unreadOnly,
+    });
+    const page = pageOf(rows, q.limit, (n) => ({ t: n.createdAt.toISOString(), id: n.id }));
     return { items: page.items.map(toNotificationView), nextCursor: page.nextCursor };
   }
 

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { CursorKey } from '@makebuy/database';
+import { NotificationEntity } from './notification.entity';
+
+export interface NotificationRow {
+  caseId: string | null;
+  kind: string;
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+  dedupeKey: string;
+  createdAt: Date;
+}
+
+/** The SQL of notifications, and of who governs a case. */
+@Injectable()
+export class NotificationsRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** One row per listed id that is a person; (person, dedupe key) once. Returns how many were new. */
+  async insertForPeople(tx: EntityManager, personIds: string[], n: NotificationRow): Promise<number> {
+    const rows: unknown[] = await tx.query(
+      `INSERT INTO notifications (person_id, case_id, kind, title, body, data, dedupe_key, created_at)
+       SELECT p.id, $2, $3, $4, $5, $6::jsonb, $7, $8 FROM people p WHERE p.id = ANY($1::uuid[])
+       ON CONFLICT (person_id, dedupe_key) DO NOTHING
+       RETURNING id`,
+      [personIds, n.caseId, n.kind, n.title, n.body, JSON.stringify(n.data), n.dedupeKey, n.createdAt],
+    );
+    return rows.length;
+  }
+
+  /** A page of the person's notifications, newest first (limit + 1 rows: the caller pages). */
+  page(personId: string, q: { limit: number; after: CursorKey | null; unreadOnly?: boolean }) {
+    const qb = this.ds
+      .getRepository(NotificationEntity)
+      .createQueryBuilder('n')
+      .where('n.person_id = :personId', { personId })
+      .orderBy('n.created_at', 'DESC')
+      .addOrderBy('n.id', 'DESC')
+      .limit(q.limit + 1);
+    if (q.unreadOnly) qb.andWhere('n.read_at IS NULL');
+    if (q.after) qb.andWhere('(n.created_at, n.id) < (:t, :id)', { t: q.after.t, id: q.after.id });
+    return qb.getMany();
+  }
+
+  /** People the directory grants `governance` who serve the case's consortium (or every consortium). */
+  async governanceOfCase(tx: EntityManager, caseId: string): Promise<string[]> {
+    const rows: { id: string }[] = await tx.query(
+      `SELECT p.id FROM people p, cases c
+        WHERE c.id = $1 AND 'governance' = ANY(p.roles)
+          AND (p.consortium_id IS NULL OR p.consortium_id = c.consortium_id)
+        ORDER BY p.created_at, p.id`,
+      [caseId],
+    );
+    return rows.map((r) => r.id);
+  }
+}
