@@ -91,6 +91,7 @@ export class CaseEngine {
 
   private async carryOut(ctx: EffectContext): Promise<void> {
     for (const effect of ctx.decision.effects) await this.workflow.carryOut(effect, ctx);
+    await this.workflow.settle(ctx);
   }
 
   async create<T>(
