@@ -16,6 +16,7 @@ import {
 } from '@makebuy/domain';
 import { Clock } from '@makebuy/settings';
 import { OutboxSignal } from '@makebuy/queue';
+import { Metrics } from '@makebuy/metrics';
 import { CaseEntity } from './case.entities';
 import { CasesRepository } from './cases.repository';
 import { auditHash, GENESIS_HASH } from './audit-chain';
@@ -76,6 +77,7 @@ export class CaseEngine {
     private readonly clock: Clock,
     private readonly signal: OutboxSignal,
     private readonly repo: CasesRepository,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Binds the case workflow. Once: a second, different binding is a programming error. */
@@ -131,6 +133,7 @@ export class CaseEngine {
       return { row, result };
     });
     this.signal.wake();
+    this.metrics.transitions.inc({ event: 'CREATED' });
     return out;
   }
 
@@ -188,6 +191,7 @@ export class CaseEngine {
         return { row, decision, result };
       });
       this.signal.wake();
+      this.metrics.transitions.inc({ event: cmd.event.type });
       return out;
     } catch (e) {
       if (e instanceof SnapshotRestoreError) {
