@@ -276,6 +276,7 @@ describe('route_decision', () => {
       { type: 'scheduleDeadline', kind: 'tender_close', stageSeq: 4, revision: 0, dueAt: TENDER_CLOSES_AT },
       { type: 'notify', notice: 'tender_published' },
       { type: 'publishNotice', notice: 'tender_notice' },
+      { type: 'publishRelease', tag: ['tender'] },
     ]);
   });
 });
@@ -284,7 +285,10 @@ describe('tendering', () => {
   const td = () => given(route.tendering);
 
   it('QUESTION_ANSWERED is accepted in place', () => {
-    expect(decide(td(), ev.questionAnswered())).toMatchObject({ state: 'tendering', effects: [] });
+    expect(decide(td(), ev.questionAnswered())).toMatchObject({
+      state: 'tendering',
+      effects: [{ type: 'publishRelease', tag: ['tenderUpdate'] }],
+    });
   });
 
   it('with a question unanswered the close moves on, in the same stage entry', () => {
@@ -301,6 +305,7 @@ describe('tendering', () => {
       { type: 'scheduleDeadline', kind: 'tender_close', stageSeq: 4, revision: 1, dueAt: EXTENDED_TENDER_CLOSES_AT },
       { type: 'notify', notice: 'tender_extended' },
       { type: 'publishNotice', notice: 'tender_notice', correction: 'close_moved' },
+      { type: 'publishRelease', tag: ['tenderUpdate'] },
     ]);
 
     const again = decide(
@@ -335,6 +340,7 @@ describe('tendering', () => {
       { type: 'notify', notice: 'tender_unsuccessful' },
       { type: 'closeBids' },
       { type: 'recordDecision' },
+      { type: 'publishRelease', tag: ['tenderUpdate'] },
     ]);
   });
 
@@ -348,6 +354,7 @@ describe('tendering', () => {
       { type: 'openBids' },
       { type: 'notify', notice: 'tender_closed' },
       { type: 'recordBidderConflicts' },
+      { type: 'publishRelease', tag: ['tenderUpdate'] },
       {
         type: 'scheduleDeadline',
         kind: 'evaluation_sla',
@@ -445,6 +452,7 @@ describe('award_checks', () => {
       },
       { type: 'notify', notice: 'intention_to_award' },
       { type: 'publishNotice', notice: 'intention_to_award' },
+      { type: 'publishRelease', tag: ['award'] },
     ]);
   });
 
@@ -490,6 +498,7 @@ describe('governance_review', () => {
       },
       { type: 'notify', notice: 'intention_to_award' },
       { type: 'publishNotice', notice: 'intention_to_award' },
+      { type: 'publishRelease', tag: ['award'] },
     ]);
   });
 
@@ -571,6 +580,7 @@ describe('standstill', () => {
       { type: 'recordAward' },
       { type: 'notify', notice: 'awarded' },
       { type: 'publishNotice', notice: 'award_confirmation' },
+      { type: 'publishRelease', tag: ['awardUpdate', 'contract'] },
     ]);
   });
 
@@ -652,9 +662,12 @@ describe('standstill', () => {
       { type: 'cancelDeadlines', kinds: ['standstill_end'] },
       { type: 'notify', notice: 'award_rejected' },
       { type: 'recordDecision' },
+      { type: 'publishRelease', tag: ['awardUpdate'] },
       expect.objectContaining({ type: 'scheduleDeadline', kind: 'evaluation_sla', revision: 0 }),
     ]);
-    expect(decide(given(route.pausedMake), ev.representationResolved('upheld')).state).toBe('route_decision');
+    const make = decide(given(route.pausedMake), ev.representationResolved('upheld'));
+    expect(make.state).toBe('route_decision');
+    expect(make.effects).toContainEqual({ type: 'publishRelease', tag: ['awardUpdate'] });
   });
 
   it('refuses an unknown outcome and a resolution while running', () => {
@@ -697,12 +710,13 @@ describe('CANCEL', () => {
       at: at(30),
       by: governance.id,
     });
-    expect(d.effects.slice(-4)).toEqual([
+    expect(d.effects.slice(-5)).toEqual([
       { type: 'cancelDeadlines', kinds: 'all' },
       { type: 'closeBids' },
       { type: 'notify', notice: 'cancelled' },
       // the handler publishes only if a tender or an intention had been published
       { type: 'publishNotice', notice: 'cancellation' },
+      { type: 'publishRelease', tag: ['tenderCancellation'] },
     ]);
   });
 
@@ -818,6 +832,7 @@ describe('AMEND_TENDER and tender documents', () => {
       { type: 'scheduleDeadline', kind: 'tender_close', stageSeq: d.context.stageSeq, revision: 1, dueAt: later },
       { type: 'notify', notice: 'tender_amended' },
       { type: 'publishNotice', notice: 'tender_notice', correction: 'close_moved' },
+      { type: 'publishRelease', tag: ['tenderUpdate'] },
     ]);
     // the old close is fenced out: its revision is stale
     expectCode(next, { ...ev.tenderClose(next), revision: 0 } as CaseEvent, 'EVENT_NOT_ALLOWED');
@@ -844,7 +859,10 @@ describe('AMEND_TENDER and tender documents', () => {
     expect(decide(given(route.draft), documentAdded()).effects).toEqual([]);
     const d = given(route.tendering);
     const next = decide(d, documentAdded());
-    expect(next.effects).toEqual([{ type: 'notify', notice: 'tender_document_changed' }]);
+    expect(next.effects).toEqual([
+      { type: 'notify', notice: 'tender_document_changed' },
+      { type: 'publishRelease', tag: ['tenderUpdate'] },
+    ]);
     expect(next.context.tenderClosesAt).toBe(d.context.tenderClosesAt);
     expectCode(given(route.evaluation), documentAdded(), 'EVENT_NOT_ALLOWED');
   });
