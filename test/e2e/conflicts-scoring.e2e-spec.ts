@@ -16,7 +16,7 @@ describe('conflicts in evaluation', () => {
     const admin = await t.adminToken();
     const c = await g.caseInTendering(w, {
       mitigations: { [w.gpPartner.id]: 'exclude_from_evaluation' },
-      tenderClosesAt: new Date(Date.now() + 3500).toISOString(),
+      tenderClosesAt: () => new Date(Date.now() + 3500).toISOString(),
     });
     // a link gained after the conflict check, to a provider that is not a member practice
     await g.post(

@@ -52,8 +52,16 @@ describe('deadlines under TIME_ACCELERATION (through BullMQ)', () => {
       toState: string;
       payload: Record<string, unknown>;
     }[];
-    const due = history.filter((e) => e.type === 'DEADLINE_DUE');
+    // what this test means: the close fired once, as the system. Under load a human stage's
+    // service level (conflict_check, at this acceleration under a second) may fire on the way
+    // too; such a breach never moves the case, so it is checked for that, not counted.
+    const due = history.filter((e) => e.type === 'DEADLINE_DUE' && e.payload.kind === 'tender_close');
     expect(due).toHaveLength(1);
+    for (const other of history.filter((e) => e.type === 'DEADLINE_DUE' && e.payload.kind !== 'tender_close'))
+      expect({ kind: other.payload.kind, moved: other.fromState !== other.toState }).toEqual({
+        kind: expect.stringMatching(/_sla$/),
+        moved: false,
+      });
     expect(due[0]).toMatchObject({
       actor: 'system:deadlines',
       fromState: 'tendering',
@@ -61,9 +69,7 @@ describe('deadlines under TIME_ACCELERATION (through BullMQ)', () => {
       payload: { deadlineId: close.id, kind: 'tender_close', dueAt: close.dueAt.toISOString() },
     });
     // it did not fire before its instant
-    expect(new Date(history.find((e) => e.type === 'DEADLINE_DUE')!.payload.dueAt as string).getTime()).toBe(
-      close.dueAt.getTime(),
-    );
+    expect(new Date(due[0].payload.dueAt as string).getTime()).toBe(close.dueAt.getTime());
     for (const who of [w.commissioner, w.panel[1]]) {
       expect((await notices(who.token, c.id)).map((n) => n.kind)).toContain('tender_unsuccessful');
     }

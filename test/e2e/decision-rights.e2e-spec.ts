@@ -82,7 +82,7 @@ describe('decision rights and what excluded members see', () => {
     await g.event(neutral.token, c.id, {
       type: 'DECIDE_BUY',
       criteria: g.criteria,
-      tenderClosesAt: new Date(Date.now() + 3000).toISOString(),
+      tenderClosesAt: () => new Date(Date.now() + 3000).toISOString(),
     });
     const a = await g.bid(w.providerUsers[w.trust.id], c.id, 210000);
     const b = await g.bid(w.providerUsers[w.independent.id], c.id, 190000);

@@ -107,7 +107,7 @@ describe('the HTTP API follows the statechart model', () => {
   });
 
   it('... -> tendering -> unsuccessful with no bids', async () => {
-    const c = await g.caseInTendering(w, { tenderClosesAt: soon() });
+    const c = await g.caseInTendering(w, { tenderClosesAt: soon });
     await g.waitForState(w.governance.token, c.id, 'unsuccessful');
     expect(await statesVisited(c.id)).toEqual(['conflict_check', 'route_decision', 'tendering', 'unsuccessful']);
     expect(pathsByTarget.get('unsuccessful')).toContainEqual([
@@ -119,7 +119,7 @@ describe('the HTTP API follows the statechart model', () => {
   });
 
   it('... -> evaluation -> award_checks -> standstill (paused and resumed) -> awarded (buy)', async () => {
-    const c = await g.caseInTendering(w, { tenderClosesAt: soon() });
+    const c = await g.caseInTendering(w, { tenderClosesAt: soon });
     const bidder = w.providerUsers[w.trust.id];
     const b = await g.bid(bidder, c.id);
     await g.waitForState(w.governance.token, c.id, 'evaluation');

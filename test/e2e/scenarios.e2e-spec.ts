@@ -71,7 +71,7 @@ describe('scenarios: whole cases through the favouritism checks', () => {
     await g.event(w.decider.token, c.id, {
       type: 'DECIDE_BUY',
       criteria: g.criteria,
-      tenderClosesAt: new Date(Date.now() + 3500).toISOString(),
+      tenderClosesAt: () => new Date(Date.now() + 3500).toISOString(),
     });
     const bidIds: string[] = [];
     for (const b of bids) bidIds.push((await g.bid(w.providerUsers[b.provider.id], c.id, b.price ?? 200000)).id);

@@ -60,6 +60,7 @@ describe('transparency: notices, the register of decisions, the annual summary, 
     cancelled?: { caseId: string; bidId: string };
     cancelledEarly?: string;
     unsuccessful?: string;
+    reconsidered?: { caseId: string; recordWhileReconsidering: Record<string, unknown> };
     debriefsDuringStandstill?: Record<string, { debrief: Record<string, unknown>; standstillEndsAt: string }>;
     rankingAtStandstill?: { bidId: string; providerId: string; weightedScore: number; rank: number }[];
     standstillEndsAt?: string;
@@ -231,11 +232,60 @@ describe('transparency: notices, the register of decisions, the annual summary, 
     played.cancelledEarly = early;
   }
 
+  /** No bids; a question left unanswered at the close moves it on (a tender notice correction) until answered. */
   async function playUnsuccessful() {
     const caseId = await routeDecision('Audiology redesign');
-    await publishTender(caseId);
+    await publishTender(caseId, 6000);
+    const q = await g.post(
+      w.providerUsers[w.trust.id].token,
+      `/tenders/${caseId}/questions`,
+      { text: 'Is the hearing-aid stock list available?' },
+      201,
+    );
+    await eventually(async () => (await notices(caseId)).length > 1, 30000);
+    await g.post(
+      w.commissioner.token,
+      `/tenders/${caseId}/questions/${q.body.id}/answer`,
+      { text: 'Yes, in annex B.' },
+      200,
+    );
     await g.waitForState(w.governance.token, caseId, 'unsuccessful', 30000);
     played.unsuccessful = caseId;
+  }
+
+  /** Most suitable provider; an upheld representation sends it back; a new decision and a new intention. */
+  async function playReconsidered() {
+    const caseId = await routeDecision('Dermatology triage in practices');
+    await g.event(decider().token, caseId, {
+      type: 'DECIDE_MAKE',
+      providerIds: [w.memberPractices[2].id],
+      psrProcess: 'most_suitable_provider',
+      justification: 'Bridge Street has the clinic rooms',
+    });
+    await clearMemberPracticeFlag(caseId);
+    await g.waitForState(w.governance.token, caseId, 'standstill', 30000);
+    const rep = await g.post(
+      w.providerUsers[w.socialEnterprise.id].token,
+      `/cases/${caseId}/representations`,
+      { text: 'Our clinic is closer to the patients.' },
+      201,
+    );
+    await g.post(
+      w.governance.token,
+      `/cases/${caseId}/representations/${rep.body.id}/resolve`,
+      { outcome: 'upheld', response: 'Consider Meadowbank again.' },
+      200,
+    );
+    const recordWhileReconsidering = (await publicGet(`/registers/decisions/${caseId}`)).body;
+    await g.event(decider().token, caseId, {
+      type: 'DECIDE_MAKE',
+      providerIds: [w.memberPractices[3].id],
+      psrProcess: 'most_suitable_provider',
+      justification: 'Meadowbank is closer to the patients',
+    });
+    await clearMemberPracticeFlag(caseId);
+    await g.waitForState(w.governance.token, caseId, 'awarded', 30000);
+    played.reconsidered = { caseId, recordWhileReconsidering };
   }
 
   beforeAll(async () => {
@@ -278,7 +328,14 @@ describe('transparency: notices, the register of decisions, the annual summary, 
         201,
       )
     ).body.id;
-    await Promise.all([playBuyRoute(), playDirectAward(), playMostSuitable(), playCancelled(), playUnsuccessful()]);
+    await Promise.all([
+      playBuyRoute(),
+      playDirectAward(),
+      playMostSuitable(),
+      playCancelled(),
+      playUnsuccessful(),
+      playReconsidered(),
+    ]);
   });
   afterAll(() => t?.close());
 
@@ -616,12 +673,66 @@ describe('transparency: notices, the register of decisions, the annual summary, 
     expect((await publicGet(`/registers/decisions/${played.cancelledEarly}`)).status).toBe(404);
   });
 
-  it('unsuccessful: the tender notice only, and a record with the bids received', async () => {
+  it('unsuccessful: the tender notice, its corrections while the close moved, and a record with the bids received', async () => {
     const caseId = played.unsuccessful!;
-    expect((await notices(caseId)).map((n) => n.type)).toEqual(['tender_notice']);
+    const list = await notices(caseId);
+    expect(list.every((n) => n.type === 'tender_notice')).toBe(true);
+    expect(list.length).toBeGreaterThan(1);
+    expect(list[0].corrects).toBeNull();
+    for (let i = 1; i < list.length; i++) {
+      expect(list[i].corrects).toBe(list[i - 1].id);
+      const [before, after] = [list[i - 1], list[i]].map(
+        (n) => (n.content as { tenderPeriod: { endDate: string } }).tenderPeriod.endDate,
+      );
+      expect(Date.parse(after)).toBeGreaterThan(Date.parse(before));
+      expect(list[i].content).toMatchObject({
+        reason:
+          'A clarification question was still unanswered at the closing time, so the close moved on by the policy’s extension.',
+      });
+      expect(list[i].text).toMatch(/^Tender notice \(correction\)/);
+    }
     const r = (await publicGet(`/registers/decisions/${caseId}`)).body;
     expect(r).toMatchObject({ route: 'competitive', bids: { received: 0 }, result: { status: 'unsuccessful' } });
     expect(r.result).not.toHaveProperty('awardees');
+  });
+
+  it('an upheld representation: the record shows the case reconsidering; the new intention corrects the old one', async () => {
+    const { caseId, recordWhileReconsidering } = played.reconsidered!;
+    expect(recordWhileReconsidering).toMatchObject({
+      route: 'most_suitable_provider',
+      result: { status: 'reconsidering' },
+      representations: [{ outcome: 'upheld' }],
+    });
+    expect(recordWhileReconsidering.result).not.toHaveProperty('awardees');
+    const list = await notices(caseId);
+    expect(list.map((n) => n.type)).toEqual([
+      'intention_to_award',
+      'intention_to_award',
+      'intention_to_award',
+      'award_confirmation',
+    ]);
+    const [first, paused, second, award] = list;
+    expect(paused.corrects).toBe(first.id);
+    expect(second.corrects).toBe(paused.id);
+    expect(first.content).toMatchObject({ awardees: [{ name: w.memberPractices[2].name }] });
+    expect(second.content).toMatchObject({
+      awardees: [{ name: w.memberPractices[3].name }],
+      reasons: { justification: 'Meadowbank is closer to the patients' },
+    });
+    expect(award.content).toMatchObject({
+      awardees: [{ name: w.memberPractices[3].name }],
+      intentionNoticeId: second.id,
+    });
+    const r = (await publicGet(`/registers/decisions/${caseId}`)).body;
+    expect(r.result).toMatchObject({ status: 'awarded', awardees: [{ name: w.memberPractices[3].name }] });
+    expect(r.decisionMakers).toContainEqual(
+      governance([
+        'completed the conflict check',
+        'resolved a favouritism flag',
+        'approved the award',
+        'decided a representation',
+      ]),
+    );
   });
 
   it('the registers list exactly the decided cases, filter by consortium, type and year, and page', async () => {
@@ -631,6 +742,7 @@ describe('transparency: notices, the register of decisions, the annual summary, 
       played.mostSuitable!,
       played.cancelled!.caseId,
       played.unsuccessful!,
+      played.reconsidered!.caseId,
     ];
     const all = await publicGet(`/registers/decisions?consortiumId=${w.consortiumId}&year=${year}`);
     expect(all.status).toBe(200);
@@ -647,15 +759,18 @@ describe('transparency: notices, the register of decisions, the annual summary, 
     expect(page2.body.items[0].caseId).not.toBe(page1.body.items[0].caseId);
 
     const intentions = await publicGet(`/registers/notices?consortiumId=${w.consortiumId}&type=intention_to_award`);
-    expect(intentions.body.items).toHaveLength(5); // buy 1, direct award 3 (two corrections), most suitable 1
+    // buy 1, direct award 3 (two corrections), most suitable 1, reconsidered 3
+    expect(intentions.body.items).toHaveLength(8);
     const everything = await publicGet(`/registers/notices?consortiumId=${w.consortiumId}&limit=200`);
+    const tenderNotices = (await notices(played.unsuccessful!)).length;
     expect(everything.body.items.map((n: Notice) => n.type).sort()).toEqual(
       [
         ...['tender_notice', 'intention_to_award', 'award_confirmation'],
         ...['intention_to_award', 'intention_to_award', 'intention_to_award', 'award_confirmation'],
         ...['intention_to_award', 'award_confirmation'],
         ...['tender_notice', 'cancellation'],
-        ...['tender_notice'],
+        ...Array(tenderNotices).fill('tender_notice'),
+        ...['intention_to_award', 'intention_to_award', 'intention_to_award', 'award_confirmation'],
       ].sort(),
     );
     for (const bad of ['type=award', 'consortiumId=nope', 'year=abc', 'cursor=forged']) {
@@ -670,15 +785,17 @@ describe('transparency: notices, the register of decisions, the annual summary, 
     expect(s.body).toEqual({
       consortiumId: w.consortiumId,
       year,
-      contracts: 3,
-      contractsPerRoute: { competitive: 1, direct_award_c: 1, most_suitable_provider: 1 },
+      contracts: 4,
+      contractsPerRoute: { competitive: 1, direct_award_c: 1, most_suitable_provider: 2 },
+      // the provider of the withdrawn intention (Bridge Street) held no contract
       newProviders: [
         { name: 'Hill Road Surgery' },
         { name: w.memberPractices[1].name },
+        { name: w.memberPractices[3].name },
         { name: 'Riverside Skin Clinic Ltd' },
-      ].sort((a, b) => (a.name < b.name ? -1 : 1)),
+      ].sort((a, b) => a.name.localeCompare(b.name, 'en-GB')),
       providersNoLongerContracted: [],
-      representations: { received: 1, upheld: 0, notUpheld: 1, open: 0 },
+      representations: { received: 2, upheld: 1, notUpheld: 1, open: 0 },
     });
     const last = await publicGet(`/registers/decisions/summary?consortiumId=${w.consortiumId}&year=${year - 1}`);
     expect(last.body).toMatchObject({ contracts: 0, newProviders: [], representations: { received: 0 } });
@@ -701,6 +818,7 @@ describe('transparency: notices, the register of decisions, the annual summary, 
       played.mostSuitable!,
       played.cancelled!.caseId,
       played.unsuccessful!,
+      played.reconsidered!.caseId,
     ];
     for (const id of cases) {
       bodies.push((await publicGet(`/registers/decisions/${id}`)).body);
@@ -722,6 +840,11 @@ describe('transparency: notices, the register of decisions, the annual summary, 
     // no bid response text, no representation text
     expect(published).not.toContain('Our approach to');
     expect(published).not.toContain('would have wanted to be considered');
+    expect(published).not.toContain('Our clinic is closer');
+    expect(published).not.toContain('Consider Meadowbank again');
+    // no clarification question or answer
+    expect(published).not.toContain('hearing-aid');
+    expect(published).not.toContain('annex B');
     // no bid id
     for (const id of [...Object.values(played.buy!.bids), played.cancelled!.bidId]) expect(published).not.toContain(id);
   });

@@ -215,13 +215,20 @@ export function given(t: TestApp) {
 
   async function caseInTendering(
     w: World,
-    opts: { over?: Record<string, unknown>; tenderClosesAt?: string; mitigations?: Record<string, string> } = {},
+    opts: {
+      over?: Record<string, unknown>;
+      /** an instant, or a function read just before DECIDE_BUY (so the setup's own time does not eat the period) */
+      tenderClosesAt?: string | (() => string);
+      mitigations?: Record<string, string>;
+    } = {},
   ) {
     const c = await caseInRouteDecision(w, opts.over, opts.mitigations);
     const res = await event(w.decider.token, c.id, {
       type: 'DECIDE_BUY',
       criteria,
-      ...(opts.tenderClosesAt ? { tenderClosesAt: opts.tenderClosesAt } : {}),
+      ...(opts.tenderClosesAt
+        ? { tenderClosesAt: typeof opts.tenderClosesAt === 'function' ? opts.tenderClosesAt() : opts.tenderClosesAt }
+        : {}),
     });
     return res.body as { id: string; version: number; tender: { closesAt: string } };
   }

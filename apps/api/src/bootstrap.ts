@@ -18,6 +18,9 @@ export async function createApiApp(opts: AppOptions): Promise<INestApplication> 
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  // Nest flushes buffered logs only on listen(); an app that is only init()ed (tests, tools) would keep
+  // every Nest-logged line, errors included, in the buffer forever
+  app.flushLogs();
   app.useBodyParser('json', { limit: opts.config.bodyLimit, type: ['application/json', 'application/*+json'] });
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(cookieParser());

@@ -39,12 +39,18 @@ import {
 import { ConflictCheckDto, DeclarationDto, DetectedConflictDto, PanelMemberViewDto } from '../conflicts/conflicts.dto';
 import { AwardChecksViewDto, FlagDto } from '../flags/flag.dto';
 import { PageQuery } from '../http/page-query.dto';
+import { HasAtMostTwoDecimals } from '../http/validation';
 import { ApiNullableEnum, ApiNullableRef } from '../http/api-schema';
 
 export const SETTINGS = ['secondary', 'community', 'primary'] as const;
 
 export class MoneyDto {
-  @ApiProperty({ example: 250000 }) @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) @Max(1e12) amount: number;
+  @ApiProperty({ example: 250000 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @HasAtMostTwoDecimals()
+  @Min(0)
+  @Max(1e12)
+  amount: number;
   @ApiProperty({ enum: ['GBP'] }) @Equals('GBP', { message: 'currency must be GBP' }) currency: 'GBP';
 }
 

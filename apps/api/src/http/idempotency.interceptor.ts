@@ -4,7 +4,7 @@ import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { Response } from 'express';
-import { from, Observable, of, switchMap, tap, catchError, throwError } from 'rxjs';
+import { catchError, concatMap, from, map, Observable, of, switchMap, throwError } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { DomainError } from '@makebuy/domain';
 import { pgCode, PG_UNIQUE_VIOLATION } from '@makebuy/database';
@@ -45,17 +45,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
           return of(stored.body);
         }
         return next.handle().pipe(
-          tap((body) => {
-            const etag = res.getHeader('ETag');
-            void this.ds
-              .query(`UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE actor = $1 AND key = $2`, [
-                actor,
-                key,
-                status,
-                JSON.stringify({ body, etag: etag ?? null }),
-              ])
-              .catch(() => undefined); // the change committed; a lost record only loses the replay
-          }),
+          // stored before it is sent, so a retry arriving at once replays it instead of meeting
+          // "still in progress"; the change committed already, so a failure here never becomes an error
+          concatMap((body) =>
+            from(
+              this.ds.query(
+                `UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE actor = $1 AND key = $2`,
+                [actor, key, status, JSON.stringify({ body, etag: res.getHeader('ETag') ?? null })],
+              ),
+            ).pipe(
+              catchError(() => of(null)), // a lost record only loses the replay
+              map(() => body),
+            ),
+          ),
           catchError((e) => from(this.release(actor, key)).pipe(switchMap(() => throwError(() => e)))),
         );
       }),

@@ -1,6 +1,6 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
+import { buildMessage, validate, ValidateBy, ValidationOptions } from 'class-validator';
 import { DomainError } from '@makebuy/domain';
 
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): { field: string; message: string }[] {
@@ -42,3 +42,19 @@ export async function validateBody<T extends object>(cls: new () => T, body: unk
   if (errors.length) throw validationFailed(errors);
   return inst;
 }
+
+/**
+ * A number with at most two decimal places (pence). class-validator's `maxDecimalPlaces` throws on
+ * numbers JavaScript writes in exponent form (`6e-323`), turning bad input into a 500.
+ */
+export const HasAtMostTwoDecimals = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'hasAtMostTwoDecimals',
+      validator: {
+        validate: (v: unknown) => typeof v === 'number' && Number.isFinite(v) && Math.round(v * 100) / 100 === v,
+        defaultMessage: buildMessage((each) => `${each}$property must have at most two decimal places`, options),
+      },
+    },
+    options,
+  );

@@ -54,7 +54,10 @@ export class OcdsController {
   @Header('Content-Type', 'text/markdown; charset=utf-8')
   @ApiOperation({ summary: 'The OCDS publication policy that every package links to' })
   @ApiProduces('text/markdown')
-  @ApiOkResponse({ description: 'what is published, when, and under which licence' })
+  @ApiOkResponse({
+    description: 'what is published, when, and under which licence',
+    content: { 'text/markdown': { schema: { type: 'string' } } },
+  })
   publicationPolicy(): string {
     return PUBLICATION_POLICY;
   }
