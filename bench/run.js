@@ -19,6 +19,7 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const DB = `postgres://postgres@127.0.0.1:5432/makebuy_bench_test`;
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const RECONCILE_INTERVAL_MS = 1000;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const token = (sub, roles) =>
@@ -78,7 +79,7 @@ async function main() {
       LOG_LEVEL: 'warn',
       QUEUE_PREFIX: 'makebuy-bench',
       TIME_ACCELERATION: '1000000',
-      RECONCILE_INTERVAL_MS: '1000',
+      RECONCILE_INTERVAL_MS: String(RECONCILE_INTERVAL_MS),
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -155,6 +156,15 @@ async function main() {
       if (fired >= N) break;
       await sleep(100);
     }
+    // lag of each deadline: applied minus due (the target is one reconciler interval plus 5 s)
+    const lag = (
+      await pg.query(
+        `SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM settled_at - due_at)) * 1000) AS p50,
+                round(max(extract(epoch FROM settled_at - due_at)) * 1000) AS max
+           FROM deadlines WHERE case_id = ANY($1) AND purpose = 'transition' AND status = 'fired'`,
+        [ids],
+      )
+    ).rows[0];
     await pg.end();
     const totalMs = Date.now() - t0;
     results.scenarios.deadlineBurst = {
@@ -163,6 +173,7 @@ async function main() {
       allFiredMs: totalMs,
       fired,
       perSecond: Math.round((fired / totalMs) * 1000),
+      lagMs: { p50: Number(lag.p50), max: Number(lag.max), targetMax: RECONCILE_INTERVAL_MS + 5000 },
     };
     results.memoryMb.end = rssMb(child.pid);
   } finally {
@@ -183,6 +194,10 @@ async function main() {
       'every due deadline fired within 30 s',
       results.scenarios.deadlineBurst.fired === results.scenarios.deadlineBurst.deadlines &&
         results.scenarios.deadlineBurst.allFiredMs < 30000,
+    ],
+    [
+      'deadline lag (applied minus due) at most one reconciler interval plus 5 s',
+      results.scenarios.deadlineBurst.lagMs.max <= results.scenarios.deadlineBurst.lagMs.targetMax,
     ],
     ['resident memory under 512 MB', (results.memoryMb.end ?? 0) < 512],
   ];

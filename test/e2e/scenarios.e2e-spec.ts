@@ -272,7 +272,8 @@ describe('scenarios: whole cases through the favouritism checks', () => {
     const c = (await g.waitForState(w.governance.token, caseId, 'awarded')) as CaseBody;
     const flags = checkFlags(c);
     expect(codesOf(flags)).toEqual(['SINGLE_BID']);
-    expect(flags[0]).toMatchObject({ severity: 'advisory', status: 'open' });
+    // v1.1: an open flag of an awarded case is superseded (it blocks nothing, needs no resolution)
+    expect(flags[0]).toMatchObject({ severity: 'advisory', status: 'superseded', caseState: 'awarded' });
     expect(flags[0].evidence).toMatchObject({ bidCount: 1, providerName: w.socialEnterprise.name });
     expect((await history(w, caseId)).find((e) => e.type === 'CHECKS_COMPLETED')).toMatchObject({
       toState: 'standstill',
@@ -387,8 +388,11 @@ describe('scenarios: whole cases through the favouritism checks', () => {
     await propose(w, caseId, bidIds[1]); // the tie is not NOT_TOP_RANKED
     const c = (await g.waitForState(w.governance.token, caseId, 'awarded')) as CaseBody;
     expect(checkFlags(c)).toEqual([]);
-    // the rejected proposal's flag stays open on record but no longer blocks
-    expect(c.flags.find((f) => f.code === 'MEMBER_PRACTICE_AWARD')).toMatchObject({ proposalSeq: 1, status: 'open' });
+    // the rejected proposal's flag stays on record, superseded (v1.1): it no longer blocks
+    expect(c.flags.find((f) => f.code === 'MEMBER_PRACTICE_AWARD')).toMatchObject({
+      proposalSeq: 1,
+      status: 'superseded',
+    });
     expect(await awardOf(caseId)).toMatchObject({ provider_ids: [w.trust.id] });
   });
 
@@ -493,25 +497,19 @@ describe('scenarios: whole cases through the favouritism checks', () => {
     expect((await view(w, c0.id)).state).toBe('route_decision');
   });
 
-  it('14. a flag resolved after the award is recorded on the case history; resolving it again is 409', async () => {
+  it('14. a flag left open at the award is superseded with it; resolving it is 409 and changes nothing', async () => {
     const w = await g.world();
     const { caseId, bidIds } = await tender(w, [{ provider: w.trust }]);
     await scoreAll(w, caseId, bidIds, () => 6);
     await propose(w, caseId, bidIds[0]);
     const c = (await g.waitForState(w.governance.token, caseId, 'awarded')) as CaseBody;
     const single = checkFlags(c).find((f) => f.code === 'SINGLE_BID')!;
-    const res = await resolve(w, single.id, 'accepted');
-    expect(res.body).toMatchObject({
-      id: single.id,
-      status: 'accepted',
-      resolution: 'accepted',
-      resolvedBy: w.governance.id,
-    });
-    const entry = (await history(w, caseId)).find((e) => e.type === 'FLAG_RESOLVED')!;
-    expect(entry).toMatchObject({ fromState: 'awarded', toState: 'awarded', actor: w.governance.id });
+    expect(single.status).toBe('superseded');
+    const before = await history(w, caseId);
+    const again = await resolve(w, single.id, 'accepted', 409);
+    expect(again.body).toMatchObject({ status: 409, code: 'CONFLICT', flagStatus: 'superseded' });
+    expect(await history(w, caseId)).toEqual(before);
     expect((await g.get(w.governance.token, `/cases/${caseId}/history/verify`)).body.valid).toBe(true);
-    const again = await resolve(w, single.id, 'upheld', 409);
-    expect(again.body.code).toBe('CONFLICT');
     expect((await view(w, caseId)).state).toBe('awarded');
   });
 

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
 import request from 'supertest';
 import type { Role } from '@makebuy/domain';
 import { AppConfig, Clock, loadAppConfig, loadPolicy, SystemClock } from '@makebuy/settings';
@@ -8,6 +9,7 @@ import { dropDatabase, ensureDatabase, runMigrations } from '@makebuy/database';
 import { signToken } from '@makebuy/auth';
 import type { PolicyBook } from '@makebuy/domain';
 import { createApiApp } from '../../apps/api/src/bootstrap';
+import { ConnectionGuard } from '../../libs/database/src/testing';
 import type { AppOptions } from '../../apps/api/src/api.module';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 
@@ -23,6 +25,11 @@ export interface TestAppOptions {
   worker?: boolean;
   env?: Record<string, string>;
   policy?: (p: PolicyBook) => PolicyBook;
+  /**
+   * the connection guard (a second pool connection inside a transaction is refused and fails the
+   * suite at close); TEST_CONNECTION_GUARD=off|record|refuse overrides. Default: on
+   */
+  connectionGuard?: boolean;
   /** reuse another app's database and queue prefix (a restart); nothing is dropped on close */
   reuse?: AppConfig;
   /** where the app's logs go (set env LOG_LEVEL to see any) */
@@ -36,6 +43,8 @@ export interface TestApp {
   http: ReturnType<typeof request>;
   token(sub: string, roles: Role[], expiresIn?: string | number): Promise<string>;
   adminToken(): Promise<string>;
+  /** records (and refuses) a second pool connection taken inside a transaction; null when off */
+  connectionGuard: ConnectionGuard | null;
   close(): Promise<void>;
 }
 
@@ -90,6 +99,10 @@ export async function startTestApp(opts: TestAppOptions): Promise<TestApp> {
     logDestination: opts.logDestination,
     extra: opts.worker === false ? [] : [WorkerModule.processors({ config, policy, clock })],
   });
+  // "never hold one pool connection while waiting for another", checked in every suite
+  const guardMode = process.env.TEST_CONNECTION_GUARD ?? (opts.connectionGuard === false ? 'off' : 'refuse');
+  const guard =
+    guardMode === 'off' ? null : ConnectionGuard.install(app.get(DataSource), { refuse: guardMode !== 'record' });
   await app.init();
   const server = app.getHttpServer();
   const token = (sub: string, roles: Role[], expiresIn: string | number = '1h') =>
@@ -101,11 +114,27 @@ export async function startTestApp(opts: TestAppOptions): Promise<TestApp> {
     http: request(server),
     token,
     adminToken: () => token('admin-test', ['admin']),
+    connectionGuard: guard,
     close: async () => {
       await app.close();
-      if (opts.reuse) return;
-      await clearQueues(config.queuePrefix);
-      await dropDatabase(config.databaseUrl);
+      if (!opts.reuse) {
+        await clearQueues(config.queuePrefix);
+        await dropDatabase(config.databaseUrl);
+      }
+      if (guard?.violations.length) {
+        // the project's own frames say where: not the guard's, not TypeORM's
+        const ours = (stack: string) =>
+          stack
+            .split('\n')
+            .filter((l) => /\/(apps|libs|test)\//.test(l) && !/node_modules|connection-guard/.test(l))
+            .slice(0, 6)
+            .join('\n');
+        const where = [...new Set(guard.violations.map((v) => ours(v.stack)))];
+        throw new Error(
+          `${guard.violations.length} time(s) a second pool connection was taken inside a transaction ` +
+            `(read through tx instead); ${where.length} place(s):\n${where.join('\n---\n')}`,
+        );
+      }
     },
   };
 }

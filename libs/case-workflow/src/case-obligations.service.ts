@@ -78,6 +78,7 @@ export class CaseObligations {
         const s = await this.evaluation.scoringState(row, tx);
         return {
           ...base,
+          decisionMakers: s.complete ? await this.conflicts.unexcludedDecisionMakers(row.id, tx) : [],
           scoring: {
             evaluators: s.evaluators,
             bidIds: s.bids.map((b) => b.id),

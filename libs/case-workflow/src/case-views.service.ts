@@ -13,7 +13,7 @@ import type { Page } from '@makebuy/database';
 import { ConflictsCaseParts } from '@makebuy/conflicts';
 import { TenderingCaseParts } from '@makebuy/tendering';
 import { AwardChecks, FlagsService, toFlagView } from '@makebuy/flags';
-import { DeadlineScheduler } from '@makebuy/deadlines';
+import { DeadlineQueries, DeadlineScheduler } from '@makebuy/deadlines';
 
 /** GET /cases/{id}: the case's own fields, `allowedEvents`, then each feature's part. */
 @Injectable()
@@ -26,7 +26,29 @@ export class CaseViews {
     private readonly deadlines: DeadlineScheduler,
     private readonly panel: CasePanel,
     private readonly caseHistory: CaseHistory,
+    private readonly deadlineQueries: DeadlineQueries,
   ) {}
+
+  /** GET /cases: one summary per case (the full view is GET /cases/{id}). */
+  async summaries(rows: CaseEntity[]) {
+    const next = await this.deadlineQueries.nextDue(rows.map((r) => r.id));
+    return rows.map((r) => {
+      const d = next.get(r.id);
+      return {
+        id: r.id,
+        ocid: r.ocid,
+        title: r.title,
+        serviceName: r.serviceName,
+        consortiumId: r.consortiumId,
+        state: r.state,
+        track: r.track,
+        route: r.context.route,
+        version: r.version,
+        updatedAt: r.updatedAt.toISOString(),
+        nextDeadline: d ? { kind: d.kind, dueAt: d.dueAt.toISOString() } : null,
+      };
+    });
+  }
 
   /**
    * GET /cases/{id}/history for one reader: a panel member excluded from evaluation (or entirely)
@@ -90,7 +112,7 @@ export class CaseViews {
     const parts = await Promise.all([
       this.conflicts.view(row),
       this.deadlines.view(row),
-      this.flags.forCase(row.id).then((fs) => ({ flags: fs.map(toFlagView) })),
+      this.flags.forCase(row.id).then((fs) => ({ flags: fs.map((f) => toFlagView(f, row.state)) })),
       this.awardChecks.latestRun(row.id).then((awardChecks) => ({ awardChecks })),
       this.tendering.view(row, viewer),
     ]);

@@ -8,6 +8,7 @@ import { TransparencyModule } from '@makebuy/transparency';
 import { CaseWorkflow } from './case-workflow.service';
 import { CaseViews } from './case-views.service';
 import { CaseObligations } from './case-obligations.service';
+import { CaseTasks } from './case-tasks.service';
 import { CaseFeed } from './case-feed.service';
 import { FeedModule } from '@makebuy/feed';
 
@@ -26,7 +27,7 @@ import { FeedModule } from '@makebuy/feed';
     TransparencyModule,
     FeedModule,
   ],
-  providers: [CaseWorkflow, CaseViews, CaseObligations, CaseFeed],
-  exports: [CaseWorkflow, CaseViews, CaseObligations],
+  providers: [CaseWorkflow, CaseViews, CaseObligations, CaseFeed, CaseTasks],
+  exports: [CaseWorkflow, CaseViews, CaseObligations, CaseTasks],
 })
 export class CaseWorkflowModule {}

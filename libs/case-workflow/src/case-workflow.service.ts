@@ -98,6 +98,15 @@ export class CaseWorkflow implements CaseHooks {
     }
   }
 
+  /**
+   * 2b. Once a transition's effects are carried out: open flags that no longer stand (the proposal
+   * ended, the case is final, a breached stage was left) are superseded in the same transaction.
+   */
+  async settle(ctx: EffectContext): Promise<void> {
+    if (ctx.decision.fromState === ctx.decision.toState && !ctx.decision.effects.length) return;
+    await this.flags.supersedeStale(ctx.tx, ctx.row);
+  }
+
   /** 2. The handler of each effect type: one meaning each, rows only (the outbox relay does the rest after commit). */
   async carryOut(effect: CaseEffect, ctx: EffectContext): Promise<void> {
     const { tx, row, decision, now } = ctx;

@@ -41,7 +41,7 @@ export interface ObligationInputs {
   dueAt: string | null;
   /** conflict_check */
   conflictCheck?: { missingDeclarations: string[]; unreviewed: { personId: string; declarationId: string }[] };
-  /** route_decision: panel members not excluded from decisions */
+  /** route_decision and evaluation: panel members not excluded from decisions */
   decisionMakers?: string[];
   /** tendering */
   panel?: string[];
@@ -90,8 +90,8 @@ export function obligationsOf(i: ObligationInputs): Obligation[] {
     }
     case 'evaluation': {
       const s = i.scoring ?? { evaluators: [], bidIds: [], scored: [], complete: false };
-      // once scoring is complete the award is to be proposed (by the case's creator, as before v1.1)
-      if (s.complete) return [of('propose_award', { personId: i.createdBy })];
+      // once scoring is complete the award is proposed by a panel member not excluded from decisions
+      if (s.complete) return (i.decisionMakers ?? []).map((personId) => of('propose_award', { personId }));
       const scored = new Set(s.scored);
       return s.evaluators
         .filter((e) => s.bidIds.some((b) => !scored.has(`${e}|${b}`)))

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ClientEventType, DECISION_EVENTS, DomainError, EVENT_ROLES, Track } from '@makebuy/domain';
+import { ClientEventType, DECISION_EVENTS, DomainError, EVENT_ROLES, isDomainError, Track } from '@makebuy/domain';
 import { APP_CONFIG, AppConfig } from '@makebuy/settings';
 import { DirectoryService } from '@makebuy/directory';
 import { CaseEntity } from './case.entities';
@@ -38,7 +38,9 @@ export class CaseCommands {
     if (!caller.personId) throw new DomainError('FORBIDDEN', 'only a person in the directory can raise a case');
     if (caller.consortiumId !== input.consortiumId)
       throw new DomainError('FORBIDDEN', 'a commissioner raises cases only in its own consortium');
-    await this.directory.getConsortium(input.consortiumId).catch(() => {
+    await this.directory.getConsortium(input.consortiumId).catch((e) => {
+      // only "not found" is the caller's mistake; a database outage is not bad input
+      if (!isDomainError(e) || e.code !== 'NOT_FOUND') throw e;
       throw new DomainError('VALIDATION_FAILED', `consortiumId: consortium ${input.consortiumId} does not exist`, {
         errors: [{ field: 'consortiumId', message: 'unknown consortium' }],
       });

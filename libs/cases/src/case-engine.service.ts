@@ -16,6 +16,7 @@ import {
 } from '@makebuy/domain';
 import { Clock } from '@makebuy/settings';
 import { OutboxSignal } from '@makebuy/queue';
+import { Metrics } from '@makebuy/metrics';
 import { CaseEntity } from './case.entities';
 import { CasesRepository } from './cases.repository';
 import { auditHash, GENESIS_HASH } from './audit-chain';
@@ -74,6 +75,7 @@ export class CaseEngine {
     private readonly clock: Clock,
     private readonly signal: OutboxSignal,
     private readonly repo: CasesRepository,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Binds the case workflow. Once: a second, different binding is a programming error. */
@@ -89,6 +91,7 @@ export class CaseEngine {
 
   private async carryOut(ctx: EffectContext): Promise<void> {
     for (const effect of ctx.decision.effects) await this.workflow.carryOut(effect, ctx);
+    await this.workflow.settle(ctx);
   }
 
   async create<T>(
@@ -128,6 +131,7 @@ export class CaseEngine {
       return { row, result };
     });
     this.signal.wake();
+    this.metrics.transitions.inc({ event: 'CREATED' });
     return out;
   }
 
@@ -185,6 +189,7 @@ export class CaseEngine {
         return { row, decision, result };
       });
       this.signal.wake();
+      this.metrics.transitions.inc({ event: cmd.event.type });
       return out;
     } catch (e) {
       if (e instanceof SnapshotRestoreError) {

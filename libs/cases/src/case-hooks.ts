@@ -27,6 +27,8 @@ export interface CaseHooks {
   factsFor(tx: EntityManager, row: CaseEntity, event: FactEvent, now: Date): Promise<CaseFacts>;
   /** carries out one effect of the transition (rows only: the outbox relay does the rest after commit) */
   carryOut(effect: CaseEffect, ctx: EffectContext): Promise<void>;
+  /** after the effects: what no longer stands once the case moved (e.g. flags of an ended proposal) */
+  settle(ctx: EffectContext): Promise<void>;
   /** after the transition and its effects, in the same transaction: what the change publishes (the change feed) */
   recorded(ctx: EffectContext, event: FactEvent): Promise<void>;
   /** the people a human stage waits on (its obligations, resolved to people): reminders */

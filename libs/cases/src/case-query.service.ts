@@ -13,23 +13,31 @@ export class CaseQueries {
     private readonly access: CaseAccess,
   ) {}
 
+  /**
+   * GET /cases: the cases the viewer may see, most recently updated first, filtered by state,
+   * consortium, words in title or service name (each word a prefix) and `caseIds` (awaiting=me).
+   */
   async list(
     viewer: Viewer,
-    q: { state?: CaseState; consortiumId?: string; limit: number; cursor?: string },
+    q: { state?: CaseState; consortiumId?: string; q?: string; caseIds?: string[]; limit: number; cursor?: string },
   ): Promise<Page<CaseEntity>> {
     const qb = this.ds
       .getRepository(CaseEntity)
       .createQueryBuilder('c')
-      .orderBy('c.created_at', 'ASC')
-      .addOrderBy('c.id', 'ASC')
+      .orderBy('c.updated_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
       .limit(q.limit + 1);
     const vis = this.access.visibilitySql('c', viewer);
     qb.where(vis.sql, vis.params);
     if (q.state) qb.andWhere('c.state = :state', { state: q.state });
     if (q.consortiumId) qb.andWhere('c.consortium_id = :consortiumId', { consortiumId: q.consortiumId });
+    if (q.caseIds) qb.andWhere('c.id = ANY(:caseIds::uuid[])', { caseIds: q.caseIds });
+    const words = wordsQuery(q.q);
+    if (words)
+      qb.andWhere(`to_tsvector('simple', c.title || ' ' || c.service_name) @@ to_tsquery('simple', :words)`, { words });
     const after = decodeCursor(q.cursor);
-    if (after) qb.andWhere('(c.created_at, c.id) > (:t, :id)', { t: after.t, id: after.id });
-    return pageOf(await qb.getMany(), q.limit, (c) => ({ t: c.createdAt.toISOString(), id: c.id }));
+    if (after) qb.andWhere('(c.updated_at, c.id) < (:t, :id)', { t: after.t, id: after.id });
+    return pageOf(await qb.getMany(), q.limit, (c) => ({ t: c.updatedAt.toISOString(), id: c.id }));
   }
 
   find(caseId: string, tx: EntityManager = this.ds.manager): Promise<CaseEntity | null> {
@@ -55,4 +63,10 @@ export class CaseQueries {
   needingMigration(): Promise<CaseEntity[]> {
     return this.ds.getRepository(CaseEntity).find({ where: { needsMigration: true } });
   }
+}
+
+/** `q` as a tsquery: every word (letters and digits) must start a word of the title or service name. */
+export function wordsQuery(q: string | undefined): string | null {
+  const words = (q ?? '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
 }

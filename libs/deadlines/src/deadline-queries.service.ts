@@ -13,6 +13,11 @@ export class DeadlineQueries {
     return this.repo.forCase(caseId, tx);
   }
 
+  /** GET /cases summaries: each case's next pending stage deadline. */
+  nextDue(caseIds: string[]): Promise<Map<string, { kind: string; dueAt: Date }>> {
+    return this.repo.nextDue(caseIds);
+  }
+
   escalations(caseId: string): Promise<EscalationEntity[]> {
     return this.repo.escalationsOf(caseId);
   }

@@ -63,7 +63,7 @@ export class FlagResolutionService {
         within: (tx, _row, _decision, now) => this.markResolved(tx, flag.id, caller, input, now),
         audit: () => auditPayload(flag, input),
       });
-      return toFlagView(result);
+      return toFlagView(result, (await this.cases.find(flag.caseId))?.state ?? null);
     } catch (e) {
       // the case reached a final state between our read and the lock (e.g. standstill ended)
       if (isDomainError(e) && e.code === 'EVENT_NOT_ALLOWED') {
@@ -82,7 +82,9 @@ export class FlagResolutionService {
     input: ResolveFlagInput,
     expectedVersion?: number,
   ): Promise<FlagView> {
+    let caseState: string | null = null;
     const resolved = await this.engine.withCaseLock(flag.caseId, async (tx, row, now) => {
+      caseState = row.state;
       if (expectedVersion !== undefined) assertVersion(row.version, expectedVersion);
       const f = await this.markResolved(tx, flag.id, caller, input, now);
       await this.engine.appendAudit(tx, flag.caseId, {
@@ -95,7 +97,7 @@ export class FlagResolutionService {
       });
       return f;
     });
-    return toFlagView(resolved);
+    return toFlagView(resolved, caseState);
   }
 
   /** Under the case lock: the flag must still be open (a second resolution is a 409). */
@@ -143,11 +145,18 @@ function assertVersion(current: number, expected: number): void {
 
 function assertOpen(flag: FlagEntity): void {
   if (flag.status !== 'open')
-    throw new DomainError('CONFLICT', `flag ${flag.id} was already resolved (${flag.status})`, {
-      flagId: flag.id,
-      status: flag.status,
-      resolvedAt: flag.resolvedAt?.toISOString() ?? null,
-    });
+    throw new DomainError(
+      'CONFLICT',
+      flag.status === 'superseded'
+        ? `flag ${flag.id} is superseded: it blocks nothing and needs no resolution`
+        : `flag ${flag.id} was already resolved (${flag.status})`,
+      {
+        flagId: flag.id,
+        // not `status`: that is the problem document's HTTP status
+        flagStatus: flag.status,
+        resolvedAt: flag.resolvedAt?.toISOString() ?? null,
+      },
+    );
 }
 
 const auditPayload = (flag: FlagEntity, input: ResolveFlagInput) => ({

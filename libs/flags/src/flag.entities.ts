@@ -3,7 +3,9 @@ import type { FlagCode, FlagSeverity } from '@makebuy/domain';
 
 const numeric = { to: (v: number) => v, from: (v: string | null) => (v == null ? null : Number(v)) };
 
-export const FLAG_STATUSES = ['open', 'accepted', 'upheld'] as const;
+/** `superseded`: open when its proposal stopped standing, its case reached a final state, or (a
+ * DEADLINE_BREACH) its stage was left; it blocks nothing and needs no resolution. */
+export const FLAG_STATUSES = ['open', 'accepted', 'upheld', 'superseded'] as const;
 export type FlagStatus = (typeof FLAG_STATUSES)[number];
 export const FLAG_RESOLUTIONS = ['accepted', 'upheld'] as const;
 export type FlagResolution = (typeof FLAG_RESOLUTIONS)[number];

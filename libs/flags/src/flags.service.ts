@@ -1,10 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { DomainError, FLAG_SEVERITY, type FlagCode, type FlagSeverity } from '@makebuy/domain';
+import {
+  type CaseState,
+  DomainError,
+  FINAL_STATES,
+  FLAG_SEVERITY,
+  type FlagCode,
+  type FlagSeverity,
+} from '@makebuy/domain';
+import type { CaseEntity } from '@makebuy/cases';
 import { decodeCursor, invalidCursor, Page, pageOf } from '@makebuy/database';
 import { Clock } from '@makebuy/settings';
 import { FlagEntity, FlagStatus } from './flag.entities';
+
+/** States in which the current proposal stands (its flags may block). */
+const PROPOSAL_STATES: readonly CaseState[] = ['award_checks', 'governance_review', 'standstill'];
 
 export interface RaiseFlagInput {
   caseId: string;
@@ -29,6 +40,8 @@ export interface FlagView {
   caseId: string;
   consortiumId: string;
   proposalSeq: number;
+  /** the state of the flag's case now */
+  caseState: string | null;
   code: FlagCode;
   severity: FlagSeverity;
   status: FlagStatus;
@@ -55,11 +68,12 @@ export interface FlagListQuery {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const toFlagView = (f: FlagEntity): FlagView => ({
+export const toFlagView = (f: FlagEntity, caseState: string | null): FlagView => ({
   id: f.id,
   caseId: f.caseId,
   consortiumId: f.consortiumId,
   proposalSeq: f.proposalSeq,
+  caseState,
   code: f.code,
   severity: f.severity,
   status: f.status,
@@ -163,6 +177,39 @@ export class FlagsService {
     const flag = await this.find(id, tx);
     if (!flag) throw new DomainError('NOT_FOUND', `flag ${id} not found`);
     return flag;
+  }
+
+  /** Views of flags of any cases: each with its case's state now. */
+  async views(flags: FlagEntity[], tx: EntityManager = this.ds.manager): Promise<FlagView[]> {
+    const ids = [...new Set(flags.map((f) => f.caseId))];
+    const rows: { id: string; state: string }[] = ids.length
+      ? await tx.query(`SELECT id, state FROM cases WHERE id = ANY($1::uuid[])`, [ids])
+      : [];
+    const states = new Map(rows.map((r) => [r.id, r.state]));
+    return flags.map((f) => toFlagView(f, states.get(f.caseId) ?? null));
+  }
+
+  /**
+   * Open flags that no longer stand become `superseded`, in the transaction of the transition
+   * (the case row as saved by it): every open flag once the case is final; a proposal's flags once
+   * no proposal stands (the case went back) or a later proposal was made; a DEADLINE_BREACH flag
+   * once its stage was left. The v1.1 migration applies the same rule to existing flags.
+   */
+  async supersedeStale(tx: EntityManager, row: CaseEntity): Promise<void> {
+    await tx.query(
+      `UPDATE flags SET status = 'superseded'
+        WHERE case_id = $1 AND status = 'open' AND (
+          $2::boolean
+          OR (code <> 'DEADLINE_BREACH' AND (NOT $3::boolean OR proposal_seq < $4::int))
+          OR (code = 'DEADLINE_BREACH' AND (evidence->>'stageSeq')::int IS DISTINCT FROM $5::int))`,
+      [
+        row.id,
+        FINAL_STATES.includes(row.state),
+        PROPOSAL_STATES.includes(row.state),
+        row.context.proposalSeq,
+        row.context.stageSeq,
+      ],
+    );
   }
 
   /** All flags, newest first, filtered (governance's work list). */

@@ -214,7 +214,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ocdsLicense: parsed.OCDS_LICENSE ?? DEFAULT_OCDS_LICENSE,
     metricsAllowedCidrs: parseCidrs(parsed.METRICS_ALLOWED_CIDRS ?? '127.0.0.1/32,::1/128'),
     databasePoolMax: parsed.DATABASE_POOL_MAX ?? 20,
-    databasePoolWaitMs: parsed.DATABASE_POOL_WAIT_MS ?? 2_000,
+    databasePoolWaitMs: parsed.DATABASE_POOL_WAIT_MS ?? 5_000,
     maxTokenAgeSeconds: parseDuration(parsed.AUTH_MAX_TOKEN_AGE ?? '24h'),
     consoleDevSignIn,
   };

@@ -39,6 +39,7 @@ import {
 import { ConflictCheckDto, DeclarationDto, DetectedConflictDto, PanelMemberViewDto } from '../conflicts/conflicts.dto';
 import { AwardChecksViewDto, FlagDto } from '../flags/flag.dto';
 import { PageQuery } from '../http/page-query.dto';
+import { TASK_KINDS, type TaskKind } from '@makebuy/case-workflow';
 import { HasAtMostTwoDecimals } from '../http/validation';
 import { ApiNullableEnum, ApiNullableRef } from '../http/api-schema';
 
@@ -74,6 +75,56 @@ export class CreateCaseDto {
 export class ListCasesQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CASE_STATES }) @IsOptional() @IsIn(CASE_STATES) state?: CaseState;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() consortiumId?: string;
+  @ApiPropertyOptional({ enum: ['me'], description: 'only cases with a task of the caller (GET /me/tasks)' })
+  @IsOptional()
+  @IsIn(['me'])
+  awaiting?: 'me';
+  @ApiPropertyOptional({ description: 'words in the title or service name (each word a prefix)', maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+}
+
+export class NextDeadlineDto {
+  @ApiProperty() kind: string;
+  @ApiProperty({ format: 'date-time' }) dueAt: string;
+}
+/** One entry of GET /cases (the full view is GET /cases/{id}). */
+export class CaseSummaryDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() ocid: string;
+  @ApiProperty() title: string;
+  @ApiProperty() serviceName: string;
+  @ApiProperty({ format: 'uuid' }) consortiumId: string;
+  @ApiProperty({ enum: CASE_STATES }) state: CaseState;
+  @ApiProperty({ enum: ['fast', 'standard'] }) track: string;
+  @ApiNullableEnum(['competitive', 'direct_award_c', 'most_suitable_provider']) route: string | null;
+  @ApiProperty() version: number;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiNullableRef(NextDeadlineDto, { description: 'the next pending stage deadline' })
+  nextDeadline: NextDeadlineDto | null;
+}
+export class CaseSummaryPageDto {
+  @ApiProperty({ type: [CaseSummaryDto] }) items: CaseSummaryDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class TaskDto {
+  @ApiProperty({ enum: TASK_KINDS }) kind: TaskKind;
+  @ApiProperty({ format: 'uuid' }) caseId: string;
+  @ApiProperty() caseTitle: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) dueAt: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'the declaration, question, flag or representation the task is about',
+  })
+  ref: string | null;
+}
+export class TaskPageDto {
+  @ApiProperty({ type: [TaskDto] }) items: TaskDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
 
 export class PanelMemberDto {
@@ -217,11 +268,6 @@ export class CaseDto {
   ranking?: unknown[];
   @ApiProperty({ nullable: true, type: 'object', additionalProperties: true }) proposal: unknown;
   @ApiProperty({ nullable: true, type: 'object', additionalProperties: true }) cancellation: unknown;
-}
-
-export class CasePageDto {
-  @ApiProperty({ type: [CaseDto] }) items: CaseDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
 
 export class HistoryEntryDto {

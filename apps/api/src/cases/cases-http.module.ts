@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { CaseWorkflowModule } from '@makebuy/case-workflow';
 import { CaseAccessGuard } from '../http/case-access.guard';
 import { CaseHistoryController, CasesController } from './cases.controller';
+import { MeController } from './me.controller';
 
-/** HTTP endpoints of cases: create, list, read, events, history. */
+/** HTTP endpoints of cases: create, list, read, events, history, and the caller's tasks. */
 @Module({
   imports: [CaseWorkflowModule],
-  controllers: [CasesController, CaseHistoryController],
+  controllers: [CasesController, CaseHistoryController, MeController],
   providers: [CaseAccessGuard],
   exports: [CaseAccessGuard],
 })

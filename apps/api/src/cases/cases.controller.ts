@@ -12,8 +12,8 @@ import {
 import type { Response } from 'express';
 import { ClientEventType, CLIENT_EVENT_TYPES, DomainError } from '@makebuy/domain';
 import { CurrentPrincipal, Principal, Roles } from '@makebuy/auth';
-import { CaseCommands, CaseEntity, CaseHistory, CaseQueries, EventInput } from '@makebuy/cases';
-import { CaseViews } from '@makebuy/case-workflow';
+import { CaseCommands, CaseHistory, CaseQueries, EventInput } from '@makebuy/cases';
+import { CaseTasks, CaseViews } from '@makebuy/case-workflow';
 import { ApiSignedIn } from '../http/api-problems.decorator';
 import { validateBody } from '../http/validation';
 import { PageQuery } from '../http/page-query.dto';
@@ -23,7 +23,7 @@ import { callerOf } from '../http/caller';
 import { committedView } from './committed-view';
 import {
   CaseDto,
-  CasePageDto,
+  CaseSummaryPageDto,
   CreateCaseDto,
   EVENT_DTOS,
   HistoryPageDto,
@@ -47,6 +47,7 @@ export class CasesController {
     private readonly commands: CaseCommands,
     private readonly queries: CaseQueries,
     private readonly views: CaseViews,
+    private readonly tasks: CaseTasks,
   ) {}
 
   @Post()
@@ -67,15 +68,18 @@ export class CasesController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Cases the caller may see, filtered by state and consortium' })
-  @ApiOkResponse({ type: CasePageDto })
+  @ApiOperation({
+    summary: 'Cases the caller may see, most recently updated first: summaries (the full view is GET /cases/{id})',
+    description:
+      'Filters: `state`, `consortiumId`, `awaiting=me` (cases with a task of the caller, as GET /me/tasks), `q` (words in the title or service name, each a prefix).',
+  })
+  @ApiOkResponse({ type: CaseSummaryPageDto })
   @ApiSignedIn('VALIDATION_FAILED')
-  async list(@CurrentPrincipal() p: Principal, @Query() q: ListCasesQuery) {
-    const page = await this.queries.list(callerOf(p), { ...q, limit: q.limit ?? 50 });
-    return {
-      items: await Promise.all(page.items.map((r: CaseEntity) => this.views.view(r, callerOf(p)))),
-      nextCursor: page.nextCursor,
-    };
+  async list(@CurrentPrincipal() p: Principal, @Query() q: ListCasesQuery): Promise<CaseSummaryPageDto> {
+    const { awaiting, ...filters } = q;
+    const caseIds = awaiting === 'me' ? await this.tasks.caseIds(p) : undefined;
+    const page = await this.queries.list(callerOf(p), { ...filters, caseIds, limit: q.limit ?? 50 });
+    return { items: await this.views.summaries(page.items), nextCursor: page.nextCursor };
   }
 
   @Get(':id')

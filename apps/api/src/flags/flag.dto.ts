@@ -1,6 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { FLAG_CODES, FLAG_SEVERITIES, type FlagCode, type FlagSeverity } from '@makebuy/domain';
+import {
+  CASE_STATES,
+  type CaseState,
+  FLAG_CODES,
+  FLAG_SEVERITIES,
+  type FlagCode,
+  type FlagSeverity,
+} from '@makebuy/domain';
 import {
   AWARD_CHECK_RUN_STATUSES,
   FLAG_RESOLUTIONS,
@@ -19,9 +26,15 @@ export class FlagDto {
     description: "the proposal of the case the flag is about; only the current proposal's open blocking flags block",
   })
   proposalSeq: number;
+  @ApiNullableEnum(CASE_STATES, { description: "the flag's case's state now" }) caseState: CaseState | null;
   @ApiProperty({ enum: FLAG_CODES }) code: FlagCode;
   @ApiProperty({ enum: FLAG_SEVERITIES }) severity: FlagSeverity;
-  @ApiProperty({ enum: FLAG_STATUSES }) status: FlagStatus;
+  @ApiProperty({
+    enum: FLAG_STATUSES,
+    description:
+      'superseded: open when its proposal stopped standing (rejected, the case went back), its case reached a final state, or (DEADLINE_BREACH) its stage was left; it blocks nothing and needs no resolution',
+  })
+  status: FlagStatus;
   @ApiProperty({ description: 'one sentence a governance officer can act on' }) summary: string;
   @ApiProperty({
     type: 'object',

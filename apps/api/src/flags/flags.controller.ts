@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@makebuy/auth';
-import { FlagResolutionService, FlagsService, toFlagView } from '@makebuy/flags';
+import { FlagResolutionService, FlagsService } from '@makebuy/flags';
 import { ApiSignedIn } from '../http/api-problems.decorator';
 import { IdPipe } from '../http/uuid.pipe';
 import { FlagAccessGuard } from './flag-access.guard';
@@ -33,7 +33,7 @@ export class FlagsController {
   @ApiSignedIn('FORBIDDEN', 'VALIDATION_FAILED')
   async list(@CurrentPrincipal() p: Principal, @Query() q: ListFlagsQuery) {
     const page = await this.flags.list({ ...q, servedConsortiumId: p.consortiumId, limit: q.limit ?? 50 });
-    return { items: page.items.map(toFlagView), nextCursor: page.nextCursor };
+    return { items: await this.flags.views(page.items), nextCursor: page.nextCursor };
   }
 }
 
@@ -52,7 +52,7 @@ export class FlagController {
   @ApiOkResponse({ type: FlagDto })
   @ApiSignedIn('NOT_FOUND', 'FORBIDDEN')
   async get(@Param('id', new IdPipe('flag')) id: string) {
-    return toFlagView(await this.flags.get(id));
+    return (await this.flags.views([await this.flags.get(id)]))[0];
   }
 
   @Post('resolve')
@@ -96,6 +96,6 @@ export class CaseFlagsController {
   @ApiSignedIn('NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED')
   async list(@Param('id') id: string, @Query() q: ListCaseFlagsQuery) {
     const page = await this.flags.list({ ...q, caseId: id.toLowerCase(), limit: q.limit ?? 50 });
-    return { items: page.items.map(toFlagView), nextCursor: page.nextCursor };
+    return { items: await this.flags.views(page.items), nextCursor: page.nextCursor };
   }
 }

@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { DomainError, FINAL_STATES, type Role } from '@makebuy/domain';
+import { CaseEntity } from '@makebuy/cases';
+import { decodeCursor, encodeCursor, Page } from '@makebuy/database';
+import { CaseObligations } from './case-obligations.service';
+import type { Obligation, TaskKind } from './obligations.rules';
+
+/** One entry of GET /me/tasks. */
+export interface Task {
+  kind: TaskKind;
+  caseId: string;
+  caseTitle: string;
+  dueAt: string | null;
+  ref: string | null;
+}
+
+export interface TaskViewer {
+  personId: string | null;
+  roles: readonly Role[];
+  consortiumId: string | null;
+}
+
+/** Sorts after every instant: tasks with no due instant come last. */
+const NO_DUE = '9999-12-31T23:59:59.999Z';
+const keyOf = (t: Task) => ({ t: t.dueAt ?? NO_DUE, id: `${t.caseId}|${t.kind}|${t.ref ?? ''}` });
+const compare = (a: { t: string; id: string }, b: { t: string; id: string }) =>
+  a.t < b.t ? -1 : a.t > b.t ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+
+/**
+ * "What waits for me": the case obligations (the same function that drives reminders, breach
+ * evidence and notice audiences) that fall to the caller — those naming the person, and for a
+ * governance officer those of the governance role in the consortia it serves.
+ */
+@Injectable()
+export class CaseTasks {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly obligations: CaseObligations,
+  ) {}
+
+  /** Every task of the viewer, soonest due first (none last). */
+  async all(viewer: TaskViewer): Promise<Task[]> {
+    if (!viewer.personId) return [];
+    const governance = viewer.roles.includes('governance');
+    // cases that can wait on this person: their panel's, their own, and (governance) those it serves
+    const rows = await this.ds
+      .getRepository(CaseEntity)
+      .createQueryBuilder('c')
+      .where('c.state NOT IN (:...finals)', { finals: [...FINAL_STATES, 'draft', 'award_checks'] })
+      .andWhere(
+        `(c.created_by = :me OR EXISTS (SELECT 1 FROM case_panel cp WHERE cp.case_id = c.id AND cp.person_id = :me)` +
+          (governance ? ` OR (:anyConsortium OR c.consortium_id = :served))` : `)`),
+        { me: viewer.personId, anyConsortium: !viewer.consortiumId, served: viewer.consortiumId },
+      )
+      .getMany();
+    const tasks: Task[] = [];
+    for (const row of rows) {
+      const mine = (await this.obligations.of(this.ds.manager, row)).filter((o) => this.fallsTo(o, viewer, governance));
+      for (const o of mine)
+        tasks.push({ kind: o.kind, caseId: o.caseId, caseTitle: row.title, dueAt: o.dueAt, ref: o.ref });
+    }
+    return tasks.sort((a, b) => compare(keyOf(a), keyOf(b)));
+  }
+
+  /** GET /me/tasks, in pages. */
+  async page(viewer: TaskViewer, q: { limit: number; cursor?: string }): Promise<Page<Task>> {
+    const after = decodeCursor(q.cursor);
+    if (after && !after.id.includes('|'))
+      throw new DomainError('VALIDATION_FAILED', 'cursor is not valid', {
+        errors: [{ field: 'cursor', message: 'not a cursor from this API' }],
+      });
+    const rest = (await this.all(viewer)).filter((t) => !after || compare(keyOf(t), after) > 0);
+    const items = rest.slice(0, q.limit);
+    return {
+      items,
+      nextCursor: rest.length > q.limit ? encodeCursor(keyOf(items[items.length - 1])) : null,
+    };
+  }
+
+  /** The ids of the cases with a task of the viewer's (GET /cases?awaiting=me). */
+  async caseIds(viewer: TaskViewer): Promise<string[]> {
+    return [...new Set((await this.all(viewer)).map((t) => t.caseId))];
+  }
+
+  private fallsTo(o: Obligation, viewer: TaskViewer, governance: boolean): boolean {
+    if (o.personId) return o.personId === viewer.personId;
+    return o.role === 'governance' && governance && (!viewer.consortiumId || viewer.consortiumId === o.consortiumId);
+  }
+}
