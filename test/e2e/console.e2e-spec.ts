@@ -210,8 +210,33 @@ describe('console (browser)', () => {
     await approve.getByLabel('Approval note').fill('conflicts managed; award approved');
     await approve.getByRole('button').click();
     await page.locator('[data-state="case.standstill"][data-active]').waitFor();
+    await page.getByRole('heading', { name: 'Notices' }).waitFor();
     await screenshot(page, 'case-standstill');
     await ctx.close();
+
+    // the public, without signing in: who decided, the conflicts and how they were handled
+    const pub = await context();
+    const reader = await pub.newPage();
+    await reader.goto(`/console/public/decisions/${c.id}`);
+    await reader.getByRole('heading', { name: 'Who decided' }).waitFor();
+    const record = await reader.locator('main').textContent();
+    expect(record).toContain(w.decider.name);
+    expect(record).toContain(w.gpPartner.name);
+    expect(record).not.toMatch(/@example\.org/);
+    await expectAccessible(reader, 'decision record');
+    await screenshot(reader, 'public-decision');
+    await reader.goto('/console/public/decisions');
+    await reader.getByRole('heading', { name: /Annual summary/ }).waitFor();
+    await expectAccessible(reader, 'decisions register');
+    await reader.goto('/console/public/notices');
+    await reader
+      .getByRole('link', { name: /intention to award/ })
+      .first()
+      .click();
+    await reader.getByRole('heading', { name: /Intention to award/i }).waitFor();
+    await expectAccessible(reader, 'notice');
+    await screenshot(reader, 'public-notice');
+    await pub.close();
   });
 
   it('a commissioner raises a case, publishes the tender and proposes the award, all through forms', async () => {

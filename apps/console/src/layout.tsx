@@ -15,6 +15,8 @@ export function Layout() {
     { href: '/bids', label: 'My bids', show: hasRole(person, 'provider') },
     { href: '/admin/people', label: 'Directory', show: hasRole(person, 'admin', 'governance') },
     { href: '/public/interests', label: 'Register of interests', show: true },
+    { href: '/public/decisions', label: 'Decisions', show: true },
+    { href: '/public/notices', label: 'Notices', show: true },
   ];
   return (
     <>
@@ -66,6 +68,9 @@ export function Layout() {
         <Footer.List>
           <Footer.ListItem href="/docs">API documentation</Footer.ListItem>
           <Footer.ListItem href="/console/public/interests">Register of interests</Footer.ListItem>
+          <Footer.ListItem href="/console/public/decisions">Register of procurement decisions</Footer.ListItem>
+          <Footer.ListItem href="/console/public/notices">Notices</Footer.ListItem>
+          <Footer.ListItem href="/api/v1/ocds/releases">Open contracting data (OCDS)</Footer.ListItem>
         </Footer.List>
         <Footer.Copyright>makebuy</Footer.Copyright>
       </Footer>

@@ -16,6 +16,8 @@ import { TendersPage } from './pages/tenders';
 import { TenderPage } from './pages/tender';
 import { MyBidsPage } from './pages/my-bids';
 import { AdminPeoplePage } from './pages/admin-people';
+import { DecisionRecordPage, DecisionsRegisterPage } from './pages/public-decisions';
+import { NoticePage, NoticesPage } from './pages/public-notices';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
@@ -34,6 +36,10 @@ createRoot(document.getElementById('root')!).render(
             <Route path="bids" element={<MyBidsPage />} />
             <Route path="admin/people" element={<AdminPeoplePage />} />
             <Route path="public/interests" element={<InterestsRegisterPage />} />
+            <Route path="public/decisions" element={<DecisionsRegisterPage />} />
+            <Route path="public/decisions/:caseId" element={<DecisionRecordPage />} />
+            <Route path="public/notices" element={<NoticesPage />} />
+            <Route path="public/notices/:noticeId" element={<NoticePage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiProblem } from './api';
 
-/** Loads one API resource; `reload` after a change. */
-export function useApi<T>(path: string | null) {
+/** Loads one API resource; `reload` after a change, or give a `version` that changes with it. */
+export function useApi<T>(path: string | null, version?: number) {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<ApiProblem | null>(null);
   const [loading, setLoading] = useState(true);
@@ -22,6 +22,6 @@ export function useApi<T>(path: string | null) {
   }, [path]);
   useEffect(() => {
     void reload();
-  }, [reload]);
+  }, [reload, version]);
   return { data, error, loading, reload };
 }

@@ -19,15 +19,15 @@ export function CaseTenderParts(props: {
   evaluator: boolean;
   onDone: () => Promise<void>;
 }) {
-  const tender = useApi<Tender>(`/tenders/${props.caseId}?v=${props.version}`);
+  const tender = useApi<Tender>(`/tenders/${props.caseId}`, props.version);
   const closed = ['evaluation', 'award_checks', 'governance_review', 'standstill', 'awarded'].includes(props.state);
   const bids = useApi<ListOf<Bid>>(
-    closed && (props.commissioner || props.governance || props.evaluator)
-      ? `/tenders/${props.caseId}/bids?v=${props.version}`
-      : null,
+    closed && (props.commissioner || props.governance || props.evaluator) ? `/tenders/${props.caseId}/bids` : null,
+    props.version,
   );
   const reps = useApi<ListOf<Representation>>(
-    props.governance || props.commissioner ? `/cases/${props.caseId}/representations?v=${props.version}` : null,
+    props.governance || props.commissioner ? `/cases/${props.caseId}/representations` : null,
+    props.version,
   );
   const done = async () => {
     await props.onDone();

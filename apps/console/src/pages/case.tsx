@@ -4,6 +4,7 @@ import { Button, Select, SummaryList, Table, Textarea, TextInput } from 'nhsuk-r
 import { api, ApiProblem, type Page } from '../api';
 import { Loading, ProblemSummary, Section, StatusTag } from '../components';
 import { CaseTenderParts } from './case-tender';
+import { NoticeText, type Notice } from './public-notices';
 import { useApi } from '../use-api';
 import { hasRole, useSession } from '../session';
 import { london, pounds, words } from '../time';
@@ -251,6 +252,7 @@ export function CasePage() {
           onDone={view.reload}
         />
       )}
+      <CaseNotices caseId={c.id} version={c.version} />
       <Timeline caseId={c.id} version={c.version} />
     </>
   );
@@ -534,11 +536,25 @@ function FlagCard({ flag, governance, onDone }: { flag: Flag; governance: boolea
   );
 }
 
+function CaseNotices({ caseId, version }: { caseId: string; version: number }) {
+  const notices = useApi<Page<Notice>>(`/cases/${caseId}/notices`, version);
+  const items = notices.data?.items ?? [];
+  if (!items.length) return null;
+  return (
+    <Section title="Notices" id="notices">
+      {items.map((n) => (
+        <NoticeText key={n.id} notice={n} />
+      ))}
+    </Section>
+  );
+}
+
 /** The audit history, newest last, with the hash chain verified by the API. */
 function Timeline({ caseId, version }: { caseId: string; version: number }) {
-  const history = useApi<Page<HistoryEntry> | HistoryEntry[]>(`/cases/${caseId}/history?v=${version}`);
+  const history = useApi<Page<HistoryEntry> | HistoryEntry[]>(`/cases/${caseId}/history`, version);
   const verify = useApi<{ valid: boolean; length: number; firstInvalidSeq: number | null }>(
-    `/cases/${caseId}/history/verify?v=${version}`,
+    `/cases/${caseId}/history/verify`,
+    version,
   );
   if (history.error?.status === 404 || history.error?.status === 403) return null;
   const items = Array.isArray(history.data) ? history.data : (history.data?.items ?? []);
