@@ -31,6 +31,9 @@ describe('the workflow writes the change feed', () => {
       suite: 'feed_workflow',
       timeAcceleration: 200_000,
       env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' },
+      // a long standstill, so a representation is lodged inside it however slow the machine; the
+      // further standstill after it is not upheld (5 working days) then ends the case
+      policy: (p) => ({ ...p, tracks: { ...p.tracks, fast: { ...p.tracks.fast, standstill: 60 } } }),
     });
     g = given(t);
     w = await g.world();
@@ -103,6 +106,20 @@ describe('the workflow writes the change feed', () => {
     const top = bids.find((b) => b.providerId === trust.providerId)!;
     for (const p of w.panel) for (const b of bids) await g.score(p, c.id, b.id, b.id === top.id ? 8 : 6);
     await g.event(w.decider.token, c.id, { type: 'PROPOSE_AWARD', bidId: top.id, justification: 'Top ranked' });
+    // a bidder's representation during standstill: only it hears the outcome
+    await g.waitForState(w.commissioner.token, c.id, 'standstill');
+    const rep = await g.post(
+      independent.token,
+      `/cases/${c.id}/representations`,
+      { text: 'Not assessed fairly.' },
+      201,
+    );
+    await g.post(
+      w.governance.token,
+      `/cases/${c.id}/representations/${rep.body.id}/resolve`,
+      { outcome: 'not_upheld', response: 'Assessed again.' },
+      200,
+    );
     await g.waitForState(w.commissioner.token, c.id, 'awarded', 60_000);
 
     const publicFeed = await eventually(async () => {
@@ -129,12 +146,16 @@ describe('the workflow writes the change feed', () => {
     ]);
     const independentFeed = await feedOf(independent.token, c.id);
     expect(types(independentFeed).filter((x) => x === 'bid.received')).toHaveLength(1);
+    expect(independentFeed.filter((i) => i.type === 'representation.resolved').map((i) => i.data)).toEqual([
+      { representationId: rep.body.id, outcome: 'not_upheld' },
+    ]);
     expect(JSON.stringify(independentFeed)).not.toContain(b1.id);
 
     for (const who of [w.commissioner, w.governance] as Person[]) {
       const f = await feedOf(who.token, c.id);
       expect(types(f)).not.toContain('bid.received');
       expect(types(f)).not.toContain('debrief.published');
+      expect(types(f)).not.toContain('representation.resolved');
       expect(
         f.filter((i) => i.type === 'case.transitioned').map((i) => `${i.data.fromState}->${i.data.toState}`),
       ).toEqual([
@@ -176,5 +197,61 @@ describe('the workflow writes the change feed', () => {
     expect(internal.map((i) => i.data.toState)).toContain('cancelled');
     // another consortium's commissioner sees none of it but the public part
     expect(await ofCase(w.outsider.token, quiet.id)).toEqual([]);
+  });
+
+  it('flags raised and resolved, and a breached deadline: to the consortium only', async () => {
+    // make route to a member practice: the award checks raise MEMBER_PRACTICE_AWARD (blocking)
+    const c = await g.caseInRouteDecision(w);
+    await g.event(w.decider.token, c.id, {
+      type: 'DECIDE_MAKE',
+      providerIds: [w.memberPractices[1].id],
+      psrProcess: 'direct_award_c',
+      justification: 'performing well',
+    });
+    await g.waitForState(w.governance.token, c.id, 'governance_review');
+    const flags = (await g.get(w.governance.token, `/cases/${c.id}/flags`)).body.items as {
+      id: string;
+      code: string;
+    }[];
+    expect(flags.map((f) => f.code)).toContain('MEMBER_PRACTICE_AWARD');
+    const raised = await eventually(async () => {
+      const f = (await feedOf(w.commissioner.token, c.id)).filter((i) => i.type === 'flag.raised');
+      return f.length ? f : null;
+    });
+    expect(raised.map((i) => i.data.flagId).sort()).toEqual(flags.map((f) => f.id).sort());
+    for (const f of flags.filter((f) =>
+      ['MEMBER_PRACTICE_AWARD', 'CONFLICTED_PARTICIPANT', 'UNDECLARED_AFFILIATION', 'NOT_TOP_RANKED'].includes(f.code),
+    ))
+      await g.post(
+        w.governance.token,
+        `/flags/${f.id}/resolve`,
+        { resolution: 'accepted', justification: 'reviewed' },
+        200,
+      );
+    await g.event(w.governance.token, c.id, { type: 'APPROVE_AWARD', note: 'cleared' });
+    // items become readable one relay pass after commit; the last one placed means all before it are
+    await eventually(async () => types(await feedOf(null, c.id)).includes('award.intended'));
+
+    const internal = await feedOf(w.governance.token, c.id);
+    expect(internal.filter((i) => i.type === 'flag.resolved').map((i) => i.data.resolution)).toEqual(
+      expect.arrayContaining(['accepted']),
+    );
+    expect(types(await feedOf(null, c.id))).toEqual(['award.intended']);
+    const trust = Object.values(w.providerUsers).find((u) => u.providerId === w.trust.id)!;
+    for (const token of [null, trust.token]) {
+      const f = types(await feedOf(token, c.id));
+      expect(f).not.toContain('flag.raised');
+      expect(f).not.toContain('flag.resolved');
+    }
+
+    // a conflict check left past its service level: deadline.breached and its advisory flag, to the consortium
+    const late = await g.caseInConflictCheck(w);
+    const breached = await eventually(async () => {
+      const f = await feedOf(w.commissioner.token, late.id);
+      return f.some((i) => i.type === 'deadline.breached') ? f : null;
+    }, 30_000);
+    expect(breached.find((i) => i.type === 'deadline.breached')!.data).toMatchObject({ kind: 'conflict_check_sla' });
+    expect(breached.filter((i) => i.type === 'flag.raised').map((i) => i.data.code)).toEqual(['DEADLINE_BREACH']);
+    expect(await feedOf(null, late.id)).toEqual([]);
   });
 });

@@ -538,6 +538,7 @@ describe('transparency: notices, the register of decisions, the annual summary, 
         ownRank: own.rank,
         bids: 3,
         standstillEndsAt: played.standstillEndsAt,
+        representationsTo: `/api/v1/cases/${caseId}/representations`,
         ownScores: { weightedScore: own.weightedScore },
         awardeeScores: { weightedScore: awardee.weightedScore },
       });

@@ -30,16 +30,18 @@ describe('webhooks', () => {
       ],
       '/gone': [{ status: 410, body: 'unsubscribed' }],
       '/hang': ['hang'],
+      '/held': ['hold'],
       '/echo': [{ status: 500, body: 'your signature was v1,' + 'A'.repeat(44) + ' and whsec_c2VjcmV0c2VjcmV0' }],
     });
     t = await startTestApp({
       suite: 'webhooks',
       env: {
         WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
-        WEBHOOK_TIMEOUT_MS: '800',
+        WEBHOOK_TIMEOUT_MS: '2500',
         WEBHOOK_RETRY_BASE_MS: '150',
         WEBHOOK_RETRY_MAX_DELAY_MS: '300',
-        WEBHOOK_RETRY_MAX_AGE_MS: '3000',
+        WEBHOOK_RETRY_MAX_AGE_MS: '4000',
+        WEBHOOK_CONCURRENCY_PER_ENDPOINT: '2',
       },
     });
     ds = t.app.get(DataSource);
@@ -204,6 +206,27 @@ describe('webhooks', () => {
       expect(a.statusCode).toBeNull();
     }
     expect(rx.on('/hang').length).toBe(d.attempts.length);
+  });
+
+  it('a slow receiver holds at most N deliveries in flight (here 2) and does not starve another endpoint', async () => {
+    const slow = await subscribe(w.panel[2].token, '/held', ['tender.updated']);
+    const fast = await subscribe(w.commissioner2.token, '/quick', ['tender.updated']);
+    const ids = await append(
+      ...Array.from({ length: 8 }, (): NewFeedItem => ({
+        type: 'tender.updated',
+        caseId: randomUUID(),
+        ocid: null,
+        consortiumId: w.consortiumId,
+      })),
+    );
+    // while the slow receiver holds what it got, the other endpoint receives all eight
+    await eventually(async () => rx.on('/quick').length === 8 && rx.inFlight('/held') === 2, 10_000);
+    expect(rx.maxInFlight('/held')).toBeLessThanOrEqual(2);
+    rx.release();
+    await eventually(async () => new Set(rx.on('/held').map((r) => JSON.parse(r.body).data.feedId)).size === 8, 20_000);
+    expect(rx.maxInFlight('/held')).toBe(2);
+    for (const r of rx.on('/held')) expect(verify(slow.secret, r).type).toBe('tender.updated');
+    expect(new Set(rx.on('/quick').map((r) => verify(fast.secret, r).data.feedId))).toEqual(new Set(ids));
   });
 
   it('rotation: for 24 hours both secrets verify every delivery; test deliveries and redelivery reuse the path', async () => {

@@ -5,6 +5,7 @@ import { FlagsModule } from '@makebuy/flags';
 import { DeadlinesModule } from '@makebuy/deadlines';
 import { NotificationsModule } from '@makebuy/notifications';
 import { TransparencyModule } from '@makebuy/transparency';
+import { OcdsModule } from '@makebuy/ocds';
 import { CaseWorkflow } from './case-workflow.service';
 import { CaseViews } from './case-views.service';
 import { CaseObligations } from './case-obligations.service';
@@ -26,6 +27,7 @@ import { FeedModule } from '@makebuy/feed';
     NotificationsModule,
     TransparencyModule,
     FeedModule,
+    OcdsModule,
   ],
   providers: [CaseWorkflow, CaseViews, CaseObligations, CaseFeed, CaseTasks],
   exports: [CaseWorkflow, CaseViews, CaseObligations, CaseTasks],

@@ -16,6 +16,7 @@ import { AwardChecks, AwardsService, FlagsService } from '@makebuy/flags';
 import { DeadlineEscalation, DeadlineScheduler } from '@makebuy/deadlines';
 import { NoticeDispatcher } from '@makebuy/notifications';
 import { NoticesService } from '@makebuy/transparency';
+import { OcdsReleaseService } from '@makebuy/ocds';
 import { CaseObligations } from './case-obligations.service';
 import { CaseFeed } from './case-feed.service';
 
@@ -44,6 +45,7 @@ export class CaseWorkflow implements CaseHooks {
     private readonly obligations: CaseObligations,
     private readonly publicNotices: NoticesService,
     private readonly feed: CaseFeed,
+    private readonly ocds: OcdsReleaseService,
   ) {
     engine.bind(this);
   }
@@ -141,6 +143,10 @@ export class CaseWorkflow implements CaseHooks {
         return this.publicNotices.markDecided(tx, row, now);
       case 'escalateBreach':
         return this.escalateBreach(tx, row, effect, now);
+      case 'publishRelease':
+        // a cancellation of a process that never published anything publishes nothing
+        await this.ocds.publish(tx, { caseId: row.id, tag: effect.tag, now });
+        return;
       default:
         return unhandled(effect, 'effect type');
     }

@@ -117,14 +117,14 @@ export class OcdsFactsReader {
   }
 
   private async closedFacts(tx: EntityManager, caseId: string, ctx: CaseContext) {
-    const bids: { provider_id: string; name: string }[] = await tx.query(
-      `SELECT b.provider_id, p.name FROM bids b JOIN providers p ON p.id = b.provider_id
-        WHERE b.case_id = $1 AND b.status <> 'withdrawn' ORDER BY b.submitted_at, b.id`,
+    const bids: { provider_id: string }[] = await tx.query(
+      `SELECT provider_id FROM bids WHERE case_id = $1 AND status <> 'withdrawn' ORDER BY submitted_at, id`,
       [caseId],
     );
-    const tenderers = new Map<string, OcdsOrganisationFacts>();
-    for (const b of bids) tenderers.set(b.provider_id, { id: b.provider_id, name: b.name });
-    return { at: ctx.tenderClosesAt!, bidsReceived: bids.length, tenderers: [...tenderers.values()] };
+    const ids = [...new Set(bids.map((b) => b.provider_id))];
+    const orgs = await this.organisations(tx, ids);
+    const tenderers = ids.map((id) => orgs.get(id) ?? { id, name: id });
+    return { at: ctx.tenderClosesAt!, bidsReceived: bids.length, tenderers };
   }
 
   private async enquiries(tx: EntityManager, caseId: string) {
@@ -203,11 +203,28 @@ export class OcdsFactsReader {
 
   private async organisations(tx: EntityManager, ids: string[]): Promise<Map<string, OcdsOrganisationFacts>> {
     if (!ids.length) return new Map();
-    const rows: { id: string; name: string }[] = await tx.query(
-      `SELECT id, name FROM providers WHERE id = ANY($1::uuid[])`,
+    const rows: {
+      id: string;
+      name: string;
+      address: OcdsOrganisationFacts['address'];
+      ods_code: string | null;
+      companies_house_number: string | null;
+    }[] = await tx.query(
+      `SELECT id, name, address, ods_code, companies_house_number FROM providers WHERE id = ANY($1::uuid[])`,
       [ids],
     );
-    return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name }]));
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          id: r.id,
+          name: r.name,
+          address: r.address,
+          odsCode: r.ods_code,
+          companiesHouseNumber: r.companies_house_number,
+        },
+      ]),
+    );
   }
 }
 

@@ -69,6 +69,8 @@ export interface Debrief {
   /** how many bids were evaluated */
   bids: number;
   standstillEndsAt: string | null;
+  /** how to make a representation before the standstill ends (this API's route) */
+  representationsTo: string;
 }
 
 /** Where scoring stands: who must score, which bids, which sheets count. */
@@ -304,6 +306,7 @@ export class EvaluationService {
         ownRank: r.rank,
         bids: ranked.length,
         standstillEndsAt: standstillEndsAt ? standstillEndsAt.toISOString() : null,
+        representationsTo: `/api/v1/cases/${row.id}/representations`,
       });
     }
     return out;

@@ -300,6 +300,8 @@ export class DebriefDto {
   ownRank: number | null;
   @ApiProperty({ description: 'how many bids were evaluated' }) bids: number;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) standstillEndsAt: string | null;
+  @ApiProperty({ description: 'where to make a representation (POST) before the standstill ends' })
+  representationsTo: string;
 }
 
 export class MyBidTenderDto {

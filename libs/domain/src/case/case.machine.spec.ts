@@ -276,6 +276,7 @@ describe('route_decision', () => {
       { type: 'scheduleDeadline', kind: 'tender_close', stageSeq: 4, revision: 0, dueAt: TENDER_CLOSES_AT },
       { type: 'notify', notice: 'tender_published' },
       { type: 'publishNotice', notice: 'tender_notice' },
+      { type: 'publishRelease', tag: ['tender'] },
     ]);
   });
 });
@@ -284,7 +285,10 @@ describe('tendering', () => {
   const td = () => given(route.tendering);
 
   it('QUESTION_ANSWERED is accepted in place', () => {
-    expect(decide(td(), ev.questionAnswered())).toMatchObject({ state: 'tendering', effects: [] });
+    expect(decide(td(), ev.questionAnswered())).toMatchObject({
+      state: 'tendering',
+      effects: [{ type: 'publishRelease', tag: ['tenderUpdate'] }],
+    });
   });
 
   it('with a question unanswered the close moves on, in the same stage entry', () => {
@@ -301,6 +305,7 @@ describe('tendering', () => {
       { type: 'scheduleDeadline', kind: 'tender_close', stageSeq: 4, revision: 1, dueAt: EXTENDED_TENDER_CLOSES_AT },
       { type: 'notify', notice: 'tender_extended' },
       { type: 'publishNotice', notice: 'tender_notice', correction: 'close_moved' },
+      { type: 'publishRelease', tag: ['tenderUpdate'] },
     ]);
 
     const again = decide(
@@ -334,6 +339,7 @@ describe('tendering', () => {
       { type: 'notify', notice: 'tender_unsuccessful' },
       { type: 'closeBids' },
       { type: 'recordDecision' },
+      { type: 'publishRelease', tag: ['tenderUpdate'] },
     ]);
   });
 
@@ -346,6 +352,7 @@ describe('tendering', () => {
       { type: 'cancelDeadlines', kinds: ['tender_close'] },
       { type: 'notify', notice: 'tender_closed' },
       { type: 'recordBidderConflicts' },
+      { type: 'publishRelease', tag: ['tenderUpdate'] },
       {
         type: 'scheduleDeadline',
         kind: 'evaluation_sla',
@@ -443,6 +450,7 @@ describe('award_checks', () => {
       },
       { type: 'notify', notice: 'intention_to_award' },
       { type: 'publishNotice', notice: 'intention_to_award' },
+      { type: 'publishRelease', tag: ['award'] },
     ]);
   });
 
@@ -488,6 +496,7 @@ describe('governance_review', () => {
       },
       { type: 'notify', notice: 'intention_to_award' },
       { type: 'publishNotice', notice: 'intention_to_award' },
+      { type: 'publishRelease', tag: ['award'] },
     ]);
   });
 
@@ -569,6 +578,7 @@ describe('standstill', () => {
       { type: 'recordAward' },
       { type: 'notify', notice: 'awarded' },
       { type: 'publishNotice', notice: 'award_confirmation' },
+      { type: 'publishRelease', tag: ['awardUpdate', 'contract'] },
     ]);
   });
 
@@ -650,9 +660,12 @@ describe('standstill', () => {
       { type: 'cancelDeadlines', kinds: ['standstill_end'] },
       { type: 'notify', notice: 'award_rejected' },
       { type: 'recordDecision' },
+      { type: 'publishRelease', tag: ['awardUpdate'] },
       expect.objectContaining({ type: 'scheduleDeadline', kind: 'evaluation_sla', revision: 0 }),
     ]);
-    expect(decide(given(route.pausedMake), ev.representationResolved('upheld')).state).toBe('route_decision');
+    const make = decide(given(route.pausedMake), ev.representationResolved('upheld'));
+    expect(make.state).toBe('route_decision');
+    expect(make.effects).toContainEqual({ type: 'publishRelease', tag: ['awardUpdate'] });
   });
 
   it('refuses an unknown outcome and a resolution while running', () => {
@@ -695,12 +708,13 @@ describe('CANCEL', () => {
       at: at(30),
       by: governance.id,
     });
-    expect(d.effects.slice(-4)).toEqual([
+    expect(d.effects.slice(-5)).toEqual([
       { type: 'cancelDeadlines', kinds: 'all' },
       { type: 'closeBids' },
       { type: 'notify', notice: 'cancelled' },
       // the handler publishes only if a tender or an intention had been published
       { type: 'publishNotice', notice: 'cancellation' },
+      { type: 'publishRelease', tag: ['tenderCancellation'] },
     ]);
   });
 

@@ -13,6 +13,7 @@ import {
   type PublicNoticeType,
   type SlaDeadlineKind,
 } from './case.types';
+import type { OcdsReleaseTag } from '../ocds/release-tags';
 
 /**
  * The case statechart. Pure: no invoke, no delays, no I/O. The clock is `event.now`,
@@ -60,6 +61,8 @@ const notify = (notice: NoticeKind) => ({ type: 'notify', params: { notice } }) 
 const publishNotice = (notice: PublicNoticeType, correction?: NoticeCorrection) =>
   ({ type: 'publishNotice', params: correction ? { notice, correction } : { notice } }) as const;
 const recordDecision = { type: 'recordDecision' } as const;
+/** The OCDS release a transition publishes (the OCDS release tags of the change). */
+const publish = (...tag: OcdsReleaseTag[]) => ({ type: 'publishRelease', params: { tag } }) as const;
 const bumpRevision = (kind: DeadlineKind) => ({ type: 'bumpRevision', params: { kind } }) as const;
 /** A human stage's service level passed and the case stays in it: the breach is escalated. */
 const escalateBreach = {
@@ -107,6 +110,7 @@ export const caseMachine = setup({
     publishNotice: (_: unknown, _params: EffectParams<'publishNotice'>) => noop(),
     recordDecision: noop,
     escalateBreach: (_: unknown, _params: EffectParams<'escalateBreach'>) => noop(),
+    publishRelease: (_: unknown, _params: EffectParams<'publishRelease'>) => noop(),
 
     // context updates
     enterStage: assign({
@@ -250,10 +254,12 @@ export const caseMachine = setup({
         schedule('tender_close', ({ context }) => ({ dueAt: context.tenderClosesAt ?? undefined })),
         notify('tender_published'),
         publishNotice('tender_notice'),
+        publish('tender'),
       ],
       exit: cancelDeadlines(['tender_close']),
       on: {
-        QUESTION_ANSWERED: { guard: ok('tendering') },
+        // the enquiries extension: an answered question is published
+        QUESTION_ANSWERED: { guard: ok('tendering'), actions: publish('tenderUpdate') },
         DEADLINE_DUE: [
           {
             // tendering cannot end with a question unanswered: move the close on, same stage entry
@@ -264,17 +270,18 @@ export const caseMachine = setup({
               schedule('tender_close', ({ context }) => ({ dueAt: context.tenderClosesAt ?? undefined })),
               notify('tender_extended'),
               publishNotice('tender_notice', 'close_moved'),
+              publish('tenderUpdate'),
             ],
           },
           {
             guard: and([ok('tendering'), 'tooFewBids']),
             target: 'unsuccessful',
-            actions: [notify('tender_unsuccessful'), { type: 'closeBids' }, recordDecision],
+            actions: [notify('tender_unsuccessful'), { type: 'closeBids' }, recordDecision, publish('tenderUpdate')],
           },
           {
             guard: ok('tendering'),
             target: 'evaluation',
-            actions: [notify('tender_closed'), { type: 'recordBidderConflicts' }],
+            actions: [notify('tender_closed'), { type: 'recordBidderConflicts' }, publish('tenderUpdate')],
           },
         ],
         FLAG_RESOLVED: { guard: ok('tendering') },
@@ -354,6 +361,7 @@ export const caseMachine = setup({
         schedule('standstill_end', fromPolicy('standstill')),
         notify('intention_to_award'),
         publishNotice('intention_to_award'),
+        publish('award'),
       ],
       exit: cancelDeadlines(['standstill_end']),
       initial: 'running',
@@ -377,7 +385,13 @@ export const caseMachine = setup({
             DEADLINE_DUE: {
               guard: ok('standstill'),
               target: '#case.awarded',
-              actions: ['markAwarded', { type: 'recordAward' }, notify('awarded'), publishNotice('award_confirmation')],
+              actions: [
+                'markAwarded',
+                { type: 'recordAward' },
+                notify('awarded'),
+                publishNotice('award_confirmation'),
+                publish('awardUpdate', 'contract'),
+              ],
             },
           },
         },
@@ -388,12 +402,12 @@ export const caseMachine = setup({
               {
                 guard: and([ok('standstill'), 'representationUpheld', 'isCompetitive']),
                 target: '#case.evaluation',
-                actions: [notify('award_rejected'), recordDecision],
+                actions: [notify('award_rejected'), recordDecision, publish('awardUpdate')],
               },
               {
                 guard: and([ok('standstill'), 'representationUpheld']),
                 target: '#case.route_decision',
-                actions: [notify('award_rejected'), recordDecision],
+                actions: [notify('award_rejected'), recordDecision, publish('awardUpdate')],
               },
               {
                 // a further standstill runs from the decision to go ahead
@@ -417,6 +431,7 @@ export const caseMachine = setup({
     awarded: { type: 'final', entry: 'enterStage' },
     cancelled: {
       type: 'final',
+      // published only if the process published a release before (the release store knows)
       entry: [
         'enterStage',
         'recordCancellation',
@@ -424,6 +439,7 @@ export const caseMachine = setup({
         { type: 'closeBids' },
         notify('cancelled'),
         publishNotice('cancellation'),
+        publish('tenderCancellation'),
       ],
     },
     unsuccessful: { type: 'final', entry: 'enterStage' },

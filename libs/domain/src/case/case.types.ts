@@ -1,3 +1,4 @@
+import type { OcdsReleaseTag } from '../ocds/release-tags';
 /** The vocabulary of a case: states, events, facts and effects. Names from contract.md. */
 
 export const CASE_STATES = [
@@ -310,7 +311,9 @@ export type CaseEffect =
   /** the case is (again) on the register of procurement decisions, decided now, with no notice of its own */
   | { type: 'recordDecision' }
   /** a human stage ran past its service level and the case stays: flag, escalation, notice */
-  | { type: 'escalateBreach'; kind: SlaDeadlineKind; deadlineId: string; stageSeq: number };
+  | { type: 'escalateBreach'; kind: SlaDeadlineKind; deadlineId: string; stageSeq: number }
+  /** publish the OCDS release of this change (contract "OCDS 1.1.5": which change publishes what) */
+  | { type: 'publishRelease'; tag: OcdsReleaseTag[] };
 
 /**
  * Every effect type, once. Typed as a record so that adding a variant to `CaseEffect` without
@@ -328,6 +331,7 @@ const EFFECT_TYPE_SET: Record<CaseEffect['type'], true> = {
   publishNotice: true,
   recordDecision: true,
   escalateBreach: true,
+  publishRelease: true,
 };
 export const CASE_EFFECT_TYPES = Object.keys(EFFECT_TYPE_SET) as readonly CaseEffect['type'][];
 export type CaseEffectType = CaseEffect['type'];

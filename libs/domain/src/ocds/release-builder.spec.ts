@@ -4,7 +4,18 @@ import type { JsonObject } from './json';
 
 const buyer = { id: 'c1', name: 'Riverside GP Consortium' };
 const trust = { id: 'p1', name: 'City Hospitals NHS Trust' };
-const practice = { id: 'p2', name: 'Hillview Surgery', companiesHouseNumber: '01234567' };
+const practice = {
+  id: 'p2',
+  name: 'Hillview Surgery',
+  companiesHouseNumber: '01234567',
+  odsCode: 'Y01234',
+  address: {
+    streetAddress: '1 Hill Road',
+    locality: 'Riverside',
+    postalCode: 'RV1 2AB',
+    countryName: 'United Kingdom',
+  },
+};
 
 const base: OcdsProcessFacts = {
   ocid: 'ocds-mkbuy1-1',
@@ -105,6 +116,8 @@ describe('buildRelease', () => {
       name: practice.name,
       roles: ['supplier'],
       identifier: { scheme: 'GB-COH', id: '01234567', legalName: practice.name },
+      additionalIdentifiers: [{ scheme: 'GB-NHS', id: 'Y01234', legalName: practice.name }],
+      address: practice.address,
     });
   });
 

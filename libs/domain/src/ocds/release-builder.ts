@@ -1,6 +1,7 @@
 import { addCalendarDays, WorkingDayCalendar } from '../calendar';
 import type { PsrMakeProcess } from '../case/case.types';
 import type { JsonObject } from './json';
+import type { OcdsReleaseTag } from './release-tags';
 
 /**
  * Builds one OCDS release from the facts of a case at the moment of a change. Pure: the
@@ -13,16 +14,7 @@ import type { JsonObject } from './json';
  * the application gives it only once tendering has closed.
  */
 
-/** The release tags this publisher uses (OCDS releaseTag codelist). */
-export const OCDS_RELEASE_TAGS = [
-  'tender',
-  'tenderUpdate',
-  'tenderCancellation',
-  'award',
-  'awardUpdate',
-  'contract',
-] as const;
-export type OcdsReleaseTag = (typeof OCDS_RELEASE_TAGS)[number];
+export { OCDS_RELEASE_TAGS, type OcdsReleaseTag } from './release-tags';
 
 export type OcdsTenderStatus = 'active' | 'complete' | 'cancelled' | 'unsuccessful';
 export type OcdsAwardStatus = 'pending' | 'active' | 'cancelled';
@@ -35,8 +27,14 @@ export interface OcdsMoney {
 export interface OcdsOrganisationFacts {
   id: string;
   name: string;
-  /** free text, as the directory holds it */
-  address?: string | null;
+  /** OCDS Address fields, as the directory holds them */
+  address?: {
+    streetAddress?: string;
+    locality?: string;
+    region?: string;
+    postalCode?: string;
+    countryName?: string;
+  } | null;
   companiesHouseNumber?: string | null;
   odsCode?: string | null;
 }
@@ -243,11 +241,13 @@ function party(org: OcdsOrganisationFacts, roles: string[]): JsonObject {
   if (org.companiesHouseNumber) {
     out.identifier = { scheme: 'GB-COH', id: org.companiesHouseNumber, legalName: org.name };
   }
-  if (org.odsCode) {
-    // NHS Organisation Data Service code: no org-id.guide scheme of its own, so it travels as a detail
-    out.details = { odsCode: org.odsCode };
+  // NHS Organisation Data Service code (org-id.guide scheme GB-NHS)
+  if (org.odsCode) out.additionalIdentifiers = [{ scheme: 'GB-NHS', id: org.odsCode, legalName: org.name }];
+  if (org.address) {
+    const address: JsonObject = {};
+    for (const [k, v] of Object.entries(org.address)) if (typeof v === 'string' && v) address[k] = v;
+    out.address = address;
   }
-  if (org.address) out.address = { streetAddress: org.address, countryName: 'United Kingdom' };
   return out;
 }
 
