@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { SlaDeadlineKind } from '@makebuy/domain';
 import type { CaseEntity } from '@makebuy/cases';
-import { NotificationsService } from '@makebuy/notifications';
+import { londonInstant, NotificationsService } from '@makebuy/notifications';
+import { DirectoryService } from '@makebuy/directory';
 import { DeadlinesRepository } from './deadlines.repository';
 import { SLA_STAGE } from './deadline-kinds';
 
@@ -31,6 +32,7 @@ export class DeadlineEscalation {
   constructor(
     private readonly repo: DeadlinesRepository,
     private readonly notifications: NotificationsService,
+    private readonly directory: DirectoryService,
   ) {}
 
   /** The evidence of a breach of `deadlineId`, read through the command's transaction. */
@@ -70,7 +72,7 @@ export class DeadlineEscalation {
       escalatedTo: e.escalatedTo.filter((p) => /^[0-9a-f-]{36}$/i.test(p)),
     });
     const stage = humanStage(e.stage);
-    const n = e.waitingOn.length;
+    const names = (await this.directory.findPeople(e.waitingOn, tx)).map((p) => p.name).sort();
     await this.notifications.notify(
       tx,
       e.escalatedTo,
@@ -78,7 +80,7 @@ export class DeadlineEscalation {
         kind: 'deadline_escalation',
         caseId: row.id,
         title: `Overdue: ${stage} on ${row.title}`,
-        body: `The ${stage} stage of "${row.title}" passed its service-level deadline at ${e.dueAt}${n ? ` while waiting on ${n} ${n === 1 ? 'person' : 'people'}` : ''}.`,
+        body: `The ${stage} stage of "${row.title}" passed its service-level deadline at ${londonInstant(e.dueAt)}${names.length ? ` while waiting on ${names.join(', ')}` : ''}.`,
         data: { ...e },
         dedupeKey: `escalation:${e.deadlineId}`,
       },

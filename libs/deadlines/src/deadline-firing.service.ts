@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DeadlineKind, isDomainError } from '@makebuy/domain';
 import { CaseEngine } from '@makebuy/cases';
 import { Clock } from '@makebuy/settings';
-import { NotificationsService } from '@makebuy/notifications';
+import { londonInstant, NotificationsService } from '@makebuy/notifications';
 import { Metrics } from '@makebuy/metrics';
 import { DeadlinesRepository } from './deadlines.repository';
 import { DeadlineEntity, DeadlineStatus } from './deadline.entity';
@@ -139,7 +139,7 @@ export class DeadlineFiring {
           kind: 'deadline_reminder',
           caseId: row.id,
           title: `Reminder: ${stage} on ${row.title}`,
-          body: `The ${stage} stage of "${row.title}" is waiting on you${dueAt ? `; its service-level deadline is ${dueAt}` : ''}.`,
+          body: `The ${stage} stage of "${row.title}" is waiting on you${dueAt ? `; its service-level deadline is ${londonInstant(dueAt)}` : ''}.`,
           data: { caseId: row.id, stage: SLA_STAGE[kind], deadlineKind: kind, dueAt },
           dedupeKey: `reminder:${d.id}`,
         },

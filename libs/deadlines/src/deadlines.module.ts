@@ -1,3 +1,4 @@
+import { DirectoryModule } from '@makebuy/directory';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { NotificationsModule } from '@makebuy/notifications';
@@ -11,7 +12,7 @@ import { DeadlineQueries } from './deadline-queries.service';
 
 /** Deadlines: durable timers in PostgreSQL, fired through BullMQ, reconciled from the database. */
 @Module({
-  imports: [TypeOrmModule.forFeature([DeadlineEntity, EscalationEntity]), NotificationsModule],
+  imports: [TypeOrmModule.forFeature([DeadlineEntity, EscalationEntity]), NotificationsModule, DirectoryModule],
   providers: [
     DeadlinesRepository,
     DeadlineScheduler,

@@ -69,6 +69,11 @@ export class DirectoryService {
     return this.consortia.save(this.consortia.create({ name: input.name }));
   }
 
+  /** A consortium's name (null when unknown), through the caller's transaction when given. */
+  async consortiumName(id: string, tx?: EntityManager): Promise<string | null> {
+    return (await (tx ?? this.consortia.manager).findOneBy(ConsortiumEntity, { id }))?.name ?? null;
+  }
+
   async getConsortium(id: string): Promise<ConsortiumEntity> {
     const c = await this.consortia.findOneBy({ id });
     if (!c) throw new DomainError('NOT_FOUND', `consortium ${id} not found`);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { NoticeKind } from '@makebuy/domain';
 import type { CaseEntity } from '@makebuy/cases';
+import { DirectoryService } from '@makebuy/directory';
 import { noticeText } from './notices';
 import { NotificationsService } from './notifications.service';
 
@@ -11,7 +12,10 @@ import { NotificationsService } from './notifications.service';
  */
 @Injectable()
 export class NoticeDispatcher {
-  constructor(private readonly notifications: NotificationsService) {}
+  constructor(
+    private readonly notifications: NotificationsService,
+    private readonly directory: DirectoryService,
+  ) {}
 
   async send(tx: EntityManager, row: CaseEntity, notice: NoticeKind, people: readonly string[], now: Date) {
     await this.notifications.notify(
@@ -20,7 +24,7 @@ export class NoticeDispatcher {
       {
         kind: notice,
         caseId: row.id,
-        ...noticeText(notice, row),
+        ...noticeText(notice, { ...row, consortiumName: await this.directory.consortiumName(row.consortiumId, tx) }),
         // row.version is the case's version after this transition: unique per transition
         dedupeKey: `${notice}:${row.id}:v${row.version}`,
       },

@@ -10,10 +10,31 @@ export type NotificationKind =
   /** a bidder's debrief when the intention to award is published (transparency) */
   | 'debrief';
 
+const LONDON = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZoneName: 'short',
+});
+
+/** An instant as a person in England reads it, with the ISO 8601 instant beside it:
+ * "14:00 GMT on Tuesday 1 December 2026 (2026-12-01T14:00:00.000Z)". */
+export function londonInstant(iso: string): string {
+  const p = Object.fromEntries(LONDON.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  return `${p.hour}:${p.minute} ${p.timeZoneName} on ${p.weekday} ${p.day} ${p.month} ${p.year} (${new Date(iso).toISOString()})`;
+}
+
 export interface NoticeCase {
   id: string;
   title: string;
   serviceName: string;
+  /** the commissioning consortium, named in the notice */
+  consortiumName?: string | null;
   state: string;
   context: Pick<CaseContext, 'tenderClosesAt' | 'stageSeq' | 'cancellation'>;
 }
@@ -29,19 +50,20 @@ export interface NoticeText {
  * bidder's name or anything else sealed until tendering closes (bidders receive these too).
  */
 export function noticeText(notice: NoticeKind, c: NoticeCase): NoticeText {
-  const name = `"${c.title}" (${c.serviceName})`;
+  const name = `"${c.title}" (${c.serviceName}${c.consortiumName ? `, ${c.consortiumName}` : ''})`;
+  const closes = c.context.tenderClosesAt ? londonInstant(c.context.tenderClosesAt) : null;
   const data: Record<string, unknown> = { notice, caseId: c.id, state: c.state };
   switch (notice) {
     case 'tender_published':
       return {
         title: `Tender published: ${c.title}`,
-        body: `The tender for ${name} is open for bids${c.context.tenderClosesAt ? ` until ${c.context.tenderClosesAt}` : ''}.`,
+        body: `The tender for ${name} is open for bids${closes ? ` until ${closes}` : ''}.`,
         data: { ...data, tenderClosesAt: c.context.tenderClosesAt },
       };
     case 'tender_extended':
       return {
         title: `Tender extended: ${c.title}`,
-        body: `A clarification question is still unanswered, so tendering for ${name} now closes at ${c.context.tenderClosesAt}.`,
+        body: `A clarification question is still unanswered, so tendering for ${name} now closes at ${closes}.`,
         data: { ...data, tenderClosesAt: c.context.tenderClosesAt },
       };
     case 'tender_closed':

@@ -1,3 +1,4 @@
+import { DirectoryModule } from '@makebuy/directory';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { NotificationEntity } from './notification.entity';
@@ -8,7 +9,7 @@ import { NoticeDispatcher } from './notice-dispatcher.service';
 
 /** Notifications: the `notify` effect's notices, and people's reminders and notices. */
 @Module({
-  imports: [TypeOrmModule.forFeature([NotificationEntity])],
+  imports: [TypeOrmModule.forFeature([NotificationEntity]), DirectoryModule],
   providers: [NotificationsRepository, NotificationsService, CaseGovernance, NoticeDispatcher],
   exports: [NotificationsService, CaseGovernance, NoticeDispatcher],
 })
