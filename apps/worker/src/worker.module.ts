@@ -6,13 +6,14 @@ import { DatabaseModule } from '@makebuy/database';
 import { OutboxRelay, QueueModule } from '@makebuy/queue';
 import { CasesModule } from '@makebuy/cases';
 import { CaseWorkflowModule } from '@makebuy/case-workflow';
-import { MetricsModule } from '@makebuy/metrics';
+import { MetricsCollectors, MetricsModule } from '@makebuy/metrics';
 import { loggerModuleFor } from './worker.logger';
 import { DeadlinesWorkerModule } from './deadlines/deadlines-worker.module';
 import { FlagsWorkerModule } from './flags/flags-worker.module';
 import { ConflictsWorkerModule } from './conflicts/conflicts-worker.module';
 import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
 import { WorkerConnections } from './worker-connections';
+import { WorkerMetricsServer } from './metrics/worker-metrics.server';
 
 export interface WorkerOptions {
   config: AppConfig;
@@ -37,6 +38,8 @@ export class WorkerModule {
         CaseWorkflowModule,
         WorkerModule.processors(opts),
       ],
+      // a worker run alone serves its own figures (WORKER_METRICS_PORT)
+      providers: [MetricsCollectors, WorkerMetricsServer],
     };
   }
 

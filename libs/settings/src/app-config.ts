@@ -77,6 +77,7 @@ class EnvSchema {
   @IsOptional() @IsString() @MinLength(1) OCDS_PUBLISHER_NAME?: string;
   @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'the URL of a licence' }) OCDS_LICENSE?: string;
   @IsOptional() @IsString() METRICS_ALLOWED_CIDRS?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535) WORKER_METRICS_PORT?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) DATABASE_POOL_MAX?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(60_000) DATABASE_POOL_WAIT_MS?: number;
   @IsOptional()
@@ -131,6 +132,8 @@ export interface AppConfig {
   ocdsLicense: string;
   /** networks that may read /metrics without an admin token */
   metricsAllowedCidrs: string[];
+  /** a worker run alone (APP_ROLE=worker) serves its /metrics here (from METRICS_ALLOWED_CIDRS); null: not served */
+  workerMetricsPort: number | null;
   /** connections in the database pool */
   databasePoolMax: number;
   /** how long a request may queue for a pool connection before it is answered 503 OVERLOADED */
@@ -213,6 +216,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ocdsPublisherName: parsed.OCDS_PUBLISHER_NAME ?? 'makebuy',
     ocdsLicense: parsed.OCDS_LICENSE ?? DEFAULT_OCDS_LICENSE,
     metricsAllowedCidrs: parseCidrs(parsed.METRICS_ALLOWED_CIDRS ?? '127.0.0.1/32,::1/128'),
+    workerMetricsPort: parsed.WORKER_METRICS_PORT ?? null,
     databasePoolMax: parsed.DATABASE_POOL_MAX ?? 20,
     databasePoolWaitMs: parsed.DATABASE_POOL_WAIT_MS ?? 5_000,
     maxTokenAgeSeconds: parseDuration(parsed.AUTH_MAX_TOKEN_AGE ?? '24h'),
@@ -245,6 +249,7 @@ const ENV_KEYS = [
   'WEBHOOK_RETRY_MAX_DELAY_MS',
   'WEBHOOK_RETRY_MAX_AGE_MS',
   'METRICS_ALLOWED_CIDRS',
+  'WORKER_METRICS_PORT',
   'DATABASE_POOL_MAX',
   'DATABASE_POOL_WAIT_MS',
   'AUTH_MAX_TOKEN_AGE',
