@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '@makebuy/domain';
 import { CaseCaller, CaseEngine } from '@makebuy/cases';
 import { Clock } from '@makebuy/settings';
 import { DocumentsService, documentView, DocumentUploads, DocumentView, ReceivedFile } from '@makebuy/documents';
 import { TenderAccess } from './tender-access.service';
-import { BidsService } from './bids.service';
+import { BidsRepository } from './bids.repository';
+import { requireLive, requireOpen } from './bid-rules';
 import { BidReceipt, BidReceipts } from './bid-receipts.service';
 import { BidEntity } from './tendering.entities';
 import type { DocumentMeta } from './tender-documents.service';
@@ -28,7 +29,7 @@ export class BidDocumentsService {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly engine: CaseEngine,
     private readonly access: TenderAccess,
-    private readonly bids: BidsService,
+    private readonly bids: BidsRepository,
     private readonly receipts: BidReceipts,
     private readonly documents: DocumentsService,
     private readonly uploads: DocumentUploads,
@@ -39,9 +40,8 @@ export class BidDocumentsService {
   async requireMayUpload(caller: CaseCaller, caseId: string, bidId: string): Promise<void> {
     const row = await this.access.publishedTender(caseId);
     const { providerId } = this.access.requireProviderUser(caller);
-    const bid = await this.bids.ownBid(caseId, bidId, providerId);
-    this.bids.requireLive(bid);
-    this.bids.requireOpen(row, this.clock.now());
+    requireLive(await this.ownBid(caseId, bidId, providerId));
+    requireOpen(row, this.clock.now());
   }
 
   async upload(
@@ -55,9 +55,9 @@ export class BidDocumentsService {
       await this.requireMayUpload(caller, caseId, bidId);
       const { providerId, personId } = this.access.requireProviderUser(caller);
       return await this.engine.withCaseLock(caseId, async (tx, row, now) => {
-        const bid = await this.bids.ownBid(caseId, bidId, providerId, tx);
-        this.bids.requireLive(bid);
-        this.bids.requireOpen(row, now);
+        const bid = await this.ownBid(caseId, bidId, providerId, tx);
+        requireLive(bid);
+        requireOpen(row, now);
         const doc = await this.documents.record(
           tx,
           {
@@ -85,9 +85,11 @@ export class BidDocumentsService {
   async list(caller: CaseCaller, caseId: string, bidId: string): Promise<DocumentView[]> {
     const row = await this.access.publishedTender(caseId);
     if (this.access.isProviderUser(caller)) {
-      await this.bids.ownBid(caseId, bidId, caller.providerId!);
+      await this.ownBid(caseId, bidId, caller.providerId!);
     } else {
       await this.access.requireCaseViewer(caller, row);
+      if (!(await this.access.evaluationSight(caller, row.id)).bids)
+        throw new DomainError('NOT_FOUND', `bid ${bidId} not found`);
       // said before looking at the bid: nothing about which bids exist leaks before close
       if (!(await this.access.hasClosed(row)))
         throw new DomainError('BIDS_SEALED', 'bids are sealed until tendering closes');
@@ -96,6 +98,13 @@ export class BidDocumentsService {
         throw new DomainError('NOT_FOUND', `bid ${bidId} not found`);
     }
     return (await this.documents.ofBid(bidId)).map(documentView);
+  }
+
+  /** The caller's own bid; anyone else's is NOT_FOUND. */
+  private async ownBid(caseId: string, bidId: string, providerId: string, tx?: EntityManager): Promise<BidEntity> {
+    const b = await this.bids.ofProvider(caseId, bidId, providerId, tx);
+    if (!b) throw new DomainError('NOT_FOUND', `bid ${bidId} not found`);
+    return b;
   }
 
   /** May the caller read this bid's documents (GET /documents/{id})? */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '@makebuy/domain';
-import { CaseAccess, CaseCaller, CaseEntity, CaseHistory, CasePanelEntity } from '@makebuy/cases';
+import { CaseAccess, CaseCaller, CaseEntity, CaseHistory } from '@makebuy/cases';
 import { ConflictsService } from '@makebuy/conflicts';
 import { AFTER_CLOSE_STATES } from './tender-status';
 
@@ -84,10 +84,7 @@ export class TenderAccess {
   async mayReadBidContents(caller: CaseCaller, row: CaseEntity, tx: EntityManager = this.ds.manager): Promise<boolean> {
     if (this.isProviderUser(caller)) return false;
     if (!(await this.cases.canSee(caller, row, tx)) || !(await this.hasClosed(row))) return false;
-    if (caller.personId && (await tx.existsBy(CasePanelEntity, { caseId: row.id, personId: caller.personId }))) {
-      return !(await this.conflicts.exclusionOf(row.id, caller.personId, tx)).fromEvaluation;
-    }
-    return true;
+    return (await this.evaluationSight(caller, row.id, tx)).bids;
   }
 
   /**

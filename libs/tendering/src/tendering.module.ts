@@ -7,6 +7,9 @@ import { BidEntity, BidRevisionEntity, QuestionEntity, RepresentationEntity, Sco
 import { TenderAccess } from './tender-access.service';
 import { TenderingQueries } from './tendering-queries.service';
 import { BidsService } from './bids.service';
+import { BidQueries } from './bid-queries.service';
+import { BidViews } from './bid-views';
+import { BidsRepository } from './bids.repository';
 import { ClarificationsService } from './clarifications.service';
 import { EvaluationService } from './evaluation.service';
 import { RepresentationsService } from './representations.service';
@@ -29,6 +32,9 @@ import { DocumentAccess } from './document-access.service';
     FeedModule,
   ],
   providers: [
+    BidsRepository,
+    BidViews,
+    BidQueries,
     TenderAccess,
     TenderingQueries,
     BidsService,
@@ -46,6 +52,7 @@ import { DocumentAccess } from './document-access.service';
     TenderingQueries,
     TendersService,
     BidsService,
+    BidQueries,
     ClarificationsService,
     EvaluationService,
     RepresentationsService,

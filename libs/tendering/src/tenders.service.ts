@@ -5,7 +5,8 @@ import { CaseCaller, CaseEntity, CaseQueries } from '@makebuy/cases';
 import { Page } from '@makebuy/database';
 import { TenderAccess } from './tender-access.service';
 import { ClarificationsService, QuestionView } from './clarifications.service';
-import { BidsService, BidView } from './bids.service';
+import { BidQueries } from './bid-queries.service';
+import type { BidView } from './bid-views';
 import { statesOfTenderStatus, TenderStatus, tenderStatusOf } from './tender-status';
 import { TenderDocumentsService } from './tender-documents.service';
 import type { DocumentView } from '@makebuy/documents';
@@ -42,7 +43,7 @@ export class TendersService {
     private readonly cases: CaseQueries,
     private readonly access: TenderAccess,
     private readonly clarifications: ClarificationsService,
-    private readonly bids: BidsService,
+    private readonly bids: BidQueries,
     private readonly documents: TenderDocumentsService,
     private readonly clock: Clock,
   ) {}
