@@ -226,16 +226,19 @@ export class ProcurementFactsReader {
     }
     const ids = [...acts.keys()];
     const [people, members] = await Promise.all([this.directory.findPeople(ids, tx), this.panel.members(row.id, tx)]);
-    const names = new Map(people.map((p) => [p.id, p.name]));
+    const byId = new Map(people.map((p) => [p.id, p]));
     const onPanel = new Set(members.map((m) => m.personId));
+    // the part they played: on the case's panel, else their directory role (governance acts count too)
+    const roleOf = (id: string) =>
+      onPanel.has(id)
+        ? 'panel member'
+        : (byId.get(id)!.roles ?? []).includes('governance') || acts.get(id)!.governance
+          ? 'governance officer'
+          : 'commissioner';
     // only people in the directory are named (an admin token without a person record is not a decision maker)
     return ids
-      .filter((id) => names.has(id))
-      .map((id) => ({
-        name: names.get(id)!,
-        role: onPanel.has(id) ? 'panel member' : acts.get(id)!.governance ? 'governance officer' : 'commissioner',
-        decisions: acts.get(id)!.decisions,
-      }));
+      .filter((id) => byId.has(id))
+      .map((id) => ({ name: byId.get(id)!.name, role: roleOf(id), decisions: acts.get(id)!.decisions }));
   }
 
   /**
