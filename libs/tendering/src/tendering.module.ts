@@ -7,6 +7,9 @@ import { BidEntity, BidRevisionEntity, QuestionEntity, RepresentationEntity, Sco
 import { TenderAccess } from './tender-access.service';
 import { TenderingQueries } from './tendering-queries.service';
 import { BidsService } from './bids.service';
+import { BidQueries } from './bid-queries.service';
+import { BidViews } from './bid-views';
+import { BidsRepository } from './bids.repository';
 import { ClarificationsService } from './clarifications.service';
 import { EvaluationService } from './evaluation.service';
 import { RepresentationsService } from './representations.service';
@@ -23,6 +26,9 @@ import { TenderingCaseParts } from './tendering-case-parts';
     FeedModule,
   ],
   providers: [
+    BidsRepository,
+    BidViews,
+    BidQueries,
     TenderAccess,
     TenderingQueries,
     BidsService,
@@ -36,6 +42,7 @@ import { TenderingCaseParts } from './tendering-case-parts';
     TenderingQueries,
     TendersService,
     BidsService,
+    BidQueries,
     ClarificationsService,
     EvaluationService,
     RepresentationsService,

@@ -5,7 +5,8 @@ import { CaseCaller, CaseEntity, CaseQueries } from '@makebuy/cases';
 import { Page } from '@makebuy/database';
 import { TenderAccess } from './tender-access.service';
 import { ClarificationsService, QuestionView } from './clarifications.service';
-import { BidsService, BidView } from './bids.service';
+import { BidQueries } from './bid-queries.service';
+import type { BidView } from './bid-views';
 import { statesOfTenderStatus, TenderStatus, tenderStatusOf } from './tender-status';
 
 /** A published tender as any signed-in person sees it. Nothing here says who bid or how many. */
@@ -33,7 +34,7 @@ export class TendersService {
     private readonly cases: CaseQueries,
     private readonly access: TenderAccess,
     private readonly clarifications: ClarificationsService,
-    private readonly bids: BidsService,
+    private readonly bids: BidQueries,
     private readonly clock: Clock,
   ) {}
 
