@@ -143,7 +143,15 @@ describe('console (browser)', () => {
     for (const m of w.panel)
       await g.post(m.token, `/cases/${c.id}/declarations`, { interestIds: [], nilReturn: true }, 201);
     const { ctx, page } = await signedIn(w.governance.name);
-    await page.goto(`/console/cases/${c.id}`);
+    // the worklist names each declaration waiting for review, and links to where it is done
+    const title = (await g.get(w.governance.token, `/cases/${c.id}`)).body.title as string;
+    const rows = page.getByRole('row').filter({ hasText: title }).filter({ hasText: 'review declaration' });
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(w.panel.length);
+    await expectAccessible(page, 'my tasks');
+    await screenshot(page, 'governance-tasks');
+    await rows.first().getByRole('link').click();
+    await page.getByRole('heading', { name: 'Panel and declarations' }).waitFor();
     for (const m of w.panel) {
       const form = page.getByRole('form', { name: `Review the declaration of ${m.name}` });
       await form.getByLabel('Mitigation').selectOption('none');
@@ -155,6 +163,10 @@ describe('console (browser)', () => {
     await page.getByRole('form', { name: 'COMPLETE CONFLICT CHECK' }).getByRole('button').click();
     await page.locator('[data-state="case.route_decision"][data-active]').waitFor();
     await expectAccessible(page, 'case in route decision');
+    await page.getByRole('link', { name: 'My tasks' }).first().click();
+    await page.getByRole('heading', { name: 'My tasks' }).waitFor();
+    await page.getByRole('table').or(page.getByText('Nothing is waiting for you.')).first().waitFor();
+    expect(await page.getByRole('row').filter({ hasText: title }).count()).toBe(0);
     await ctx.close();
   });
 
@@ -283,6 +295,10 @@ describe('console (browser)', () => {
     await propose
       .getByLabel('Justification against the key criteria')
       .fill('highest weighted score on every criterion');
+    await page
+      .getByRole('table', { name: /Scores for .* per evaluator and criterion/ })
+      .first()
+      .waitFor();
     await expectAccessible(page, 'case in evaluation');
     await screenshot(page, 'commissioner-evaluation');
     await propose.getByRole('button').click();

@@ -249,6 +249,7 @@ export function CasePage() {
           commissioner={hasRole(person, 'commissioner')}
           governance={governance}
           evaluator={c.panel.some((m) => m.personId === person.personId && !m.excludedFromEvaluation)}
+          names={Object.fromEntries(c.panel.map((m) => [m.personId, m.name ?? m.personId]))}
           onDone={view.reload}
         />
       )}
