@@ -10,6 +10,7 @@ import { bidOutcome, INTENTION_STATES, tenderStatusOf } from './tender-status';
 import { RepresentationsService, representationView } from './representations.service';
 import { BidsRepository } from './bids.repository';
 import { BidView, BidViews, MyBidView } from './bid-views';
+import { BidReceipts } from './bid-receipts.service';
 
 /** Reading bids: a tender's (sealed until it closes), one bid, a provider's across tenders. */
 @Injectable()
@@ -21,6 +22,7 @@ export class BidQueries {
     private readonly access: TenderAccess,
     private readonly evaluation: EvaluationService,
     private readonly representations: RepresentationsService,
+    private readonly receipts: BidReceipts,
   ) {}
 
   /**
@@ -43,7 +45,7 @@ export class BidQueries {
     const page = pageOf(rows, q.limit, (b) => ({ t: b.submittedAt.toISOString(), id: b.id }));
     const names = await this.views.providerNames(page.items.map((b) => b.providerId));
     const items = await Promise.all(
-      page.items.map((b) => (own ? this.views.ownView(b, names) : Promise.resolve(this.views.view(b, names)))),
+      page.items.map((b) => (own ? this.views.ownView(b, names) : this.views.view(b, names))),
     );
     return { items, nextCursor: page.nextCursor };
   }
@@ -95,6 +97,7 @@ export class BidQueries {
             : null,
         standstillEndsAt: standstillEndsAt?.toISOString() ?? null,
         representations: reps.filter((r) => r.caseId === row.id).map(representationView),
+        opened: await this.receipts.openedOf(row.id, b.id),
       });
     }
     return { items, nextCursor: page.nextCursor };

@@ -8,6 +8,8 @@ import { Debrief, EvaluationService } from './evaluation.service';
 import { BidOutcome, INTENTION_STATES, round2, TenderStatus } from './tender-status';
 import type { RepresentationView } from './representations.service';
 import { Money, money } from './bid-rules';
+import { BidReceipt, BidReceipts } from './bid-receipts.service';
+import { DocumentsService, documentView, DocumentView } from '@makebuy/documents';
 
 export interface BidRevisionView {
   revision: number;
@@ -28,8 +30,12 @@ export interface BidView {
   submittedAt: string;
   updatedAt: string;
   withdrawnAt: string | null;
+  /** the bid's attachments, every version (sealed like the bid) */
+  documents: DocumentView[];
   /** the bidder's own view only */
   revisions?: BidRevisionView[];
+  /** the bidder's own view only: SHA-256 of the sealed bid as it stands (see BidReceipts) */
+  receipt?: BidReceipt;
 }
 
 /** What a bidder is told once the intention to award is published. */
@@ -59,6 +65,8 @@ export interface MyBidView extends BidView {
   /** while the standstill runs: representations are accepted until this instant */
   standstillEndsAt: string | null;
   representations: RepresentationView[];
+  /** once tendering closed: the receipt recorded when the bids were opened (BIDS_OPENED) */
+  opened: { sha256: string; at: string } | null;
 }
 
 /** How a bid reads: to anyone who may see it, and to its bidder (with its revision trail). */
@@ -68,13 +76,15 @@ export class BidViews {
     private readonly repo: BidsRepository,
     private readonly directory: DirectoryService,
     private readonly evaluation: EvaluationService,
+    private readonly receipts: BidReceipts,
+    private readonly documents: DocumentsService,
   ) {}
 
   async providerNames(ids: string[]): Promise<Map<string, string>> {
     return new Map((await this.directory.findProviders([...new Set(ids)])).map((p) => [p.id, p.name]));
   }
 
-  view(b: BidEntity, names: Map<string, string>): BidView {
+  async view(b: BidEntity, names: Map<string, string>): Promise<BidView> {
     return {
       id: b.id,
       caseId: b.caseId,
@@ -87,6 +97,7 @@ export class BidViews {
       submittedAt: b.submittedAt.toISOString(),
       updatedAt: b.updatedAt.toISOString(),
       withdrawnAt: b.withdrawnAt ? b.withdrawnAt.toISOString() : null,
+      documents: (await this.documents.ofBid(b.id)).map(documentView),
     };
   }
 
@@ -94,7 +105,8 @@ export class BidViews {
   async ownView(b: BidEntity, names?: Map<string, string>): Promise<BidView> {
     const revisions = await this.repo.revisionsOf(b.id);
     return {
-      ...this.view(b, names ?? (await this.providerNames([b.providerId]))),
+      ...(await this.view(b, names ?? (await this.providerNames([b.providerId])))),
+      receipt: await this.receipts.receiptOf(b),
       revisions: revisions.map((r) => ({
         revision: r.revision,
         action: r.action,

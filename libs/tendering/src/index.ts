@@ -8,6 +8,10 @@ export * from './bid-rules';
 export * from './clarifications.service';
 export * from './evaluation.service';
 export * from './representations.service';
+export * from './bid-receipts.service';
+export * from './tender-documents.service';
+export * from './bid-documents.service';
+export * from './document-access.service';
 export {
   TENDER_STATUSES,
   BID_OUTCOMES,

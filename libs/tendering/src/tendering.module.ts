@@ -15,6 +15,11 @@ import { EvaluationService } from './evaluation.service';
 import { RepresentationsService } from './representations.service';
 import { TendersService } from './tenders.service';
 import { TenderingCaseParts } from './tendering-case-parts';
+import { DocumentsModule } from '@makebuy/documents';
+import { BidReceipts } from './bid-receipts.service';
+import { TenderDocumentsService } from './tender-documents.service';
+import { BidDocumentsService } from './bid-documents.service';
+import { DocumentAccess } from './document-access.service';
 
 /** Tendering and the provider portal: the published tender, clarifications, sealed bids, evaluation,
  * standstill representations. Conflicts and notifications never import this module. */
@@ -23,6 +28,7 @@ import { TenderingCaseParts } from './tendering-case-parts';
     TypeOrmModule.forFeature([QuestionEntity, BidEntity, BidRevisionEntity, ScoreEntity, RepresentationEntity]),
     DirectoryModule,
     ConflictsModule,
+    DocumentsModule,
     FeedModule,
   ],
   providers: [
@@ -37,6 +43,10 @@ import { TenderingCaseParts } from './tendering-case-parts';
     RepresentationsService,
     TendersService,
     TenderingCaseParts,
+    BidReceipts,
+    TenderDocumentsService,
+    BidDocumentsService,
+    DocumentAccess,
   ],
   exports: [
     TenderingQueries,
@@ -47,6 +57,11 @@ import { TenderingCaseParts } from './tendering-case-parts';
     EvaluationService,
     RepresentationsService,
     TenderingCaseParts,
+    BidReceipts,
+    TenderDocumentsService,
+    BidDocumentsService,
+    DocumentAccess,
+    DocumentsModule,
   ],
 })
 export class TenderingModule {}
