@@ -189,10 +189,24 @@ describe('console (browser)', () => {
     await page.getByRole('status').filter({ hasText: 'Bid saved' }).waitFor();
     const mine = await g.get(provider.token, '/bids');
     expect(mine.body.items.map((b: { caseId: string }) => b.caseId)).toContain(c.id);
+    const rival = await g.bid(w.providerUsers[w.independent.id], c.id, 230000);
     await g.waitForState(w.commissioner.token, c.id, 'evaluation', 120_000);
     await page.goto('/console/bids');
     await page.getByRole('heading', { name: title }).waitFor();
-    await expectAccessible(page, 'my bids');
+    // the panel prefers the rival: the provider's debrief shows its scores against the awardee's
+    const own = (await g.get(provider.token, '/bids')).body.items.find((b: { caseId: string }) => b.caseId === c.id);
+    for (const m of w.panel) {
+      await g.score(m, c.id, own.id, 6);
+      await g.score(m, c.id, rival.id, 8);
+    }
+    await g.event(w.decider.token, c.id, { type: 'PROPOSE_AWARD', bidId: rival.id, justification: 'highest score' });
+    await g.waitForState(w.commissioner.token, c.id, 'standstill', 60_000);
+    await page.reload();
+    await page.getByRole('table', { name: /Your scores and the awardee's/ }).waitFor();
+    const card = await page.locator('main').textContent();
+    expect(card).toContain(`Awarded to ${w.independent.name}`);
+    expect(card).toContain('ranked 2 of 2');
+    await expectAccessible(page, 'my bids with a debrief');
     await screenshot(page, 'provider-bids');
     await ctx.close();
   });
