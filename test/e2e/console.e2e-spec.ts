@@ -143,7 +143,15 @@ describe('console (browser)', () => {
     for (const m of w.panel)
       await g.post(m.token, `/cases/${c.id}/declarations`, { interestIds: [], nilReturn: true }, 201);
     const { ctx, page } = await signedIn(w.governance.name);
-    await page.goto(`/console/cases/${c.id}`);
+    // the worklist names each declaration waiting for review, and links to where it is done
+    const title = (await g.get(w.governance.token, `/cases/${c.id}`)).body.title as string;
+    const rows = page.getByRole('row').filter({ hasText: title }).filter({ hasText: 'review declaration' });
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(w.panel.length);
+    await expectAccessible(page, 'my tasks');
+    await screenshot(page, 'governance-tasks');
+    await rows.first().getByRole('link').click();
+    await page.getByRole('heading', { name: 'Panel and declarations' }).waitFor();
     for (const m of w.panel) {
       const form = page.getByRole('form', { name: `Review the declaration of ${m.name}` });
       await form.getByLabel('Mitigation').selectOption('none');
@@ -155,6 +163,10 @@ describe('console (browser)', () => {
     await page.getByRole('form', { name: 'COMPLETE CONFLICT CHECK' }).getByRole('button').click();
     await page.locator('[data-state="case.route_decision"][data-active]').waitFor();
     await expectAccessible(page, 'case in route decision');
+    await page.getByRole('link', { name: 'My tasks' }).first().click();
+    await page.getByRole('heading', { name: 'My tasks' }).waitFor();
+    await page.getByRole('table').or(page.getByText('Nothing is waiting for you.')).first().waitFor();
+    expect(await page.getByRole('row').filter({ hasText: title }).count()).toBe(0);
     await ctx.close();
   });
 
@@ -177,10 +189,24 @@ describe('console (browser)', () => {
     await page.getByRole('status').filter({ hasText: 'Bid saved' }).waitFor();
     const mine = await g.get(provider.token, '/bids');
     expect(mine.body.items.map((b: { caseId: string }) => b.caseId)).toContain(c.id);
+    const rival = await g.bid(w.providerUsers[w.independent.id], c.id, 230000);
     await g.waitForState(w.commissioner.token, c.id, 'evaluation', 120_000);
     await page.goto('/console/bids');
     await page.getByRole('heading', { name: title }).waitFor();
-    await expectAccessible(page, 'my bids');
+    // the panel prefers the rival: the provider's debrief shows its scores against the awardee's
+    const own = (await g.get(provider.token, '/bids')).body.items.find((b: { caseId: string }) => b.caseId === c.id);
+    for (const m of w.panel) {
+      await g.score(m, c.id, own.id, 6);
+      await g.score(m, c.id, rival.id, 8);
+    }
+    await g.event(w.decider.token, c.id, { type: 'PROPOSE_AWARD', bidId: rival.id, justification: 'highest score' });
+    await g.waitForState(w.commissioner.token, c.id, 'standstill', 60_000);
+    await page.reload();
+    await page.getByRole('table', { name: /Your scores and the awardee's/ }).waitFor();
+    const card = await page.locator('main').textContent();
+    expect(card).toContain(`Awarded to ${w.independent.name}`);
+    expect(card).toContain('ranked 2 of 2');
+    await expectAccessible(page, 'my bids with a debrief');
     await screenshot(page, 'provider-bids');
     await ctx.close();
   });
@@ -283,6 +309,10 @@ describe('console (browser)', () => {
     await propose
       .getByLabel('Justification against the key criteria')
       .fill('highest weighted score on every criterion');
+    await page
+      .getByRole('table', { name: /Scores for .* per evaluator and criterion/ })
+      .first()
+      .waitFor();
     await expectAccessible(page, 'case in evaluation');
     await screenshot(page, 'commissioner-evaluation');
     await propose.getByRole('button').click();

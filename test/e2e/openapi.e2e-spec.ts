@@ -132,4 +132,15 @@ describe('OpenAPI document', () => {
     expect(untrue).toEqual([]);
     expect(JSON.stringify(doc.components.schemas)).not.toMatch(/"type":"object","format":"uuid"/);
   });
+  it('describes the multipart bodies of the document uploads', async () => {
+    const doc = (await t.http.get('/docs-json')).body;
+    for (const path of ['/api/v1/cases/{id}/documents', '/api/v1/tenders/{caseId}/bids/{bidId}/documents']) {
+      const schema = doc.paths[path].post.requestBody.content['multipart/form-data'].schema;
+      expect({ path, required: schema.required, file: schema.properties.file }).toEqual({
+        path,
+        required: ['file', 'title', 'documentType'],
+        file: expect.objectContaining({ type: 'string', format: 'binary' }),
+      });
+    }
+  });
 });

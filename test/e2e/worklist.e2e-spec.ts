@@ -3,7 +3,9 @@
  * (after each step exactly the expected tasks), GET /cases summaries, and flags superseded when
  * their proposal or case ends. Time runs 200,000 times faster.
  */
-import { startTestApp, TestApp } from '../support/test-app';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, dropDatabase, ensureDatabase, MIGRATIONS, runMigrations } from '@makebuy/database';
+import { startTestApp, TestApp, testConfig } from '../support/test-app';
 import { given, Person, World } from '../support/given';
 
 jest.setTimeout(120_000);
@@ -253,6 +255,70 @@ describe('worklist: GET /me/tasks, GET /cases summaries, superseded flags', () =
         status: 'superseded',
         caseState: 'cancelled',
       });
+    });
+
+    it('the migration supersedes existing open flags by the same rule', async () => {
+      const config = await testConfig('flags_migration');
+      await ensureDatabase(config.databaseUrl);
+      const idx = MIGRATIONS.findIndex((m) => m.name === 'FlagsSupersededCaseLists1733100000001');
+      const before = new DataSource(dataSourceOptions(config.databaseUrl, { migrations: MIGRATIONS.slice(0, idx) }));
+      await before.initialize();
+      try {
+        await before.runMigrations({ transaction: 'each' });
+        const [co] = await before.query(`INSERT INTO consortia(name) VALUES ('Old') RETURNING id`);
+        const [p] = await before.query(`INSERT INTO people(name, email) VALUES ('Old', 'old@x.org') RETURNING id`);
+        const cases: [string, string, number, number][] = [
+          ['awarded', 'awarded', 1, 9],
+          ['review', 'governance_review', 2, 7],
+          ['back', 'evaluation', 1, 8],
+        ];
+        for (const [name, state, proposalSeq, stageSeq] of cases) {
+          const [c] = await before.query(
+            `INSERT INTO cases(id, ocid, title, service_name, consortium_id, from_setting, to_setting,
+               estimated_annual_value, term_months, track, created_by, state, state_value, context, snapshot, machine_version)
+             VALUES (gen_random_uuid(), $1, $1, 'S', $2, 'secondary', 'primary', 1, 12, 'fast', $3, $4, '{}',
+               $5, '{}', 1) RETURNING id`,
+            [`ocid-${name}`, co.id, p.id, state, JSON.stringify({ proposalSeq, stageSeq })],
+          );
+          const flag = (code: string, seq: number, key: string, evidence: object = {}) =>
+            before.query(
+              `INSERT INTO flags(case_id, consortium_id, proposal_seq, code, severity, status, summary, evidence, dedupe_key, created_at)
+               VALUES ($1, $2, $3, $4, 'blocking', 'open', 's', $5, $6, now())`,
+              [c.id, co.id, seq, code, JSON.stringify(evidence), `${name}-${key}`],
+            );
+          await flag('SINGLE_BID', proposalSeq, 'current');
+          await flag('MEMBER_PRACTICE_AWARD', proposalSeq - 1, 'earlier');
+          await flag('DEADLINE_BREACH', proposalSeq, 'breach-here', { stageSeq });
+          await flag('DEADLINE_BREACH', proposalSeq, 'breach-left', { stageSeq: stageSeq - 1 });
+        }
+      } finally {
+        await before.destroy();
+      }
+      await runMigrations(config.databaseUrl);
+      const after = new DataSource(dataSourceOptions(config.databaseUrl));
+      await after.initialize();
+      try {
+        const rows: { dedupe_key: string; status: string }[] = await after.query(
+          `SELECT dedupe_key, status FROM flags ORDER BY dedupe_key`,
+        );
+        expect(Object.fromEntries(rows.map((r) => [r.dedupe_key, r.status]))).toEqual({
+          'awarded-current': 'superseded',
+          'awarded-earlier': 'superseded',
+          'awarded-breach-here': 'superseded',
+          'awarded-breach-left': 'superseded',
+          'review-current': 'open',
+          'review-earlier': 'superseded',
+          'review-breach-here': 'open',
+          'review-breach-left': 'superseded',
+          'back-current': 'superseded',
+          'back-earlier': 'superseded',
+          'back-breach-here': 'open',
+          'back-breach-left': 'superseded',
+        });
+      } finally {
+        await after.destroy();
+        await dropDatabase(config.databaseUrl);
+      }
     });
 
     it('an upheld representation supersedes the old proposal’s open (advisory) flags', async () => {

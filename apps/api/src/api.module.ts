@@ -24,6 +24,7 @@ import { TenderingHttpModule } from './tendering/tendering-http.module';
 import { DeadlinesHttpModule } from './deadlines/deadlines-http.module';
 import { NotificationsHttpModule } from './notifications/notifications-http.module';
 import { FlagsHttpModule } from './flags/flags-http.module';
+import { DocumentsHttpModule } from './documents/documents-http.module';
 import { TransparencyHttpModule } from './transparency/transparency-http.module';
 import { FeedHttpModule } from './feed/feed-http.module';
 import { WebhooksHttpModule } from './webhooks/webhooks-http.module';
@@ -97,6 +98,7 @@ export class ApiModule {
         DeadlinesHttpModule,
         NotificationsHttpModule,
         FlagsHttpModule,
+        DocumentsHttpModule,
         TransparencyHttpModule,
         FeedHttpModule,
         WebhooksHttpModule,

@@ -33,6 +33,10 @@ export class CaseFeed {
         });
       case 'tender_extended':
         return this.publish(tx, row, 'tender.updated', now, { tenderClosesAt: c.tenderClosesAt, reason: 'extension' });
+      case 'tender_amended':
+        return this.publish(tx, row, 'tender.updated', now, { tenderClosesAt: c.tenderClosesAt, reason: 'amendment' });
+      case 'tender_document_changed':
+        return this.publish(tx, row, 'tender.updated', now, { tenderClosesAt: c.tenderClosesAt, reason: 'document' });
       case 'tender_closed':
         return this.publish(tx, row, 'tender.closed', now, { status: 'evaluation' });
       case 'tender_unsuccessful':
@@ -115,6 +119,8 @@ export class CaseFeed {
       case 'QUESTION_ANSWERED':
       case 'DEADLINE_DUE':
       case 'REPRESENTATION_LODGED':
+      case 'AMEND_TENDER':
+      case 'CASE_DOCUMENT_ADDED':
         return;
       default:
         return unhandled(event);

@@ -3,7 +3,7 @@ import {
   acceptedEventTypes,
   CLIENT_EVENT_TYPES,
   ClientEventType,
-  DECISION_EVENTS,
+  EXCLUDED_FROM_DECISION_EVENTS,
   EVENT_ROLES,
   Role,
   SnapshotRestoreError,
@@ -80,6 +80,8 @@ export class CaseViews {
       ocid: row.ocid,
       title: row.title,
       serviceName: row.serviceName,
+      description: row.description,
+      cpvCode: row.cpvCode,
       consortiumId: row.consortiumId,
       fromSetting: row.fromSetting,
       toSetting: row.toSetting,
@@ -132,12 +134,12 @@ export class CaseViews {
     const candidates = CLIENT_EVENT_TYPES.filter(
       (t) => accepted.has(t) && EVENT_ROLES[t].some((r: Role) => viewer.roles.includes(r)),
     );
-    if (!candidates.some((t) => DECISION_EVENTS.includes(t) || t === 'CANCEL')) return candidates;
+    if (!candidates.some((t) => EXCLUDED_FROM_DECISION_EVENTS.includes(t) || t === 'CANCEL')) return candidates;
     // decisions: a panel member with a reviewed declaration not excluding it; CANCEL: not excluded
     const onPanel = !!viewer.personId && (await this.panel.isMember(row.id, viewer.personId));
     const ex = onPanel ? await this.conflicts.exclusionOf(row.id, viewer.personId) : null;
     return candidates.filter((t) => {
-      if (DECISION_EVENTS.includes(t)) return !!ex && ex.reviewed && !ex.fromDecision;
+      if (EXCLUDED_FROM_DECISION_EVENTS.includes(t)) return !!ex && ex.reviewed && !ex.fromDecision;
       if (t === 'CANCEL') return !ex?.fromDecision;
       return true;
     });

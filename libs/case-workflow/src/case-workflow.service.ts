@@ -72,6 +72,9 @@ export class CaseWorkflow implements CaseHooks {
           ...(await this.conflicts.decisionFacts(tx, row, event.actor.id)),
           ...(await this.tendering.proposalFacts(tx, row, event)),
         };
+      case 'AMEND_TENDER':
+        // a decision maker moves the close: refused (422 EXCLUDED_BY_CONFLICT) when excluded from decisions
+        return this.conflicts.decisionFacts(tx, row, event.actor.id);
       case 'APPROVE_AWARD':
         // refused (422 OPEN_BLOCKING_FLAGS) while a blocking flag of the proposal is open
         return { openBlockingFlags: await this.flags.openBlockingFlags(tx, row.id, row.context.proposalSeq) };
@@ -94,6 +97,7 @@ export class CaseWorkflow implements CaseHooks {
       case 'CHECKS_COMPLETED':
       case 'FLAG_RESOLVED':
       case 'REPRESENTATION_LODGED':
+      case 'CASE_DOCUMENT_ADDED':
         return {};
       default:
         return unhandled(event, 'event type');
@@ -134,6 +138,8 @@ export class CaseWorkflow implements CaseHooks {
         return this.conflicts.recordMakeProviderConflicts(tx, row, now);
       case 'recordBidderConflicts':
         return this.tendering.recordBidderConflicts(tx, row, now);
+      case 'openBids':
+        return this.tendering.openBids(tx, row, now);
       case 'closeBids':
         return this.tendering.closeBids(tx, row, now);
       case 'publishNotice':
@@ -226,6 +232,8 @@ function tellsWhoMustAct(notice: NoticeKind): boolean {
     case 'awarded':
     case 'cancelled':
     case 'award_rejected':
+    case 'tender_amended':
+    case 'tender_document_changed':
       return false;
     default:
       return unhandled(notice, 'notice kind');

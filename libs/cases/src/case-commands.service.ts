@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ClientEventType, DECISION_EVENTS, DomainError, EVENT_ROLES, isDomainError, Track } from '@makebuy/domain';
+import {
+  ClientEventType,
+  DomainError,
+  EVENT_ROLES,
+  EXCLUDED_FROM_DECISION_EVENTS,
+  isDomainError,
+  Track,
+} from '@makebuy/domain';
 import { APP_CONFIG, AppConfig } from '@makebuy/settings';
 import { DirectoryService } from '@makebuy/directory';
 import { CaseEntity } from './case.entities';
@@ -11,6 +18,8 @@ import type { CaseViewer } from './case-hooks';
 export interface CreateCaseInput {
   title: string;
   serviceName: string;
+  description?: string;
+  cpvCode?: string;
   consortiumId: string;
   fromSetting: string;
   toSetting: string;
@@ -54,6 +63,8 @@ export class CaseCommands {
         ocid: `${this.config.ocidPrefix}-${id}`,
         title: input.title,
         serviceName: input.serviceName,
+        description: input.description ?? null,
+        cpvCode: input.cpvCode ?? null,
         consortiumId: input.consortiumId,
         fromSetting: input.fromSetting,
         toSetting: input.toSetting,
@@ -94,7 +105,10 @@ export class CaseCommands {
     if (!roles.some((r) => caller.roles.includes(r))) {
       throw new DomainError('FORBIDDEN', `${type} needs one of the roles: ${roles.join(', ')}`);
     }
-    if (DECISION_EVENTS.includes(type) && !(caller.personId && (await this.panel.isMember(row.id, caller.personId)))) {
+    if (
+      EXCLUDED_FROM_DECISION_EVENTS.includes(type) &&
+      !(caller.personId && (await this.panel.isMember(row.id, caller.personId)))
+    ) {
       throw new DomainError('FORBIDDEN', `${type} is sent by a member of the case's panel`);
     }
   }

@@ -51,6 +51,8 @@ export interface NewCase {
   ocid: string;
   title: string;
   serviceName: string;
+  description?: string | null;
+  cpvCode?: string | null;
   consortiumId: string;
   fromSetting: string;
   toSetting: string;

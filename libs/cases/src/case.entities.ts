@@ -9,6 +9,10 @@ export class CaseEntity {
   @Column({ type: 'text' }) ocid: string;
   @Column({ type: 'text' }) title: string;
   @Column({ name: 'service_name', type: 'text' }) serviceName: string;
+  /** what is being bought (the tender's specification in words) */
+  @Column({ type: 'text', nullable: true }) description: string | null;
+  /** Common Procurement Vocabulary code, check digit validated */
+  @Column({ name: 'cpv_code', type: 'text', nullable: true }) cpvCode: string | null;
   @Column({ name: 'consortium_id', type: 'uuid' }) consortiumId: string;
   @Column({ name: 'from_setting', type: 'text' }) fromSetting: string;
   @Column({ name: 'to_setting', type: 'text' }) toSetting: string;

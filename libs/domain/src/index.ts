@@ -4,3 +4,4 @@ export * from './governance/policy.types';
 export * from './calendar';
 export * from './flags';
 export * from './ocds';
+export * from './tender';

@@ -114,6 +114,18 @@ export function noticeText(notice: NoticeKind, c: NoticeCase): NoticeText {
         body: `The proposed award for ${name} did not go ahead; the case has gone back to ${c.state.replace(/_/g, ' ')}.`,
         data,
       };
+    case 'tender_amended':
+      return {
+        title: `Tender amended: ${c.title}`,
+        body: `The tender for ${name} was amended; tendering now closes at ${c.context.tenderClosesAt}.`,
+        data: { ...data, tenderClosesAt: c.context.tenderClosesAt },
+      };
+    case 'tender_document_changed':
+      return {
+        title: `Tender document changed: ${c.title}`,
+        body: `A document of the tender for ${name} was added or replaced. Tendering still closes at ${c.context.tenderClosesAt}.`,
+        data: { ...data, tenderClosesAt: c.context.tenderClosesAt },
+      };
     case 'governance_review_needed':
       return {
         title: `Governance review needed: ${c.title}`,

@@ -84,6 +84,7 @@ class EnvSchema {
   @Matches(DURATION, { message: 'a duration like 24h, 90m, 3600s or 2d' })
   AUTH_MAX_TOKEN_AGE?: string;
   @IsOptional() @IsIn(['true', 'false'], { message: 'true or false' }) CONSOLE_DEV_SIGNIN?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(2_147_483_647) DOCUMENT_MAX_BYTES?: number;
 }
 
 /** Webhook delivery settings (contract: "Change feed and webhooks"). */
@@ -142,6 +143,8 @@ export interface AppConfig {
   maxTokenAgeSeconds: number;
   /** the console's "sign in as" page and its token-minting endpoint (never in production) */
   consoleDevSignIn: boolean;
+  /** largest document accepted (bytes) */
+  documentMaxBytes: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -221,6 +224,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databasePoolWaitMs: parsed.DATABASE_POOL_WAIT_MS ?? 5_000,
     maxTokenAgeSeconds: parseDuration(parsed.AUTH_MAX_TOKEN_AGE ?? '24h'),
     consoleDevSignIn,
+    documentMaxBytes: parsed.DOCUMENT_MAX_BYTES ?? 20_971_520,
   };
 }
 
@@ -256,6 +260,7 @@ const ENV_KEYS = [
   'OCDS_PUBLISHER_NAME',
   'OCDS_LICENSE',
   'CONSOLE_DEV_SIGNIN',
+  'DOCUMENT_MAX_BYTES',
 ];
 
 /** Comma-separated CIDRs (a bare address is one host); anything else stops the boot. */

@@ -2,9 +2,16 @@ export * from './tendering.module';
 export * from './tendering-queries.service';
 export * from './tenders.service';
 export * from './bids.service';
+export * from './bid-queries.service';
+export * from './bid-views';
+export * from './bid-rules';
 export * from './clarifications.service';
 export * from './evaluation.service';
 export * from './representations.service';
+export * from './bid-receipts.service';
+export * from './tender-documents.service';
+export * from './bid-documents.service';
+export * from './document-access.service';
 export {
   TENDER_STATUSES,
   BID_OUTCOMES,

@@ -77,6 +77,17 @@ export class TenderAccess {
   }
 
   /**
+   * May the caller read bid contents (bid documents) of the case? Its own people once tendering
+   * closed, except a panel member excluded from evaluation or entirely. Providers never (their own
+   * bid is theirs by ownership, not by this rule).
+   */
+  async mayReadBidContents(caller: CaseCaller, row: CaseEntity, tx: EntityManager = this.ds.manager): Promise<boolean> {
+    if (this.isProviderUser(caller)) return false;
+    if (!(await this.cases.canSee(caller, row, tx)) || !(await this.hasClosed(row))) return false;
+    return (await this.evaluationSight(caller, row.id, tx)).bids;
+  }
+
+  /**
    * Tendering has closed: the deadline moved the case on to evaluation or unsuccessful. A case cancelled
    * while tendering never closed, and its bids stay sealed.
    */

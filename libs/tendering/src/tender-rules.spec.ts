@@ -6,7 +6,7 @@ import {
   TENDER_STATUSES,
   tenderStatusOf,
 } from './tender-status';
-import { responseProblems } from './bids.service';
+import { responseProblems } from './bid-rules';
 import { scoreSheetProblems } from './evaluation.service';
 
 const criteria: Criterion[] = [

@@ -9,6 +9,7 @@ import { TenderingQueries } from './tendering-queries.service';
 import { EvaluationService } from './evaluation.service';
 import { RepresentationsService } from './representations.service';
 import { TenderAccess } from './tender-access.service';
+import { BidReceipts } from './bid-receipts.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -23,6 +24,8 @@ export const BIDDER_NOTICES: readonly NoticeKind[] = [
   'cancelled',
   'award_rejected',
 ];
+/** Notices for the providers that asked a question or bid: the tender they engaged with changed. */
+export const ENGAGED_PROVIDER_NOTICES: readonly NoticeKind[] = ['tender_amended', 'tender_document_changed'];
 /** Notices for every provider user: the tender is public, and so is a change to its closing instant. */
 export const ALL_PROVIDERS_NOTICES: readonly NoticeKind[] = ['tender_published', 'tender_extended'];
 
@@ -44,6 +47,7 @@ export class TenderingCaseParts {
     private readonly evaluation: EvaluationService,
     private readonly representations: RepresentationsService,
     private readonly access: TenderAccess,
+    private readonly receipts: BidReceipts,
   ) {}
 
   /** DECIDE_BUY: the closing instant (client-supplied, never scaled; else the policy minimum, scaled). */
@@ -101,6 +105,11 @@ export class TenderingCaseParts {
     return { openRepresentations: await this.representations.openRepresentations(tx, row, event.representationId) };
   }
 
+  /** Effect openBids: tendering closed; one BIDS_OPENED audit row lists every live bid's receipt. */
+  openBids(tx: EntityManager, row: CaseEntity, now: Date): Promise<void> {
+    return this.receipts.openBids(tx, row, now);
+  }
+
   /** Effect closeBids: live bids are closed (a cancellation or an unsuccessful close). */
   async closeBids(tx: EntityManager, row: CaseEntity, now: Date): Promise<void> {
     await tx.update(BidEntity, { caseId: row.id, status: 'submitted' }, { status: 'closed', updatedAt: now });
@@ -132,16 +141,27 @@ export class TenderingCaseParts {
     return out;
   }
 
-  /** The provider users a notice goes to: the bidders, or every provider for a public tender change. */
+  /** The provider users a notice goes to: the bidders, those that asked or bid, or every provider for a public tender change. */
   async noticeAudience(tx: EntityManager, row: CaseEntity, notice: NoticeKind): Promise<string[]> {
     const out: string[] = [];
     if (BIDDER_NOTICES.includes(notice)) out.push(...(await this.bidderUsers(tx, row)));
+    if (ENGAGED_PROVIDER_NOTICES.includes(notice)) out.push(...(await this.engagedProviderUsers(tx, row)));
     if (
       ALL_PROVIDERS_NOTICES.includes(notice) &&
       (row.context.tenderPublishedAt || row.context.route === 'competitive')
     )
       out.push(...(await this.directory.allProviderUsers(tx)).map((p) => p.id));
     return out;
+  }
+
+  /** Provider users of the providers that asked a question or bid (any bid, withdrawn too). */
+  private async engagedProviderUsers(tx: EntityManager, row: CaseEntity): Promise<string[]> {
+    if (!row.context.tenderPublishedAt) return [];
+    const bidders = (await tx.find(BidEntity, { where: { caseId: row.id }, select: { providerId: true } })).map(
+      (b) => b.providerId,
+    );
+    const providers = [...new Set([...bidders, ...(await this.queries.askerProviderIds(row.id, tx))])];
+    return (await this.directory.providerUsers(providers, tx)).map((p) => p.id);
   }
 
   /** The providers that bid (a live or closed bid): each gets its debrief. */

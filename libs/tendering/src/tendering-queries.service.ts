@@ -70,6 +70,12 @@ export class TenderingQueries {
     }));
   }
 
+  /** Providers that asked a clarification question on the case. */
+  async askerProviderIds(caseId: string, tx: EntityManager = this.ds.manager): Promise<string[]> {
+    const rows = await tx.find(QuestionEntity, { where: { caseId }, select: { providerId: true } });
+    return [...new Set(rows.map((q) => q.providerId))].sort();
+  }
+
   unansweredQuestions(caseId: string, tx: EntityManager = this.ds.manager): Promise<number> {
     return tx.countBy(QuestionEntity, { caseId, answer: IsNull() });
   }

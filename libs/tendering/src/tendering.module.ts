@@ -7,11 +7,19 @@ import { BidEntity, BidRevisionEntity, QuestionEntity, RepresentationEntity, Sco
 import { TenderAccess } from './tender-access.service';
 import { TenderingQueries } from './tendering-queries.service';
 import { BidsService } from './bids.service';
+import { BidQueries } from './bid-queries.service';
+import { BidViews } from './bid-views';
+import { BidsRepository } from './bids.repository';
 import { ClarificationsService } from './clarifications.service';
 import { EvaluationService } from './evaluation.service';
 import { RepresentationsService } from './representations.service';
 import { TendersService } from './tenders.service';
 import { TenderingCaseParts } from './tendering-case-parts';
+import { DocumentsModule } from '@makebuy/documents';
+import { BidReceipts } from './bid-receipts.service';
+import { TenderDocumentsService } from './tender-documents.service';
+import { BidDocumentsService } from './bid-documents.service';
+import { DocumentAccess } from './document-access.service';
 
 /** Tendering and the provider portal: the published tender, clarifications, sealed bids, evaluation,
  * standstill representations. Conflicts and notifications never import this module. */
@@ -20,9 +28,13 @@ import { TenderingCaseParts } from './tendering-case-parts';
     TypeOrmModule.forFeature([QuestionEntity, BidEntity, BidRevisionEntity, ScoreEntity, RepresentationEntity]),
     DirectoryModule,
     ConflictsModule,
+    DocumentsModule,
     FeedModule,
   ],
   providers: [
+    BidsRepository,
+    BidViews,
+    BidQueries,
     TenderAccess,
     TenderingQueries,
     BidsService,
@@ -31,15 +43,25 @@ import { TenderingCaseParts } from './tendering-case-parts';
     RepresentationsService,
     TendersService,
     TenderingCaseParts,
+    BidReceipts,
+    TenderDocumentsService,
+    BidDocumentsService,
+    DocumentAccess,
   ],
   exports: [
     TenderingQueries,
     TendersService,
     BidsService,
+    BidQueries,
     ClarificationsService,
     EvaluationService,
     RepresentationsService,
     TenderingCaseParts,
+    BidReceipts,
+    TenderDocumentsService,
+    BidDocumentsService,
+    DocumentAccess,
+    DocumentsModule,
   ],
 })
 export class TenderingModule {}

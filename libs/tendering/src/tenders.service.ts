@@ -5,8 +5,11 @@ import { CaseCaller, CaseEntity, CaseQueries } from '@makebuy/cases';
 import { Page } from '@makebuy/database';
 import { TenderAccess } from './tender-access.service';
 import { ClarificationsService, QuestionView } from './clarifications.service';
-import { BidsService, BidView } from './bids.service';
+import { BidQueries } from './bid-queries.service';
+import type { BidView } from './bid-views';
 import { statesOfTenderStatus, TenderStatus, tenderStatusOf } from './tender-status';
+import { TenderDocumentsService } from './tender-documents.service';
+import type { DocumentView } from '@makebuy/documents';
 
 /** A published tender as any signed-in person sees it. Nothing here says who bid or how many. */
 export interface TenderView {
@@ -14,6 +17,13 @@ export interface TenderView {
   ocid: string;
   title: string;
   serviceName: string;
+  /** what is being bought */
+  description: string | null;
+  cpvCode: string | null;
+  estimatedAnnualValue: { amount: number; currency: string };
+  termMonths: number;
+  /** the current version of each tender document (GET /cases/{id}/documents lists every version) */
+  documents: DocumentView[];
   criteria: Criterion[];
   tenderPeriod: { startDate: string; endDate: string | null };
   /** questions are accepted until this instant */
@@ -33,7 +43,8 @@ export class TendersService {
     private readonly cases: CaseQueries,
     private readonly access: TenderAccess,
     private readonly clarifications: ClarificationsService,
-    private readonly bids: BidsService,
+    private readonly bids: BidQueries,
+    private readonly documents: TenderDocumentsService,
     private readonly clock: Clock,
   ) {}
 
@@ -68,6 +79,11 @@ export class TendersService {
       ocid: row.ocid,
       title: row.title,
       serviceName: row.serviceName,
+      description: row.description,
+      cpvCode: row.cpvCode,
+      estimatedAnnualValue: { amount: row.estimatedAnnualValue, currency: row.currency },
+      termMonths: row.termMonths,
+      documents: await this.documents.current(row),
       criteria: ctx.criteria ?? [],
       tenderPeriod: { startDate: ctx.tenderPublishedAt!, endDate: ctx.tenderClosesAt },
       clarificationDeadline: clarificationDeadline?.toISOString() ?? null,

@@ -48,9 +48,6 @@ const CATEGORY_NAMES: Record<string, string> = {
   indirect: 'an indirect interest',
 };
 
-/** The case's optional tender content (added by the documents feature; absent before it). */
-type WithContent = CaseEntity & { description?: string | null; cpvCode?: string | null };
-
 export const publicProvider = (p: ProviderEntity): PublicProvider => ({
   name: p.name,
   address: p.address ?? null,
@@ -77,14 +74,13 @@ export class ProcurementFactsReader {
 
   async base(tx: EntityManager, row: CaseEntity): Promise<CaseFactsBase> {
     const [consortium] = await this.directory.findConsortia([row.consortiumId], tx);
-    const c = row as WithContent;
     return {
       caseId: row.id,
       ocid: row.ocid,
       title: row.title,
       serviceName: row.serviceName,
-      serviceDescription: c.description ?? null,
-      cpvCode: c.cpvCode ?? null,
+      serviceDescription: row.description ?? null,
+      cpvCode: row.cpvCode ?? null,
       consortium: { id: row.consortiumId, name: consortium?.name ?? '' },
       estimatedAnnualValue: row.estimatedAnnualValue,
       termMonths: row.termMonths,
@@ -226,16 +222,19 @@ export class ProcurementFactsReader {
     }
     const ids = [...acts.keys()];
     const [people, members] = await Promise.all([this.directory.findPeople(ids, tx), this.panel.members(row.id, tx)]);
-    const names = new Map(people.map((p) => [p.id, p.name]));
+    const byId = new Map(people.map((p) => [p.id, p]));
     const onPanel = new Set(members.map((m) => m.personId));
+    // the part they played: on the case's panel, else their directory role (governance acts count too)
+    const roleOf = (id: string) =>
+      onPanel.has(id)
+        ? 'panel member'
+        : (byId.get(id)!.roles ?? []).includes('governance') || acts.get(id)!.governance
+          ? 'governance officer'
+          : 'commissioner';
     // only people in the directory are named (an admin token without a person record is not a decision maker)
     return ids
-      .filter((id) => names.has(id))
-      .map((id) => ({
-        name: names.get(id)!,
-        role: onPanel.has(id) ? 'panel member' : acts.get(id)!.governance ? 'governance officer' : 'commissioner',
-        decisions: acts.get(id)!.decisions,
-      }));
+      .filter((id) => byId.has(id))
+      .map((id) => ({ name: byId.get(id)!.name, role: roleOf(id), decisions: acts.get(id)!.decisions }));
   }
 
   /**

@@ -30,6 +30,7 @@ import {
   CLIENT_EVENT_TYPES,
   CRITERION_KEYS,
   CriterionKey,
+  cpvProblem,
   PSR_MAKE_PROCESSES,
   PsrMakeProcess,
   TRACKS,
@@ -55,9 +56,32 @@ export class MoneyDto {
   @ApiProperty({ enum: ['GBP'] }) @Equals('GBP', { message: 'currency must be GBP' }) currency: 'GBP';
 }
 
+@ValidatorConstraint({ name: 'cpvCode' })
+class CpvCode implements ValidatorConstraintInterface {
+  validate(v: unknown) {
+    return cpvProblem(v) === null;
+  }
+  defaultMessage(args?: { value: unknown }) {
+    return `cpvCode: ${cpvProblem(args?.value) ?? 'invalid'}`;
+  }
+}
+
 export class CreateCaseDto {
   @ApiProperty({ example: 'Community dermatology redesign' }) @IsString() @IsNotEmpty() @MaxLength(300) title: string;
   @ApiProperty({ example: 'Dermatology' }) @IsString() @IsNotEmpty() @MaxLength(200) serviceName: string;
+  @ApiPropertyOptional({ description: 'what is being bought, shown in the tender', maxLength: 20000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20000)
+  description?: string;
+  @ApiPropertyOptional({
+    example: '85121200-5',
+    pattern: '^\\d{8}-\\d$',
+    description: 'Common Procurement Vocabulary code; the check digit is verified',
+  })
+  @IsOptional()
+  @Validate(CpvCode)
+  cpvCode?: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID() consortiumId: string;
   @ApiProperty({ enum: SETTINGS }) @IsIn(SETTINGS) fromSetting: string;
   @ApiProperty({ enum: SETTINGS }) @IsIn(SETTINGS) toSetting: string;
@@ -209,6 +233,21 @@ export class CancelDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(10000) note?: string;
 }
 
+export class AmendTenderDto {
+  @ApiProperty({ enum: ['AMEND_TENDER'] }) @IsIn(['AMEND_TENDER']) type: 'AMEND_TENDER';
+  @ApiProperty({
+    format: 'date-time',
+    description: 'the new closing instant: later than the current one, never earlier',
+  })
+  @IsISO8601({ strict: true, strictSeparator: true })
+  tenderClosesAt: string;
+  @ApiProperty({ description: 'why the tender is amended (published with the change)' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10000)
+  reason: string;
+}
+
 /** The payload class for each client event type. */
 export const EVENT_DTOS: Record<string, new () => object> = {
   SUBMIT: BareEventDto,
@@ -219,6 +258,7 @@ export const EVENT_DTOS: Record<string, new () => object> = {
   APPROVE_AWARD: ApproveAwardDto,
   REJECT_AWARD: RejectAwardDto,
   CANCEL: CancelDto,
+  AMEND_TENDER: AmendTenderDto,
 };
 
 export class DeadlineViewDto {
@@ -232,6 +272,8 @@ export class CaseDto {
   @ApiProperty({ example: 'ocds-mkbuy1-5f0c...' }) ocid: string;
   @ApiProperty() title: string;
   @ApiProperty() serviceName: string;
+  @ApiProperty({ nullable: true, type: String }) description: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '85121200-5' }) cpvCode: string | null;
   @ApiProperty({ format: 'uuid' }) consortiumId: string;
   @ApiProperty({ enum: SETTINGS }) fromSetting: string;
   @ApiProperty({ enum: SETTINGS }) toSetting: string;
@@ -285,8 +327,22 @@ export class HistoryPageDto {
   @ApiProperty({ type: [HistoryEntryDto] }) items: HistoryEntryDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
-export class HistoryVerifyDto {
+export class ReceiptMismatchDto {
+  @ApiProperty({ format: 'uuid' }) bidId: string;
+  @ApiProperty({ format: 'uuid' }) providerId: string;
+  @ApiProperty({ description: 'as recorded in BIDS_OPENED' }) openedSha256: string;
+  @ApiProperty({ nullable: true, type: String, description: 'recomputed from the stored bid and its documents' })
+  storedSha256: string | null;
+}
+export class BidReceiptsCheckDto {
+  @ApiProperty({ description: 'tendering closed and BIDS_OPENED was written' }) opened: boolean;
+  @ApiProperty() checked: number;
   @ApiProperty() valid: boolean;
+  @ApiProperty({ type: [ReceiptMismatchDto] }) mismatches: ReceiptMismatchDto[];
+}
+export class HistoryVerifyDto {
+  @ApiProperty({ description: 'the hash chain' }) valid: boolean;
   @ApiProperty() length: number;
   @ApiProperty({ nullable: true, type: Number }) firstInvalidSeq: number | null;
+  @ApiProperty({ type: BidReceiptsCheckDto }) bidReceipts: BidReceiptsCheckDto;
 }

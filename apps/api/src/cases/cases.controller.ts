@@ -14,6 +14,7 @@ import { ClientEventType, CLIENT_EVENT_TYPES, DomainError } from '@makebuy/domai
 import { CurrentPrincipal, Principal, Roles } from '@makebuy/auth';
 import { CaseCommands, CaseHistory, CaseQueries, EventInput } from '@makebuy/cases';
 import { CaseTasks, CaseViews } from '@makebuy/case-workflow';
+import { BidReceipts } from '@makebuy/tendering';
 import { ApiSignedIn } from '../http/api-problems.decorator';
 import { validateBody } from '../http/validation';
 import { PageQuery } from '../http/page-query.dto';
@@ -160,6 +161,7 @@ export class CaseHistoryController {
   constructor(
     private readonly history: CaseHistory,
     private readonly views: CaseViews,
+    private readonly receipts: BidReceipts,
   ) {}
 
   @Get()
@@ -177,10 +179,14 @@ export class CaseHistoryController {
 
   @Get('verify')
   @Roles('commissioner', 'governance')
-  @ApiOperation({ summary: 'Recompute the hash chain' })
+  @ApiOperation({
+    summary: "Recompute the hash chain, and each opened bid's receipt from the stored bid and documents",
+    description:
+      '`valid`/`firstInvalidSeq` are the hash chain; `bidReceipts` recomputes the sha256 of every bid listed in BIDS_OPENED and lists those that differ.',
+  })
   @ApiOkResponse({ type: HistoryVerifyDto })
   @ApiSignedIn('NOT_FOUND', 'FORBIDDEN')
   verify(@Param('id') id: string) {
-    return this.history.verify(id.toLowerCase());
+    return this.receipts.verifyHistory(id.toLowerCase());
   }
 }

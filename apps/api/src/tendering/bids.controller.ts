@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@makebuy/auth';
-import { BidsService } from '@makebuy/tendering';
+import { BidQueries } from '@makebuy/tendering';
 import { ApiSignedIn } from '../http/api-problems.decorator';
 import { callerOf } from '../http/caller';
 import { MyBidPageDto, PageQuery } from './tendering.dto';
@@ -9,7 +9,7 @@ import { MyBidPageDto, PageQuery } from './tendering.dto';
 @ApiTags('tenders')
 @Controller('bids')
 export class MyBidsController {
-  constructor(private readonly bids: BidsService) {}
+  constructor(private readonly bids: BidQueries) {}
 
   @Get()
   @Roles('provider')

@@ -25,6 +25,7 @@ import {
 import { CriterionDto, MoneyDto } from '../cases/case.dto';
 import { PageQuery } from '../http/page-query.dto';
 import { ApiNullableRef } from '../http/api-schema';
+import { BidReceiptDto, DocumentDto } from '../documents/documents.dto';
 
 const MAX_RESPONSE = 20000;
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
@@ -180,8 +181,15 @@ export class BidDto {
   @ApiProperty({ format: 'date-time' }) submittedAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) withdrawnAt: string | null;
+  @ApiProperty({ type: [DocumentDto], description: "the bid's attachments, every version (sealed like the bid)" })
+  documents: DocumentDto[];
   @ApiPropertyOptional({ type: [BidRevisionDto], description: "the bidder's own view only" })
   revisions?: BidRevisionDto[];
+  @ApiPropertyOptional({
+    type: BidReceiptDto,
+    description: "the bidder's own view only: the receipt of the sealed bid as it stands now",
+  })
+  receipt?: BidReceiptDto;
 }
 
 export class BidPageDto {
@@ -194,6 +202,15 @@ export class TenderDto {
   @ApiProperty() ocid: string;
   @ApiProperty() title: string;
   @ApiProperty() serviceName: string;
+  @ApiProperty({ nullable: true, type: String, description: 'what is being bought' }) description: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '85121200-5' }) cpvCode: string | null;
+  @ApiProperty({ type: MoneyDto }) estimatedAnnualValue: MoneyDto;
+  @ApiProperty() termMonths: number;
+  @ApiProperty({
+    type: [DocumentDto],
+    description: 'the current version of each tender document (GET /cases/{id}/documents lists every version)',
+  })
+  documents: DocumentDto[];
   @ApiProperty({ type: [CriterionDto] }) criteria: CriterionDto[];
   @ApiProperty({ type: TenderPeriodDto }) tenderPeriod: TenderPeriodDto;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'questions close at this instant' })
@@ -313,6 +330,11 @@ export class MyBidTenderDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) closesAt: string | null;
 }
 
+export class OpenedReceiptDto {
+  @ApiProperty({ pattern: '^[0-9a-f]{64}$' }) sha256: string;
+  @ApiProperty({ format: 'date-time', description: 'when the bids were opened' }) at: string;
+}
+
 export class MyBidDto extends BidDto {
   @ApiProperty({ type: MyBidTenderDto }) tender: MyBidTenderDto;
   @ApiProperty({ enum: CASE_STATES }) caseState: string;
@@ -342,6 +364,12 @@ export class MyBidDto extends BidDto {
   standstillEndsAt: string | null;
   @ApiProperty({ type: [RepresentationDto], description: 'your representations on this case' })
   representations: RepresentationDto[];
+  @ApiProperty({
+    type: OpenedReceiptDto,
+    nullable: true,
+    description: 'once tendering closed: the receipt recorded in BIDS_OPENED, to compare with the one you kept',
+  })
+  opened: OpenedReceiptDto | null;
 }
 
 export class MyBidPageDto {

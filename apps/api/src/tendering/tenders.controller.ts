@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@makebuy/auth';
-import { BidsService, ClarificationsService, EvaluationService, TendersService } from '@makebuy/tendering';
+import { BidQueries, BidsService, ClarificationsService, EvaluationService, TendersService } from '@makebuy/tendering';
 import { ApiSignedIn } from '../http/api-problems.decorator';
 import { IdPipe } from '../http/uuid.pipe';
 import { callerOf } from '../http/caller';
@@ -62,6 +62,7 @@ export class TenderController {
     private readonly tenders: TendersService,
     private readonly clarifications: ClarificationsService,
     private readonly bids: BidsService,
+    private readonly bidQueries: BidQueries,
     private readonly evaluation: EvaluationService,
   ) {}
 
@@ -121,7 +122,7 @@ export class TenderController {
   @ApiOkResponse({ type: BidPageDto })
   @ApiSignedIn('NOT_FOUND', 'VALIDATION_FAILED', 'BIDS_SEALED')
   listBids(@CurrentPrincipal() p: Principal, @Param('caseId', CASE_ID) caseId: string, @Query() q: PageQuery) {
-    return this.bids.bidsForTender(callerOf(p), caseId, { limit: q.limit ?? 50, cursor: q.cursor });
+    return this.bidQueries.bidsForTender(callerOf(p), caseId, { limit: q.limit ?? 50, cursor: q.cursor });
   }
 
   @Post('bids')
@@ -149,7 +150,7 @@ export class TenderController {
     @Param('caseId', CASE_ID) caseId: string,
     @Param('bidId', new IdPipe('bid')) bidId: string,
   ) {
-    return this.bids.getBid(callerOf(p), caseId, bidId);
+    return this.bidQueries.getBid(callerOf(p), caseId, bidId);
   }
 
   @Put('bids/:bidId')

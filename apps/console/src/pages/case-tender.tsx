@@ -17,6 +17,8 @@ export function CaseTenderParts(props: {
   commissioner: boolean;
   governance: boolean;
   evaluator: boolean;
+  /** names of the panel, for the evaluation matrix */
+  names: Record<string, string>;
   onDone: () => Promise<void>;
 }) {
   const tender = useApi<Tender>(`/tenders/${props.caseId}`, props.version);
@@ -77,6 +79,15 @@ export function CaseTenderParts(props: {
                       ))}
                     </Table.Body>
                   </Table>
+                  {(props.commissioner || props.governance || props.evaluator) && (
+                    <ScoreMatrix
+                      caseId={props.caseId}
+                      bid={b}
+                      criteria={t.criteria}
+                      names={props.names}
+                      version={props.version}
+                    />
+                  )}
                   {props.evaluator && props.state === 'evaluation' && (
                     <ScoreForm caseId={props.caseId} bid={b} criteria={t.criteria} onDone={done} />
                   )}
@@ -100,6 +111,52 @@ export function CaseTenderParts(props: {
         </Section>
       )}
     </>
+  );
+}
+
+interface Score {
+  evaluatorId: string;
+  scores: Record<string, number>;
+  comment: string;
+  at: string;
+}
+
+/** Scores per evaluator and criterion for one bid: the evaluation matrix (whoever may see scores). */
+function ScoreMatrix(props: {
+  caseId: string;
+  bid: Bid;
+  criteria: { key: string; weight: number }[];
+  names: Record<string, string>;
+  version: number;
+}) {
+  const scores = useApi<Page<Score>>(`/tenders/${props.caseId}/bids/${props.bid.id}/scores`, props.version);
+  const items = scores.data?.items ?? [];
+  if (!items.length) return null;
+  return (
+    <Table caption={`Scores for ${props.bid.providerName}, per evaluator and criterion`} responsive>
+      <Table.Head>
+        <Table.Row>
+          <Table.Cell>Evaluator</Table.Cell>
+          {props.criteria.map((c) => (
+            <Table.Cell key={c.key}>
+              {words(c.key)} ({c.weight}%)
+            </Table.Cell>
+          ))}
+          <Table.Cell>Comment</Table.Cell>
+        </Table.Row>
+      </Table.Head>
+      <Table.Body>
+        {items.map((sc) => (
+          <Table.Row key={sc.evaluatorId}>
+            <Table.Cell>{props.names[sc.evaluatorId] ?? sc.evaluatorId}</Table.Cell>
+            {props.criteria.map((c) => (
+              <Table.Cell key={c.key}>{sc.scores[c.key] ?? '—'}</Table.Cell>
+            ))}
+            <Table.Cell>{sc.comment}</Table.Cell>
+          </Table.Row>
+        ))}
+      </Table.Body>
+    </Table>
   );
 }
 

@@ -4,6 +4,7 @@ import { Button, Select, SummaryList, Table, Textarea, TextInput } from 'nhsuk-r
 import { api, ApiProblem, type Page } from '../api';
 import { Loading, ProblemSummary, Section, StatusTag } from '../components';
 import { CaseTenderParts } from './case-tender';
+import { CaseDocuments } from './case-documents';
 import { NoticeText, type Notice } from './public-notices';
 import { useApi } from '../use-api';
 import { hasRole, useSession } from '../session';
@@ -135,6 +136,14 @@ export function CasePage() {
           c.allowedEvents.map((e) => <EventForm key={e} type={e} c={c} onDone={view.reload} />)
         )}
       </Section>
+      <CaseDocuments
+        caseId={c.id}
+        version={c.version}
+        canUpload={
+          ['draft', 'conflict_check', 'route_decision', 'tendering'].includes(c.state) &&
+          hasRole(person, 'commissioner')
+        }
+      />
       <Section title="Deadlines" id="deadlines">
         <Table caption="Deadlines (Europe/London)">
           <Table.Head>
@@ -249,6 +258,7 @@ export function CasePage() {
           commissioner={hasRole(person, 'commissioner')}
           governance={governance}
           evaluator={c.panel.some((m) => m.personId === person.personId && !m.excludedFromEvaluation)}
+          names={Object.fromEntries(c.panel.map((m) => [m.personId, m.name ?? m.personId]))}
           onDone={view.reload}
         />
       )}

@@ -8,19 +8,18 @@ import { useSession } from '../session';
 import { london, pounds, words } from '../time';
 import type { Bid } from './tenders';
 
-interface ScoreLine {
-  key: string;
-  weight: number;
-  score: number | null;
-  weighted?: number | null;
+interface DebriefScores {
+  criteria: { key: string; weight: number; score: number | null; weightedScore: number | null }[];
+  weightedScore: number | null;
 }
 interface Debrief {
   awardees: { name: string }[];
-  ownScores: ScoreLine[] | Record<string, number>;
-  awardeeScores: ScoreLine[] | Record<string, number>;
-  ownRank: number;
+  ownScores: DebriefScores;
+  awardeeScores: DebriefScores;
+  ownRank: number | null;
   bids: number;
   standstillEndsAt: string | null;
+  representationsTo: string;
 }
 interface MyBid extends Bid {
   tender: { caseId: string; title: string; serviceName: string; status: string; closesAt: string | null };
@@ -33,13 +32,7 @@ interface MyBid extends Bid {
   representations: { id: string; text: string; status: string; lodgedAt: string; response: string | null }[];
 }
 
-const lines = (s: ScoreLine[] | Record<string, number>): [string, string][] =>
-  Array.isArray(s)
-    ? s.map((l) => [
-        words(l.key),
-        `${l.score ?? '—'}${l.weighted !== undefined && l.weighted !== null ? ` (weighted ${l.weighted})` : ''}`,
-      ])
-    : Object.entries(s).map(([k, v]) => [words(k), String(v)]);
+const num = (v: number | null) => (v === null ? '—' : String(Math.round(v * 100) / 100));
 
 /** The provider's bids across tenders: status, the opened receipt, the debrief and representations. */
 export function MyBidsPage() {
@@ -96,25 +89,40 @@ export function MyBidsPage() {
               <>
                 <h3 className="nhsuk-heading-s">Debrief</h3>
                 <p className="nhsuk-body">
-                  Awarded to {b.debrief.awardees.map((a) => a.name).join(', ')}. Your bid ranked {b.debrief.ownRank} of{' '}
-                  {b.debrief.bids}. Standstill ends {london(b.debrief.standstillEndsAt)}.
+                  Awarded to {b.debrief.awardees.map((a) => a.name).join(', ')}. Your bid ranked{' '}
+                  {b.debrief.ownRank ?? '—'} of {b.debrief.bids}. Standstill ends {london(b.debrief.standstillEndsAt)}.
                 </p>
-                <Table caption="Your scores and the awardee's, per criterion">
+                <Table caption="Your scores and the awardee's, per criterion (weighted)">
                   <Table.Head>
                     <Table.Row>
                       <Table.Cell>Criterion</Table.Cell>
-                      <Table.Cell>Your score</Table.Cell>
-                      <Table.Cell>Awardee's score</Table.Cell>
+                      <Table.Cell>Weight</Table.Cell>
+                      <Table.Cell>Your score (weighted)</Table.Cell>
+                      <Table.Cell>Awardee's score (weighted)</Table.Cell>
                     </Table.Row>
                   </Table.Head>
                   <Table.Body>
-                    {lines(b.debrief.ownScores).map(([k, v], i) => (
-                      <Table.Row key={k}>
-                        <Table.Cell>{k}</Table.Cell>
-                        <Table.Cell>{v}</Table.Cell>
-                        <Table.Cell>{lines(b.debrief!.awardeeScores)[i]?.[1] ?? '—'}</Table.Cell>
-                      </Table.Row>
-                    ))}
+                    {b.debrief.ownScores.criteria.map((c) => {
+                      const theirs = b.debrief!.awardeeScores.criteria.find((x) => x.key === c.key);
+                      return (
+                        <Table.Row key={c.key}>
+                          <Table.Cell>{words(c.key)}</Table.Cell>
+                          <Table.Cell>{c.weight}%</Table.Cell>
+                          <Table.Cell>
+                            {num(c.score)} ({num(c.weightedScore)})
+                          </Table.Cell>
+                          <Table.Cell>
+                            {num(theirs?.score ?? null)} ({num(theirs?.weightedScore ?? null)})
+                          </Table.Cell>
+                        </Table.Row>
+                      );
+                    })}
+                    <Table.Row>
+                      <Table.Cell>Total</Table.Cell>
+                      <Table.Cell>100%</Table.Cell>
+                      <Table.Cell>{num(b.debrief.ownScores.weightedScore)}</Table.Cell>
+                      <Table.Cell>{num(b.debrief.awardeeScores.weightedScore)}</Table.Cell>
+                    </Table.Row>
                   </Table.Body>
                 </Table>
               </>

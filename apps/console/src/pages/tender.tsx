@@ -166,7 +166,7 @@ function BidForm({ tender, onDone }: { tender: Tender; onDone: () => Promise<voi
         const form = new FormData();
         form.set('file', f);
         form.set('title', f.name);
-        form.set('documentType', 'bidDocument');
+        form.set('documentType', 'submissionDocuments');
         await api.post(`/tenders/${tender.caseId}/bids/${out.id}/documents`, form);
       }
       setSaved(out);

@@ -4,6 +4,7 @@ import { DeadlineClaims1732500000000 } from './1732500000000-deadline-claims';
 import { TenderingIndexes1732600000000 } from './1732600000000-tendering-indexes';
 import { PeopleRoles1733100000000 } from './1733100000000-people-roles';
 import { FlagsSupersededCaseLists1733100000001 } from './1733100000001-flags-superseded-case-lists';
+import { Documents1733200000000 } from './1733200000000-documents';
 import { Transparency1733300000000 } from './1733300000000-transparency';
 import { OcdsReleases1733400000000 } from './1733400000000-ocds-releases';
 import { FeedWebhooks1733500000000 } from './1733500000000-feed-webhooks';
@@ -16,6 +17,7 @@ export const MIGRATIONS = [
   TenderingIndexes1732600000000,
   PeopleRoles1733100000000,
   FlagsSupersededCaseLists1733100000001,
+  Documents1733200000000,
   Transparency1733300000000,
   OcdsReleases1733400000000,
   FeedWebhooks1733500000000,

@@ -336,6 +336,7 @@ describe('tendering', () => {
     expect(d.context.stageSeq).toBe(5);
     expect(d.effects).toEqual([
       { type: 'cancelDeadlines', kinds: ['tender_close'] },
+      { type: 'openBids' },
       { type: 'notify', notice: 'tender_unsuccessful' },
       { type: 'closeBids' },
       { type: 'recordDecision' },
@@ -350,6 +351,7 @@ describe('tendering', () => {
     expect(d.context.stageSeq).toBe(5);
     expect(d.effects).toEqual([
       { type: 'cancelDeadlines', kinds: ['tender_close'] },
+      { type: 'openBids' },
       { type: 'notify', notice: 'tender_closed' },
       { type: 'recordBidderConflicts' },
       { type: 'publishRelease', tag: ['tenderUpdate'] },
@@ -764,7 +766,7 @@ describe('final states', () => {
 
 describe('acceptedEventTypes', () => {
   const table: Record<keyof typeof NON_FINAL, CaseEventType[]> = {
-    draft: ['SUBMIT', 'CANCEL', 'PANEL_MEMBER_ADDED', 'PANEL_MEMBER_REMOVED', 'FLAG_RESOLVED'],
+    draft: ['SUBMIT', 'CANCEL', 'PANEL_MEMBER_ADDED', 'PANEL_MEMBER_REMOVED', 'FLAG_RESOLVED', 'CASE_DOCUMENT_ADDED'],
     conflict_check: [
       'COMPLETE_CONFLICT_CHECK',
       'CANCEL',
@@ -774,9 +776,10 @@ describe('acceptedEventTypes', () => {
       'DECLARATION_REVIEWED',
       'DEADLINE_DUE',
       'FLAG_RESOLVED',
+      'CASE_DOCUMENT_ADDED',
     ],
-    route_decision: ['DECIDE_MAKE', 'DECIDE_BUY', 'CANCEL', 'FLAG_RESOLVED'],
-    tendering: ['CANCEL', 'QUESTION_ANSWERED', 'DEADLINE_DUE', 'FLAG_RESOLVED'],
+    route_decision: ['DECIDE_MAKE', 'DECIDE_BUY', 'CANCEL', 'FLAG_RESOLVED', 'CASE_DOCUMENT_ADDED'],
+    tendering: ['CANCEL', 'AMEND_TENDER', 'QUESTION_ANSWERED', 'DEADLINE_DUE', 'FLAG_RESOLVED', 'CASE_DOCUMENT_ADDED'],
     evaluation: ['PROPOSE_AWARD', 'CANCEL', 'SCORE_RECORDED', 'DEADLINE_DUE', 'FLAG_RESOLVED'],
     award_checks: ['CANCEL', 'CHECKS_COMPLETED', 'FLAG_RESOLVED'],
     governance_review: ['APPROVE_AWARD', 'REJECT_AWARD', 'CANCEL', 'DEADLINE_DUE', 'FLAG_RESOLVED'],
@@ -798,5 +801,85 @@ describe('purity', () => {
     const b = decide(before, event);
     expect(JSON.stringify(before.snapshot)).toBe(frozen);
     expect(a).toEqual(b);
+  });
+});
+
+describe('AMEND_TENDER and tender documents', () => {
+  const amend = (tenderClosesAt: string, facts = { actorExcludedFromDecision: false }, now = at(4)): CaseEvent => ({
+    type: 'AMEND_TENDER',
+    actor: commissioner,
+    now,
+    tenderClosesAt,
+    reason: 'annex B was revised',
+    facts,
+  });
+  const documentAdded = (now = at(4)): CaseEvent => ({
+    type: 'CASE_DOCUMENT_ADDED',
+    actor: commissioner,
+    now,
+    documentId: 'doc-1',
+    replacesId: null,
+  });
+
+  it('moves the close later, reschedules the close as a new revision and notifies', () => {
+    const d = given(route.tendering);
+    const later = '2026-04-08T00:00:00.000Z';
+    const next = decide(d, amend(later));
+    expect(next.state).toBe('tendering');
+    expect(next.context.tenderClosesAt).toBe(later);
+    expect(next.context.stageSeq).toBe(d.context.stageSeq);
+    expect(next.effects).toEqual([
+      { type: 'scheduleDeadline', kind: 'tender_close', stageSeq: d.context.stageSeq, revision: 1, dueAt: later },
+      { type: 'notify', notice: 'tender_amended' },
+      { type: 'publishNotice', notice: 'tender_notice', correction: 'close_moved' },
+      { type: 'publishRelease', tag: ['tenderUpdate'] },
+    ]);
+    // the old close is fenced out: its revision is stale
+    expectCode(next, { ...ev.tenderClose(next), revision: 0 } as CaseEvent, 'EVENT_NOT_ALLOWED');
+  });
+
+  it('never moves the close earlier, or to the current instant', () => {
+    const d = given(route.tendering);
+    expectCode(d, amend('2026-03-20T00:00:00.000Z'), 'TENDER_PERIOD_TOO_SHORT');
+    expectCode(d, amend(d.context.tenderClosesAt!), 'TENDER_PERIOD_TOO_SHORT');
+  });
+
+  it('refuses a decision maker who is excluded from decisions, and a missing reason', () => {
+    const d = given(route.tendering);
+    expectCode(d, amend('2026-04-08T00:00:00.000Z', { actorExcludedFromDecision: true }), 'EXCLUDED_BY_CONFLICT');
+    expectCode(d, { ...amend('2026-04-08T00:00:00.000Z'), reason: ' ' } as CaseEvent, 'VALIDATION_FAILED');
+  });
+
+  it('is not accepted outside tendering', () => {
+    expectCode(given(route.routeDecision), amend('2026-04-08T00:00:00.000Z'), 'EVENT_NOT_ALLOWED');
+    expectCode(given(route.evaluation), amend('2026-04-08T00:00:00.000Z'), 'EVENT_NOT_ALLOWED');
+  });
+
+  it('a tender document change notifies only once the tender is published, and extends nothing', () => {
+    expect(decide(given(route.draft), documentAdded()).effects).toEqual([]);
+    const d = given(route.tendering);
+    const next = decide(d, documentAdded());
+    expect(next.effects).toEqual([
+      { type: 'notify', notice: 'tender_document_changed' },
+      { type: 'publishRelease', tag: ['tenderUpdate'] },
+    ]);
+    expect(next.context.tenderClosesAt).toBe(d.context.tenderClosesAt);
+    expectCode(given(route.evaluation), documentAdded(), 'EVENT_NOT_ALLOWED');
+  });
+
+  it('opens the bids once, before the bids are closed or anyone told, whichever way tendering closes', () => {
+    const d = given(route.tendering);
+    for (const facts of [{}, { bidCount: 0 }]) {
+      const types = decide(d, ev.tenderClose(d, facts)).effects.map((e) => e.type);
+      expect(types.filter((t) => t === 'openBids')).toHaveLength(1);
+      expect(types.indexOf('openBids')).toBeLessThan(types.indexOf('notify'));
+      if (types.includes('closeBids')) expect(types.indexOf('openBids')).toBeLessThan(types.indexOf('closeBids'));
+    }
+    // an extension because a question is unanswered opens nothing
+    const extended = decide(
+      d,
+      ev.tenderClose(d, { unansweredQuestions: 1, extendedTenderClosesAt: EXTENDED_TENDER_CLOSES_AT }),
+    );
+    expect(extended.effects.map((e) => e.type)).not.toContain('openBids');
   });
 });

@@ -107,6 +107,7 @@ export const caseMachine = setup({
     recordMakeProviderConflicts: noop,
     recordBidderConflicts: noop,
     closeBids: noop,
+    openBids: noop,
     publishNotice: (_: unknown, _params: EffectParams<'publishNotice'>) => noop(),
     recordDecision: noop,
     escalateBreach: (_: unknown, _params: EffectParams<'escalateBreach'>) => noop(),
@@ -151,6 +152,10 @@ export const caseMachine = setup({
     }),
     extendTender: assign({
       tenderClosesAt: ({ context, event }) => event.facts?.extendedTenderClosesAt ?? context.tenderClosesAt,
+    }),
+    amendTender: assign({
+      tenderClosesAt: ({ context, event }) =>
+        event.type === 'AMEND_TENDER' ? new Date(event.tenderClosesAt).toISOString() : context.tenderClosesAt,
     }),
     proposeAward: assign(({ context, event }) => {
       if (event.type !== 'PROPOSE_AWARD') return {};
@@ -214,6 +219,7 @@ export const caseMachine = setup({
         PANEL_MEMBER_ADDED: { guard: ok('draft') },
         PANEL_MEMBER_REMOVED: { guard: ok('draft') },
         FLAG_RESOLVED: { guard: ok('draft') },
+        CASE_DOCUMENT_ADDED: { guard: ok('draft') },
         CANCEL: { guard: ok('draft'), target: 'cancelled' },
       },
     },
@@ -230,6 +236,7 @@ export const caseMachine = setup({
         // service level passed: the case stays, the breach is escalated
         DEADLINE_DUE: { guard: ok('conflict_check'), actions: escalateBreach },
         FLAG_RESOLVED: { guard: ok('conflict_check') },
+        CASE_DOCUMENT_ADDED: { guard: ok('conflict_check') },
         CANCEL: { guard: ok('conflict_check'), target: 'cancelled' },
       },
     },
@@ -244,6 +251,7 @@ export const caseMachine = setup({
         },
         DECIDE_BUY: { guard: ok('route_decision'), target: 'tendering', actions: 'decideBuy' },
         FLAG_RESOLVED: { guard: ok('route_decision') },
+        CASE_DOCUMENT_ADDED: { guard: ok('route_decision') },
         CANCEL: { guard: ok('route_decision'), target: 'cancelled' },
       },
     },
@@ -260,6 +268,22 @@ export const caseMachine = setup({
       on: {
         // the enquiries extension: an answered question is published
         QUESTION_ANSWERED: { guard: ok('tendering'), actions: publish('tenderUpdate') },
+        // a tender document added or replaced: those who asked or bid are told; the close stays
+        CASE_DOCUMENT_ADDED: {
+          guard: ok('tendering'),
+          actions: [notify('tender_document_changed'), publish('tenderUpdate')],
+        },
+        AMEND_TENDER: {
+          guard: ok('tendering'),
+          actions: [
+            bumpRevision('tender_close'),
+            'amendTender',
+            schedule('tender_close', ({ context }) => ({ dueAt: context.tenderClosesAt ?? undefined })),
+            notify('tender_amended'),
+            publishNotice('tender_notice', 'close_moved'),
+            publish('tenderUpdate'),
+          ],
+        },
         DEADLINE_DUE: [
           {
             // tendering cannot end with a question unanswered: move the close on, same stage entry
@@ -276,12 +300,23 @@ export const caseMachine = setup({
           {
             guard: and([ok('tendering'), 'tooFewBids']),
             target: 'unsuccessful',
-            actions: [notify('tender_unsuccessful'), { type: 'closeBids' }, recordDecision, publish('tenderUpdate')],
+            actions: [
+              { type: 'openBids' },
+              notify('tender_unsuccessful'),
+              { type: 'closeBids' },
+              recordDecision,
+              publish('tenderUpdate'),
+            ],
           },
           {
             guard: ok('tendering'),
             target: 'evaluation',
-            actions: [notify('tender_closed'), { type: 'recordBidderConflicts' }, publish('tenderUpdate')],
+            actions: [
+              { type: 'openBids' },
+              notify('tender_closed'),
+              { type: 'recordBidderConflicts' },
+              publish('tenderUpdate'),
+            ],
           },
         ],
         FLAG_RESOLVED: { guard: ok('tendering') },

@@ -170,6 +170,24 @@ function tenderClose(context: CaseContext, event: CaseEvent): RuleViolation | nu
   return missingFacts(event, ['bidCount', 'minimumBids']);
 }
 
+/** AMEND_TENDER: a decision maker moves the close later, never earlier, and says why. */
+function amendTender(context: CaseContext, event: CaseEvent & { type: 'AMEND_TENDER' }): RuleViolation | null {
+  const excluded = excludedActor(event);
+  if (excluded) return excluded;
+  if (typeof event.reason !== 'string' || event.reason.trim() === '')
+    return violation('VALIDATION_FAILED', 'reason: say why the tender is amended');
+  const at = instantMs(event.tenderClosesAt);
+  if (!Number.isFinite(at)) return violation('VALIDATION_FAILED', 'tenderClosesAt must be an ISO 8601 instant');
+  const current = instantMs(context.tenderClosesAt);
+  const floor = Math.max(Number.isFinite(current) ? current : -Infinity, instantMs(event.now));
+  return at > floor
+    ? null
+    : violation('TENDER_PERIOD_TOO_SHORT', 'an amendment moves the close later, never earlier', {
+        tenderClosesAt: event.tenderClosesAt,
+        currentTenderClosesAt: context.tenderClosesAt,
+      });
+}
+
 /**
  * Rules for an event the state accepts, in the contract's order. Returns null when the
  * event may proceed. The machine's guards call this too, so there is one source of truth.
@@ -241,6 +259,9 @@ export function checkRules(state: CaseState, context: CaseContext, event: CaseEv
           : null;
       }
       return null;
+
+    case 'tendering':
+      return event.type === 'AMEND_TENDER' ? amendTender(context, event) : null;
 
     case 'evaluation':
       if (event.type !== 'PROPOSE_AWARD') return null;

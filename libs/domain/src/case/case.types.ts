@@ -70,6 +70,7 @@ export const CLIENT_EVENT_TYPES = [
   'APPROVE_AWARD',
   'REJECT_AWARD',
   'CANCEL',
+  'AMEND_TENDER',
 ] as const;
 export type ClientEventType = (typeof CLIENT_EVENT_TYPES)[number];
 
@@ -87,6 +88,7 @@ export const INTERNAL_EVENT_TYPES = [
   'FLAG_RESOLVED',
   'REPRESENTATION_LODGED',
   'REPRESENTATION_RESOLVED',
+  'CASE_DOCUMENT_ADDED',
 ] as const;
 export type InternalEventType = (typeof INTERNAL_EVENT_TYPES)[number];
 export type CaseEventType = ClientEventType | InternalEventType;
@@ -101,10 +103,13 @@ export const EVENT_ROLES: Record<ClientEventType, readonly Role[]> = {
   APPROVE_AWARD: ['governance'],
   REJECT_AWARD: ['governance'],
   CANCEL: ['commissioner', 'governance'],
+  AMEND_TENDER: ['commissioner'],
 };
 
 /** Events a person excluded from decisions may not send. */
 export const DECISION_EVENTS: readonly ClientEventType[] = ['DECIDE_MAKE', 'DECIDE_BUY', 'PROPOSE_AWARD'];
+/** Events a person excluded from decisions may not send although they decide nothing about the award. */
+export const EXCLUDED_FROM_DECISION_EVENTS: readonly ClientEventType[] = [...DECISION_EVENTS, 'AMEND_TENDER'];
 
 /**
  * Facts the application layer gathers from the database (in the same transaction)
@@ -163,6 +168,7 @@ export type CaseEvent =
   | (Base & { type: 'APPROVE_AWARD'; note: string })
   | (Base & { type: 'REJECT_AWARD'; reason: string })
   | (Base & { type: 'CANCEL'; reasonCode: CancelReasonCode; note?: string })
+  | (Base & { type: 'AMEND_TENDER'; tenderClosesAt: string; reason: string })
   | (Base & { type: 'PANEL_MEMBER_ADDED'; personId: string })
   | (Base & { type: 'PANEL_MEMBER_REMOVED'; personId: string })
   | (Base & {
@@ -205,7 +211,9 @@ export type CaseEvent =
       proposalSeq: number;
     })
   | (Base & { type: 'REPRESENTATION_LODGED'; representationId: string })
-  | (Base & { type: 'REPRESENTATION_RESOLVED'; representationId: string; outcome: 'upheld' | 'not_upheld' });
+  | (Base & { type: 'REPRESENTATION_RESOLVED'; representationId: string; outcome: 'upheld' | 'not_upheld' })
+  /** a document of the case (its tender documents) was added, or a new version replaces one */
+  | (Base & { type: 'CASE_DOCUMENT_ADDED'; documentId: string; replacesId: string | null });
 
 export interface Proposal {
   seq: number;
@@ -257,6 +265,8 @@ export const NOTICE_KINDS = [
   'cancelled',
   'award_rejected',
   'governance_review_needed',
+  'tender_amended',
+  'tender_document_changed',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -303,6 +313,8 @@ export type CaseEffect =
   /** tendering closed and the bidders are known: record the panel's links to them */
   | { type: 'recordBidderConflicts' }
   | { type: 'closeBids' }
+  /** tendering closed: one BIDS_OPENED audit row lists every live bid's receipt */
+  | { type: 'openBids' }
   /**
    * publish a public notice (transparency); with `correction`, a new notice of the type that
    * corrects the latest one. A cancellation is published only if a tender or an intention was.
@@ -328,6 +340,7 @@ const EFFECT_TYPE_SET: Record<CaseEffect['type'], true> = {
   recordMakeProviderConflicts: true,
   recordBidderConflicts: true,
   closeBids: true,
+  openBids: true,
   publishNotice: true,
   recordDecision: true,
   escalateBreach: true,

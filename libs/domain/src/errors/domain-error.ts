@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'CASE_NEEDS_MIGRATION',
   'CONFLICT',
   'OVERLOADED',
+  'DOCUMENT_REJECTED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
