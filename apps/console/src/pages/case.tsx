@@ -139,6 +139,7 @@ export function CasePage() {
       <CaseDocuments
         caseId={c.id}
         version={c.version}
+        onDone={view.reload}
         canUpload={
           ['draft', 'conflict_check', 'route_decision', 'tendering'].includes(c.state) &&
           hasRole(person, 'commissioner')
