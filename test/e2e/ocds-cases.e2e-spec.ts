@@ -326,7 +326,70 @@ describe('OCDS publication during whole cases', () => {
     expect((versionedAwards[0].status as JsonObject[]).map((v) => v.value)).toEqual(['pending', 'cancelled']);
   });
 
+  it('tender content: description, CPV item, documents with public URLs, AMEND_TENDER and a document change publish tenderUpdates', async () => {
+    const w = await g.world();
+    const upload = (caseId: string, title: string, text: string) =>
+      t.http
+        .post(`/api/v1/cases/${caseId}/documents`)
+        .set(g.auth(w.commissioner.token))
+        .field('title', title)
+        .field('documentType', 'technicalSpecifications')
+        .attach('file', Buffer.from(text), { filepath: 'specification.txt', contentType: 'text/plain' } as never);
+    const c = await g.draftCase(w, {
+      description: 'A community dermatology service in three practices.',
+      cpvCode: '85121200-5',
+    });
+    const ocid = await ocidOf(w, c.id);
+    const draftDoc = await upload(c.id, 'Service specification', 'Version 1');
+    expect(draftDoc.status).toBe(201);
+    await g.event(w.commissioner.token, c.id, { type: 'SUBMIT' });
+    await g.declareAndReview(w, c.id);
+    await g.event(w.governance.token, c.id, { type: 'COMPLETE_CONFLICT_CHECK' });
+    await g.event(w.decider.token, c.id, { type: 'DECIDE_BUY', criteria: g.criteria });
+
+    let p = await published(ocid);
+    expect(tags(p.releases)).toEqual(['tender']);
+    const tender = tenderOf(p.releases[0]);
+    expect(tender).toMatchObject({
+      description: 'A community dermatology service in three practices.',
+      items: [{ id: '1', description: 'Dermatology', classification: { scheme: 'CPV', id: '85121200-5' } }],
+    });
+    const [doc] = tender.documents as JsonObject[];
+    expect(doc).toMatchObject({
+      title: 'Service specification',
+      documentType: 'technicalSpecifications',
+      format: 'text/plain',
+    });
+    expect(doc.datePublished).toBe((tender.tenderPeriod as JsonObject).startDate);
+    // the URL is public: anyone fetches the bytes without a token
+    const bytes = await t.http.get(String(doc.url).slice(t.config.publicBaseUrl.length));
+    expect(bytes.status).toBe(200);
+    expect(bytes.text).toBe('Version 1');
+
+    const replaced = await upload(c.id, 'Service specification', 'Version 2').field('replacesId', draftDoc.body.id);
+    expect([201, 200]).toContain(replaced.status);
+    p = await published(ocid);
+    expect(tags(p.releases)).toEqual(['tender', 'tenderUpdate']);
+    const [doc2] = tenderOf(p.releases[1]).documents as JsonObject[];
+    expect(doc2.id).toBe(doc.id);
+    expect(doc2.url).not.toBe(doc.url);
+
+    const closesAt = (tender.tenderPeriod as JsonObject).endDate as string;
+    const later = new Date(Date.parse(closesAt) + 60_000).toISOString();
+    await g.event(w.decider.token, c.id, {
+      type: 'AMEND_TENDER',
+      tenderClosesAt: later,
+      reason: 'more time for the specification',
+    });
+    p = await published(ocid);
+    expect(tags(p.releases)).toEqual(['tender', 'tenderUpdate', 'tenderUpdate']);
+    expect(Date.parse((tenderOf(p.releases[2]).tenderPeriod as JsonObject).endDate as string)).toBe(Date.parse(later));
+    await g.event(w.commissioner.token, c.id, { type: 'CANCEL', reasonCode: 'other', note: 'end of the test' });
+    p = await published(ocid);
+    expect(tags(p.releases).pop()).toBe('tenderCancellation');
+  });
+
   it('reviewed every package it read', () => {
-    expect(reviewed).toBe(11);
+    expect(reviewed).toBe(15);
   });
 });

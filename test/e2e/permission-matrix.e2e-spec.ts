@@ -259,6 +259,35 @@ const TABLE: Record<string, Row> = {
     expect: '401 403 403 400 403 403 403 403 403 403 403',
   },
 
+  // documents (tendering has closed: uploads are 422 WINDOW_CLOSED for who may upload; the
+  // tender's documents are public once published; bid documents as bid contents)
+  'POST /api/v1/cases/{id}/documents': {
+    path: (s) => `/api/v1/cases/${s.caseId}/documents`,
+    body: BAD,
+    expect: '401 404 403 403 422 404 422 422 404 404 404',
+  },
+  'GET /api/v1/cases/{id}/documents': {
+    path: (s) => `/api/v1/cases/${s.caseId}/documents`,
+    expect: '200 200 200 200 200 200 200 200 200 200 200',
+  },
+  'POST /api/v1/tenders/{caseId}/bids/{bidId}/documents': {
+    path: (s) => `/api/v1/tenders/${s.caseId}/bids/${s.bidId}/documents`,
+    body: BAD,
+    expect: '401 403 403 403 403 403 403 403 422 404 422',
+  },
+  'GET /api/v1/tenders/{caseId}/bids/{bidId}/documents': {
+    path: (s) => `/api/v1/tenders/${s.caseId}/bids/${s.bidId}/documents`,
+    expect: '401 404 200 200 200 404 200 404 200 404 200',
+  },
+  'GET /api/v1/documents/{id}': {
+    path: () => `/api/v1/documents/${nobody()}`,
+    expect: '404 404 404 404 404 404 404 404 404 404 404',
+  },
+  'GET /api/v1/documents/{id}/content': {
+    path: () => `/api/v1/documents/${nobody()}/content`,
+    expect: '404 404 404 404 404 404 404 404 404 404 404',
+  },
+
   // notices and the registers (transparency)
   'GET /api/v1/cases/{id}/notices': {
     path: (s) => `/api/v1/cases/${s.caseId}/notices`,

@@ -67,6 +67,8 @@ describe('transparency: notices, the register of decisions, the annual summary, 
     representation?: { lodgedAt: string };
   } = {};
 
+  const DESCRIPTION = 'A community dermatology service for adults, with teledermatology triage.';
+  const CPV = '85121200-5';
   const decider = () => w.panel[1]; // Dr Nina Neutral: declared an interest in the trust, excluded from evaluation
   const evaluators = () => [w.panel[0], w.panel[2]];
 
@@ -104,8 +106,8 @@ describe('transparency: notices, the register of decisions, the annual summary, 
     await g.event(w.governance.token, caseId, { type: 'COMPLETE_CONFLICT_CHECK' });
   }
 
-  async function routeDecision(title: string) {
-    const c = await g.caseInConflictCheck(w, { title });
+  async function routeDecision(title: string, over: Record<string, unknown> = {}) {
+    const c = await g.caseInConflictCheck(w, { title, ...over });
     await declare(c.id);
     return c.id;
   }
@@ -141,7 +143,7 @@ describe('transparency: notices, the register of decisions, the annual summary, 
   };
 
   async function playBuyRoute() {
-    const caseId = await routeDecision('Community dermatology redesign');
+    const caseId = await routeDecision('Community dermatology redesign', { description: DESCRIPTION, cpvCode: CPV });
     await publishTender(caseId);
     const bids: Record<string, string> = {};
     bids.skin = (await g.bid(skinClinic, caseId, 210000)).id;
@@ -404,8 +406,8 @@ describe('transparency: notices, the register of decisions, the annual summary, 
       reference: c.ocid,
       buyer: consortiumName,
       serviceName: 'Dermatology',
-      serviceDescription: null,
-      cpvCode: null,
+      serviceDescription: DESCRIPTION,
+      cpvCode: CPV,
       estimatedAnnualValue: lifetime(250000),
       termMonths: 36,
       lifetimeValue: lifetime(750000),
@@ -415,6 +417,7 @@ describe('transparency: notices, the register of decisions, the annual summary, 
       questionsTo: `/api/v1/tenders/${caseId}/questions`,
     });
     expect(tender.text).toContain('Tender notice: Community dermatology redesign');
+    expect(tender.text).toContain(`Service: Dermatology (CPV ${CPV})`);
     expect(tender.text).toContain('£250,000.00 a year for 36 months (about £750,000.00 in total)');
 
     const awardeeWeighted = 0.3 * 9 + 0.3 * 8 + 0.2 * 8 + 0.1 * 7 + 0.1 * 8; // 8.2
@@ -429,8 +432,8 @@ describe('transparency: notices, the register of decisions, the annual summary, 
           companiesHouseNumber: '01234567',
         },
       ],
-      serviceDescription: 'Dermatology',
-      cpvCode: null,
+      serviceDescription: DESCRIPTION,
+      cpvCode: CPV,
       lifetimeValue: lifetime(630000),
       decisionMakers: [
         governance(['completed the conflict check']),
@@ -484,7 +487,7 @@ describe('transparency: notices, the register of decisions, the annual summary, 
       caseId,
       ocid: c.ocid,
       consortium: { id: w.consortiumId, name: consortiumName },
-      service: { title: 'Community dermatology redesign', name: 'Dermatology', description: null, cpvCode: null },
+      service: { title: 'Community dermatology redesign', name: 'Dermatology', description: DESCRIPTION, cpvCode: CPV },
       route: 'competitive',
       routeRationale: null,
       decisionMakers: (list[1].content as { decisionMakers: unknown }).decisionMakers,

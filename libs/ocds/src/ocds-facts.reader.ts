@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
   lifetimeValue,
@@ -6,11 +6,13 @@ import {
   type CaseState,
   type JsonObject,
   type OcdsAwardFacts,
+  type OcdsDocumentFacts,
   type OcdsOrganisationFacts,
   type OcdsProcessFacts,
   type OcdsTenderStatus,
 } from '@makebuy/domain';
 import { CaseTimePolicy } from '@makebuy/cases';
+import { APP_CONFIG, AppConfig } from '@makebuy/settings';
 
 /** States reached only once tendering closed (bids opened, or too few). */
 const AFTER_CLOSE: readonly CaseState[] = [
@@ -32,6 +34,8 @@ interface CaseRow {
   estimated_annual_value: string;
   currency: string;
   term_months: number;
+  description: string | null;
+  cpv_code: string | null;
   track: 'fast' | 'standard';
   state: CaseState;
   context: CaseContext;
@@ -50,7 +54,10 @@ export interface PreviousRelease {
  */
 @Injectable()
 export class OcdsFactsReader {
-  constructor(private readonly time: CaseTimePolicy) {}
+  constructor(
+    private readonly time: CaseTimePolicy,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async previous(tx: EntityManager, ocid: string): Promise<PreviousRelease | null> {
     const rows: { seq: number; date: Date; release: JsonObject }[] = await tx.query(
@@ -63,7 +70,8 @@ export class OcdsFactsReader {
   async facts(tx: EntityManager, caseId: string, previous: PreviousRelease | null): Promise<OcdsProcessFacts> {
     const [row]: CaseRow[] = await tx.query(
       `SELECT c.id, c.ocid, c.title, c.service_name, c.consortium_id, k.name AS consortium_name,
-              c.estimated_annual_value, c.currency, c.term_months, c.track, c.state, c.context
+              c.estimated_annual_value, c.currency, c.term_months, c.description, c.cpv_code,
+              c.track, c.state, c.context
          FROM cases c JOIN consortia k ON k.id = c.consortium_id WHERE c.id = $1`,
       [caseId],
     );
@@ -78,6 +86,8 @@ export class OcdsFactsReader {
       ocid: row.ocid,
       title: row.title,
       serviceName: row.service_name,
+      description: row.description,
+      cpvCode: row.cpv_code,
       buyer: { id: row.consortium_id, name: row.consortium_name },
       tenderStatus: tenderStatusOf(row.state),
       route,
@@ -93,6 +103,7 @@ export class OcdsFactsReader {
       const cutoff = this.time.clarificationCutoff(row, new Date(endDate));
       facts.enquiryPeriod = { startDate, endDate: maxIso(startDate, cutoff.toISOString()) };
       facts.enquiries = await this.enquiries(tx, caseId);
+      facts.documents = await this.documents(tx, caseId, startDate);
       if (this.closed(row, previous)) facts.closed = await this.closedFacts(tx, caseId, ctx);
     }
 
@@ -140,6 +151,46 @@ export class OcdsFactsReader {
       answer: q.answer,
       dateAnswered: q.answered_at.toISOString(),
     }));
+  }
+
+  /**
+   * The tender's documents once published (anyone may read them then): one per lineage, its latest
+   * version, fetched from its public URL. Bid documents are sealed and never read here.
+   */
+  private async documents(tx: EntityManager, caseId: string, publishedAt: string): Promise<OcdsDocumentFacts[]> {
+    const rows: {
+      lineage_id: string;
+      id: string;
+      title: string;
+      document_type: string;
+      media_type: string;
+      first_at: Date;
+      uploaded_at: Date;
+    }[] = await tx.query(
+      `SELECT DISTINCT ON (d.lineage_id) d.lineage_id, d.id, d.title, d.document_type, d.media_type, d.uploaded_at,
+              (SELECT min(f.uploaded_at) FROM documents f WHERE f.lineage_id = d.lineage_id) AS first_at
+         FROM documents d
+        WHERE d.case_id = $1 AND d.bid_id IS NULL
+        ORDER BY d.lineage_id, d.version DESC`,
+      [caseId],
+    );
+    const base = this.config.publicBaseUrl;
+    return rows
+      .sort((a, b) => a.first_at.getTime() - b.first_at.getTime() || a.lineage_id.localeCompare(b.lineage_id))
+      .map((d) => {
+        // public from the tender's publication: a document uploaded in draft was published then
+        const datePublished = maxIso(publishedAt, d.first_at.toISOString());
+        const modified = d.uploaded_at.toISOString();
+        return {
+          id: d.lineage_id,
+          title: d.title,
+          documentType: d.document_type,
+          url: `${base}/api/v1/documents/${d.id}/content`,
+          datePublished,
+          dateModified: Date.parse(modified) > Date.parse(datePublished) ? modified : null,
+          format: d.media_type,
+        };
+      });
   }
 
   /**

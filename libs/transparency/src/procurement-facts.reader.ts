@@ -48,9 +48,6 @@ const CATEGORY_NAMES: Record<string, string> = {
   indirect: 'an indirect interest',
 };
 
-/** The case's optional tender content (added by the documents feature; absent before it). */
-type WithContent = CaseEntity & { description?: string | null; cpvCode?: string | null };
-
 export const publicProvider = (p: ProviderEntity): PublicProvider => ({
   name: p.name,
   address: p.address ?? null,
@@ -77,14 +74,13 @@ export class ProcurementFactsReader {
 
   async base(tx: EntityManager, row: CaseEntity): Promise<CaseFactsBase> {
     const [consortium] = await this.directory.findConsortia([row.consortiumId], tx);
-    const c = row as WithContent;
     return {
       caseId: row.id,
       ocid: row.ocid,
       title: row.title,
       serviceName: row.serviceName,
-      serviceDescription: c.description ?? null,
-      cpvCode: c.cpvCode ?? null,
+      serviceDescription: row.description ?? null,
+      cpvCode: row.cpvCode ?? null,
       consortium: { id: row.consortiumId, name: consortium?.name ?? '' },
       estimatedAnnualValue: row.estimatedAnnualValue,
       termMonths: row.termMonths,
