@@ -140,7 +140,16 @@ describe('console (browser)', () => {
 
   it('a governance officer reviews declarations and completes the conflict check', async () => {
     const c = await g.caseInConflictCheck(w);
-    for (const m of w.panel)
+    // one panel member declares through the console; the others through the API
+    const member = await signedIn(w.panel[1].name);
+    await member.page.goto(`/console/cases/${c.id}#declarations`);
+    const declare = member.page.getByRole('form', { name: 'Your declaration for this case' });
+    await declare.getByLabel('Nothing to declare (nil return)').check();
+    await expectAccessible(member.page, 'declaration form');
+    await declare.getByRole('button', { name: 'Send declaration' }).click();
+    await declare.waitFor({ state: 'detached' });
+    await member.ctx.close();
+    for (const m of w.panel.filter((x) => x.id !== w.panel[1].id))
       await g.post(m.token, `/cases/${c.id}/declarations`, { interestIds: [], nilReturn: true }, 201);
     const { ctx, page } = await signedIn(w.governance.name);
     // the worklist names each declaration waiting for review, and links to where it is done
