@@ -140,7 +140,16 @@ describe('console (browser)', () => {
 
   it('a governance officer reviews declarations and completes the conflict check', async () => {
     const c = await g.caseInConflictCheck(w);
-    for (const m of w.panel)
+    // one panel member declares through the console; the others through the API
+    const member = await signedIn(w.panel[1].name);
+    await member.page.goto(`/console/cases/${c.id}#declarations`);
+    const declare = member.page.getByRole('form', { name: 'Your declaration for this case' });
+    await declare.getByLabel('Nothing to declare (nil return)').check();
+    await expectAccessible(member.page, 'declaration form');
+    await declare.getByRole('button', { name: 'Send declaration' }).click();
+    await declare.waitFor({ state: 'detached' });
+    await member.ctx.close();
+    for (const m of w.panel.filter((x) => x.id !== w.panel[1].id))
       await g.post(m.token, `/cases/${c.id}/declarations`, { interestIds: [], nilReturn: true }, 201);
     const { ctx, page } = await signedIn(w.governance.name);
     // the worklist names each declaration waiting for review, and links to where it is done
@@ -173,6 +182,14 @@ describe('console (browser)', () => {
   it('a provider finds the tender, bids through the form, and follows the bid after close', async () => {
     const title = `Dermatology tender ${Date.now()}`;
     const c = await g.caseInTendering(w, { over: { title } });
+    const spec = 'Clinics in four practices; the staff list is in annex B.\n';
+    await t.http
+      .post(`/api/v1/cases/${c.id}/documents`)
+      .set(g.auth(w.commissioner.token))
+      .field('title', 'Service specification')
+      .field('documentType', 'technicalSpecifications')
+      .attach('file', Buffer.from(spec), { filename: 'specification.txt', contentType: 'text/plain' })
+      .expect(201);
     const provider = w.providerUsers[w.trust.id];
     const { ctx, page } = await signedIn(provider.name);
     await page.getByRole('link', { name: 'Open tenders' }).first().click();
@@ -185,8 +202,23 @@ describe('console (browser)', () => {
       await label.fill('We will run clinics in four practices.');
     await expectAccessible(page, 'tender');
     await screenshot(page, 'provider-tender');
+    // the specification downloads as an attachment, byte for byte
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /Service specification/ }).click(),
+    ]);
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync((await download.path())!, 'utf8')).toBe(spec);
+    await form.getByLabel(/Attachments/).setInputFiles({
+      name: 'method-statement.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('How we will run the clinics.\n'),
+    });
     await form.getByRole('button', { name: 'Submit bid' }).click();
     await page.getByRole('status').filter({ hasText: 'Bid saved' }).waitFor();
+    const myBid = (await g.get(provider.token, '/bids')).body.items.find((b: { caseId: string }) => b.caseId === c.id);
+    const attached = await g.get(provider.token, `/tenders/${c.id}/bids/${myBid.id}/documents`);
+    expect(attached.body.items.map((d: { fileName: string }) => d.fileName)).toEqual(['method-statement.txt']);
     const mine = await g.get(provider.token, '/bids');
     expect(mine.body.items.map((b: { caseId: string }) => b.caseId)).toContain(c.id);
     const rival = await g.bid(w.providerUsers[w.independent.id], c.id, 230000);
@@ -280,6 +312,15 @@ describe('console (browser)', () => {
     await form.getByRole('button', { name: 'Raise case' }).click();
     await page.locator('[data-state="case.draft"][data-active]').waitFor();
     const caseId = page.url().split('/cases/')[1].split('#')[0];
+    const upload = page.getByRole('form', { name: 'Upload a document' });
+    await upload.getByLabel('Title').fill('Service specification');
+    await upload.getByLabel(/^File/).setInputFiles({
+      name: 'specification.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('Follow-up clinics for adults with type 2 diabetes.\n'),
+    });
+    await upload.getByRole('button', { name: 'Upload document' }).click();
+    await page.getByRole('link', { name: 'Service specification' }).waitFor();
     await page.getByRole('form', { name: 'SUBMIT' }).getByRole('button').click();
     await page.locator('[data-state="case.conflict_check"][data-active]').waitFor();
     await g.declareAndReview(w, caseId, {}, [w.commissioner, ...w.panel]);

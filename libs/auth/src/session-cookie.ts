@@ -35,6 +35,11 @@ export function credentialOf(req: Request, secret: string): Credential | { error
   return { token, via: 'cookie' };
 }
 
+/** Whether the request carries credentials at all (a bearer header or the console's session cookie). */
+export function carriesCredentials(req: Request): boolean {
+  return req.headers.authorization !== undefined || cookieOf(req, SESSION_COOKIE) !== null;
+}
+
 /** Bound to the session token, so a token from another session (or none) fails. */
 export function csrfTokenFor(secret: string, sessionToken: string): string {
   return createHmac('sha256', secret).update(`csrf:${sessionToken}`).digest('base64url');

@@ -27,7 +27,7 @@ import {
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { DomainError } from '@makebuy/domain';
-import { AuthGuard, CurrentPrincipal, Principal, Public } from '@makebuy/auth';
+import { AuthGuard, carriesCredentials, CurrentPrincipal, Principal, Public } from '@makebuy/auth';
 import { DocumentUploads, type ReceivedFile } from '@makebuy/documents';
 import { validateBody } from '../http/validation';
 import { BidDocumentsService, DocumentAccess, TenderDocumentsService } from '@makebuy/tendering';
@@ -63,9 +63,9 @@ async function formOf(
   }
 }
 
-/** Public reads: a token, when sent, must be valid and widens what may be seen. */
+/** Public reads: credentials (a token or the console's session), when sent, must be valid and widen what may be seen. */
 async function optionalCaller(auth: AuthGuard, req: Request) {
-  return req.headers.authorization ? callerOf(await auth.authenticate(req.headers.authorization)) : null;
+  return carriesCredentials(req) ? callerOf(await auth.authenticateRequest(req)) : null;
 }
 
 @ApiTags('documents')

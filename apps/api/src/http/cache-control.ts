@@ -1,10 +1,11 @@
 import type { NextFunction, Request, Response } from 'express';
+import { carriesCredentials } from '@makebuy/auth';
 
 /**
  * Answers to a request that carries credentials are the caller's own: no shared or browser cache
  * may keep them (set first, so errors and every handler's answer carry it too).
  */
 export function noStoreWhenAuthenticated(req: Request, res: Response, next: NextFunction): void {
-  if (req.headers.authorization !== undefined) res.setHeader('Cache-Control', 'no-store');
+  if (carriesCredentials(req)) res.setHeader('Cache-Control', 'no-store');
   next();
 }

@@ -20,7 +20,13 @@ export interface DocumentView {
 const TYPES = ['technicalSpecifications', 'evaluationCriteria', 'contractDraft', 'clarifications', 'biddingDocuments'];
 
 /** The case's documents (the specification and its annexes), with upload and new versions. */
-export function CaseDocuments(props: { caseId: string; version: number; canUpload: boolean }) {
+export function CaseDocuments(props: {
+  caseId: string;
+  version: number;
+  canUpload: boolean;
+  /** an upload is audited on the case: its version moves */
+  onDone: () => Promise<void>;
+}) {
   const docs = useApi<Page<DocumentView>>(`/cases/${props.caseId}/documents`, props.version);
   const [title, setTitle] = useState('');
   const [documentType, setDocumentType] = useState('technicalSpecifications');
@@ -41,7 +47,7 @@ export function CaseDocuments(props: { caseId: string; version: number; canUploa
       setProblem(null);
       setTitle('');
       setReplacesId('');
-      await docs.reload();
+      await props.onDone();
     } catch (err) {
       setProblem(err as ApiProblem);
     }

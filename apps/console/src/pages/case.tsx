@@ -5,6 +5,7 @@ import { api, ApiProblem, type Page } from '../api';
 import { Loading, ProblemSummary, Section, StatusTag } from '../components';
 import { CaseTenderParts } from './case-tender';
 import { CaseDocuments } from './case-documents';
+import { DeclareForm } from './declare';
 import { NoticeText, type Notice } from './public-notices';
 import { useApi } from '../use-api';
 import { hasRole, useSession } from '../session';
@@ -139,6 +140,7 @@ export function CasePage() {
       <CaseDocuments
         caseId={c.id}
         version={c.version}
+        onDone={view.reload}
         canUpload={
           ['draft', 'conflict_check', 'route_decision', 'tendering'].includes(c.state) &&
           hasRole(person, 'commissioner')
@@ -194,6 +196,9 @@ export function CasePage() {
             })}
           </Table.Body>
         </Table>
+        {c.state === 'conflict_check' && c.panel.some((m) => m.personId === person.personId && !m.declared) && (
+          <DeclareForm caseId={c.id} onDone={view.reload} />
+        )}
         {governance &&
           c.declarations
             .filter((d) => d.current && !d.review)
