@@ -19,20 +19,6 @@ interface CaseSummary {
   nextDeadline?: { kind: string; dueAt: string } | null;
 }
 
-const STATES = [
-  'draft',
-  'conflict_check',
-  'route_decision',
-  'tendering',
-  'evaluation',
-  'award_checks',
-  'governance_review',
-  'standstill',
-  'awarded',
-  'cancelled',
-  'unsuccessful',
-];
-
 /** Cases the caller may read, with the contract's filters: state, awaiting me, words. */
 export function CasesPage() {
   const { person, loading } = useSession();
@@ -44,6 +30,9 @@ export function CasesPage() {
   });
   const path = `/cases${qs({ state: params.get('state'), q: params.get('q'), awaiting: params.get('awaiting'), limit: 50 })}`;
   const cases = useApi<Page<CaseSummary>>(person ? path : null);
+  // the states come from the machine itself, so the filter never lists fewer than it uses
+  const chart = useApi<{ root: { states: { key: string }[] } }>(person ? '/statechart' : null);
+  const states = (chart.data?.root.states ?? []).map((n) => n.key);
   if (loading) return <Loading what="your session" />;
   if (!person) return <Navigate to="/sign-in" replace />;
 
@@ -72,7 +61,7 @@ export function CasesPage() {
           onChange={(e) => setForm({ ...form, state: e.target.value })}
         >
           <Select.Option value="">Any state</Select.Option>
-          {STATES.map((s) => (
+          {states.map((s) => (
             <Select.Option key={s} value={s}>
               {words(s)}
             </Select.Option>
