@@ -121,10 +121,13 @@ describe('case lifecycle: API, ETags, visibility, audit chain, outbox', () => {
       payload: { reasonCode: 'budget', note: 'funding withdrawn' },
     });
     expect(history.body.items[1].prevHash).toBe(history.body.items[0].hash);
+    // v1.1 adds the bid-receipt check beside the chain's own fields (no bid was ever opened here)
+    const noBids = { checked: 0, mismatches: [], opened: false, valid: true };
     expect((await g.get(w.commissioner.token, `/cases/${c.id}/history/verify`)).body).toEqual({
       valid: true,
       length: 3,
       firstInvalidSeq: null,
+      bidReceipts: noBids,
     });
     // providers and panel members who are not commissioners/governance may not read history
     const provider = Object.values(w.providerUsers)[0];
@@ -143,6 +146,7 @@ describe('case lifecycle: API, ETags, visibility, audit chain, outbox', () => {
       valid: false,
       length: 3,
       firstInvalidSeq: 2,
+      bidReceipts: noBids,
     });
   });
 
