@@ -139,57 +139,7 @@ export class CaseEngine {
 
   async apply<T = undefined>(cmd: ApplyCommand<T>): Promise<ApplyResult<T>> {
     try {
-      const out = await this.ds.transaction(async (tx) => {
-        const row = await this.lock(tx, cmd.caseId);
-        if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== row.version) {
-          throw new DomainError(
-            'VERSION_MISMATCH',
-            `the case is at version ${row.version}, not ${cmd.expectedVersion}`,
-            { currentVersion: row.version },
-          );
-        }
-        if (row.needsMigration)
-          throw new DomainError(
-            'CASE_NEEDS_MIGRATION',
-            `case ${row.id} needs a machine migration before it can move: ${row.migrationError ?? ''}`,
-          );
-        const now = this.clock.now();
-        // the workflow's facts for this event type first; a command's own facts win
-        const facts = {
-          ...(await this.workflow.factsFor(tx, row, { ...cmd.event, actor: cmd.actor }, now)),
-          ...(cmd.facts ? await cmd.facts(tx, row, now) : {}),
-        };
-        const event = { ...cmd.event, actor: cmd.actor, now: now.toISOString(), facts } as CaseEvent;
-        const decision = decideCase(row.machineVersion, row.snapshot, event);
-        const result = (cmd.within ? await cmd.within(tx, row, decision, now) : undefined) as T;
-        row.snapshot = decision.snapshot;
-        row.state = decision.state;
-        row.stateValue = decision.stateValue;
-        row.context = decision.context;
-        row.version += 1;
-        row.updatedAt = now;
-        await this.repo.update(tx, row.id, {
-          snapshot: row.snapshot,
-          state: row.state,
-          stateValue: row.stateValue,
-          context: row.context,
-          version: row.version,
-          updatedAt: now,
-        });
-        const payload = cmd.audit ? cmd.audit(result) : eventPayload(cmd.event);
-        await this.append(tx, row.id, {
-          at: now,
-          actor: cmd.actor,
-          type: cmd.event.type,
-          fromState: decision.fromState,
-          toState: decision.toState,
-          payload,
-        });
-        const ctx = { tx, row, decision, now, actor: cmd.actor };
-        await this.carryOut(ctx);
-        await this.workflow.recorded(ctx, { ...cmd.event, actor: cmd.actor } as FactEvent);
-        return { row, decision, result };
-      });
+      const out = await this.ds.transaction((tx) => this.applyIn(tx, cmd));
       this.signal.wake();
       this.metrics.transitions.inc({ event: cmd.event.type });
       return out;
@@ -203,6 +153,66 @@ export class CaseEngine {
       }
       throw e;
     }
+  }
+
+  /**
+   * The command inside a transaction the caller owns (e.g. a batch of deadline closes sharing
+   * one transaction). The caller commits, then calls `committed` for each applied event.
+   */
+  async applyIn<T = undefined>(tx: EntityManager, cmd: ApplyCommand<T>): Promise<ApplyResult<T>> {
+    const row = await this.lock(tx, cmd.caseId);
+    if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== row.version) {
+      throw new DomainError('VERSION_MISMATCH', `the case is at version ${row.version}, not ${cmd.expectedVersion}`, {
+        currentVersion: row.version,
+      });
+    }
+    if (row.needsMigration)
+      throw new DomainError(
+        'CASE_NEEDS_MIGRATION',
+        `case ${row.id} needs a machine migration before it can move: ${row.migrationError ?? ''}`,
+      );
+    const now = this.clock.now();
+    // the workflow's facts for this event type first; a command's own facts win
+    const facts = {
+      ...(await this.workflow.factsFor(tx, row, { ...cmd.event, actor: cmd.actor }, now)),
+      ...(cmd.facts ? await cmd.facts(tx, row, now) : {}),
+    };
+    const event = { ...cmd.event, actor: cmd.actor, now: now.toISOString(), facts } as CaseEvent;
+    const decision = decideCase(row.machineVersion, row.snapshot, event);
+    const result = (cmd.within ? await cmd.within(tx, row, decision, now) : undefined) as T;
+    row.snapshot = decision.snapshot;
+    row.state = decision.state;
+    row.stateValue = decision.stateValue;
+    row.context = decision.context;
+    row.version += 1;
+    row.updatedAt = now;
+    await this.repo.update(tx, row.id, {
+      snapshot: row.snapshot,
+      state: row.state,
+      stateValue: row.stateValue,
+      context: row.context,
+      version: row.version,
+      updatedAt: now,
+    });
+    const payload = cmd.audit ? cmd.audit(result) : eventPayload(cmd.event);
+    await this.append(tx, row.id, {
+      at: now,
+      actor: cmd.actor,
+      type: cmd.event.type,
+      fromState: decision.fromState,
+      toState: decision.toState,
+      payload,
+    });
+    const ctx = { tx, row, decision, now, actor: cmd.actor };
+    await this.carryOut(ctx);
+    await this.workflow.recorded(ctx, { ...cmd.event, actor: cmd.actor } as FactEvent);
+    return { row, decision, result };
+  }
+
+  /** After the caller's transaction of `applyIn` committed: wake the relay, count the transition. */
+  committed(eventType: string, n = 1): void {
+    this.signal.wake();
+    this.metrics.transitions.inc({ event: eventType }, n);
   }
 
   /** Locks the case row for the rest of the transaction (serialises every writer of one case). */
