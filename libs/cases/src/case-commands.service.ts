@@ -104,12 +104,7 @@ export class CaseCommands {
    * Who may send a client event (403), before the payload is validated: the role, and for
    * decisions a seat on the panel. Exclusions are the machine's rule (422 EXCLUDED_BY_CONFLICT).
    */
-  async assertMaySend(
-    caller: CaseCaller,
-    row: CaseEntity,
-    type: ClientEventType,
-    tx?: EntityManager,
-  ): Promise<void> {
+  async assertMaySend(caller: CaseCaller, row: CaseEntity, type: ClientEventType, tx?: EntityManager): Promise<void> {
     const roles = EVENT_ROLES[type];
     if (!roles.some((r) => caller.roles.includes(r))) {
       throw new DomainError('FORBIDDEN', `${type} needs one of the roles: ${roles.join(', ')}`);

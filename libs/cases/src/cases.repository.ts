@@ -57,7 +57,18 @@ const INSERT_AUDIT = `INSERT INTO case_events (case_id, seq, at, actor, type, fr
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
 
 function auditParams(e: CaseEventEntity): unknown[] {
-  return [e.caseId, e.seq, e.at, e.actor, e.type, e.fromState, e.toState, JSON.stringify(e.payload), e.prevHash, e.hash];
+  return [
+    e.caseId,
+    e.seq,
+    e.at,
+    e.actor,
+    e.type,
+    e.fromState,
+    e.toState,
+    JSON.stringify(e.payload),
+    e.prevHash,
+    e.hash,
+  ];
 }
 
 /** A raw `cases` row as the entity (what TypeORM would hydrate, without its per-row cost). */

@@ -126,7 +126,13 @@ export class DeclarationsService {
       caseId,
       actor: actorOf(caller),
       expectedVersion,
-      event: { type: 'DECLARATION_REVIEWED', declarationId, personId: '', mitigation: input.mitigation, note: input.note },
+      event: {
+        type: 'DECLARATION_REVIEWED',
+        declarationId,
+        personId: '',
+        mitigation: input.mitigation,
+        note: input.note,
+      },
       admit: async (tx) => {
         d = await tx.findOneBy(DeclarationEntity, { id: declarationId, caseId });
         if (!d) throw new DomainError('NOT_FOUND', `declaration ${declarationId} not found on case ${caseId}`);
