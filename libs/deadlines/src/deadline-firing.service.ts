@@ -226,7 +226,7 @@ export class DeadlineFiring {
   private async run(order: DeadlineEntity[], savepoints: boolean): Promise<BatchRun> {
     this.counters.batches++;
     if (savepoints) this.counters.withSavepoints++;
-    return this.repo.transaction(async (tx) => {
+    return this.repo.transactionOver(order, async (tx) => {
       const run: BatchRun = { outcomes: new Map(), transitions: 0, wrote: false, migrate: [] };
       const superseded: { id: string; reason: string }[] = [];
       const failed: { id: string; error: string; retryAt: Date }[] = [];
@@ -331,9 +331,8 @@ export class DeadlineFiring {
       throw new Fenced({ action: 'supersede', reason: `no reminder is defined for ${d.kind}` });
     const row = await this.engine.lock(tx, d.caseId);
     const now = this.clock.now();
-    const locked = await this.repo.lock(tx, d.id);
-    if (!locked) throw new Fenced({ action: 'skip', status: 'cancelled' });
-    const verdict = fenceDeadline(locked, row.context, now);
+    // fenced on the stage entry under the case lock; whether it is still pending, by the settle below
+    const verdict = fenceDeadline({ ...d, status: 'pending' }, row.context, now);
     if (verdict.action !== 'fire') throw new Fenced(verdict);
     step.wrote = true;
     const parent = await this.repo.parentOf(tx, d, kind);
@@ -353,7 +352,10 @@ export class DeadlineFiring {
       },
       now,
     );
-    await this.repo.settle(tx, d.id, 'fired', now, `reminded ${sent} of ${people.length}`);
+    // settled meanwhile by another batch (its lease ran out): this one's notifications were
+    // deduplicated, and the batch is run again with savepoints to drop them
+    if (!(await this.repo.settle(tx, d.id, 'fired', now, `reminded ${sent} of ${people.length}`)))
+      throw await this.settledMeanwhile(tx, d);
     return { outcome: 'fired', deadlineId: d.id };
   }
 

@@ -124,7 +124,7 @@ export class DeadlineReconciler {
         // the delay is computed by the gateway at the call, never from this batch's `now`
         await this.gateway.add(
           JOBS.fireDeadline,
-          { deadlineId: d.id, caseId: d.caseId, kind: d.kind },
+          { deadlineId: d.id, caseId: d.caseId },
           { jobId: d.jobId, runAt: d.dueAt },
         );
       }

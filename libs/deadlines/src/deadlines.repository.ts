@@ -56,7 +56,26 @@ export interface NewDeadline {
 /** Queries on deadlines and escalations. No rules here: callers decide, this reads and writes. */
 @Injectable()
 export class DeadlinesRepository {
+  /** The rows a batch of closes claimed, by its transaction (their identity fields never change). */
+  private readonly claimedIn = new WeakMap<EntityManager, Map<string, DeadlineEntity>>();
+
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** One transaction over a batch of claimed rows, which `identity` answers without a read. */
+  transactionOver<T>(rows: DeadlineEntity[], fn: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction((tx) => {
+      this.claimedIn.set(tx, new Map(rows.map((d) => [d.id, d])));
+      return fn(tx);
+    });
+  }
+
+  /**
+   * A deadline's identity (id, case, kind, purpose, stage entry, revision, due instant: fixed when
+   * it was scheduled), from the batch's claim when `tx` closes it, else read. Not its status.
+   */
+  async identity(id: string, tx: EntityManager): Promise<DeadlineEntity | null> {
+    return this.claimedIn.get(tx)?.get(id) ?? this.find(id, tx);
+  }
 
   /** Inserts a pending deadline unless its job id exists. Returns the new row's id, or null. */
   async insertPending(tx: EntityManager, d: NewDeadline): Promise<string | null> {
@@ -78,16 +97,6 @@ export class DeadlinesRepository {
 
   find(id: string, tx: EntityManager = this.ds.manager): Promise<DeadlineEntity | null> {
     return tx.findOneBy(DeadlineEntity, { id });
-  }
-
-  /** Locks one deadline row for the rest of the transaction (after the case row: one lock order). */
-  lock(tx: EntityManager, id: string): Promise<DeadlineEntity | null> {
-    return tx
-      .getRepository(DeadlineEntity)
-      .createQueryBuilder('d')
-      .where('d.id = :id', { id })
-      .setLock('pessimistic_write')
-      .getOne();
   }
 
   /** pending -> fired | cancelled | superseded; a settled row never changes again. */
