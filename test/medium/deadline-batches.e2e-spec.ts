@@ -272,7 +272,6 @@ describe('batched deadline closes (PostgreSQL and Redis, two workers racing)', (
     expect(transactions).toBe(batches);
     expect(transactions).toBeLessThanOrEqual(Math.ceil(closes / BATCH) + 2 * 2 + woken.length + 1);
     const perClose = statements / closes;
-    // eslint-disable-next-line no-console
     console.log(
       `batched closes: ${closes} deadlines, ${batches} transactions (${redone} with savepoints), ${statements} statements, ${perClose.toFixed(2)} per close`,
     );

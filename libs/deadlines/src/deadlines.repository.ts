@@ -99,7 +99,7 @@ export class DeadlinesRepository {
     return tx.findOneBy(DeadlineEntity, { id });
   }
 
-  /** pending -> fired | cancelled | superseded; a settled row never changes again. */
+  /** pending -> fired | cancelled | superseded; a settled row never changes again. Raw SQL: once per close. */
   async settle(
     tx: EntityManager,
     id: string,
@@ -107,13 +107,13 @@ export class DeadlinesRepository {
     at: Date,
     outcome: string,
   ): Promise<boolean> {
-    const r = await tx
-      .createQueryBuilder()
-      .update(DeadlineEntity)
-      .set({ status, settledAt: at, outcome: outcome.slice(0, 500), claimedUntil: null })
-      .where('id = :id AND status = :pending', { id, pending: 'pending' })
-      .execute();
-    return (r.affected ?? 0) > 0;
+    // TypeORM answers an UPDATE with [rows, rowCount]
+    const [, affected]: [unknown[], number] = await tx.query(
+      `UPDATE deadlines SET status = $2, settled_at = $3, outcome = $4, claimed_until = NULL
+        WHERE id = $1 AND status = 'pending'`,
+      [id, status, at, outcome.slice(0, 500)],
+    );
+    return affected > 0;
   }
 
   /** Settles the pending deadlines of a case, of these kinds (all kinds when null). */
