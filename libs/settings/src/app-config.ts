@@ -82,6 +82,7 @@ class EnvSchema {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535) WORKER_METRICS_PORT?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) DATABASE_POOL_MAX?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(60_000) DATABASE_POOL_WAIT_MS?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100_000) HTTP_MAX_IN_FLIGHT?: number;
   @IsOptional()
   @Matches(DURATION, { message: 'a duration like 24h, 90m, 3600s or 2d' })
   AUTH_MAX_TOKEN_AGE?: string;
@@ -145,6 +146,8 @@ export interface AppConfig {
   databasePoolMax: number;
   /** how long a request may queue for a pool connection before it is answered 503 OVERLOADED */
   databasePoolWaitMs: number;
+  /** API requests this process works on at once; one more is answered 503 OVERLOADED before any work (0: no bound) */
+  httpMaxInFlight: number;
   /** longest accepted token life in seconds (`exp - iat`, or `exp - now` without `iat`) */
   maxTokenAgeSeconds: number;
   /** the console's "sign in as" page and its token-minting endpoint (never in production) */
@@ -230,6 +233,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     workerMetricsPort: parsed.WORKER_METRICS_PORT ?? null,
     databasePoolMax: parsed.DATABASE_POOL_MAX ?? 20,
     databasePoolWaitMs: parsed.DATABASE_POOL_WAIT_MS ?? 5_000,
+    httpMaxInFlight: parsed.HTTP_MAX_IN_FLIGHT ?? 64,
     maxTokenAgeSeconds: parseDuration(parsed.AUTH_MAX_TOKEN_AGE ?? '24h'),
     consoleDevSignIn,
     documentMaxBytes: parsed.DOCUMENT_MAX_BYTES ?? 20_971_520,
@@ -266,6 +270,7 @@ const ENV_KEYS = [
   'WORKER_METRICS_PORT',
   'DATABASE_POOL_MAX',
   'DATABASE_POOL_WAIT_MS',
+  'HTTP_MAX_IN_FLIGHT',
   'AUTH_MAX_TOKEN_AGE',
   'OCDS_PUBLISHER_NAME',
   'OCDS_LICENSE',
