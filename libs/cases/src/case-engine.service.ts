@@ -269,7 +269,8 @@ export class CaseEngine {
     await this.repo.appendAuditAsHead(tx, entry);
   }
 
-  private async markNeedsMigration(caseId: string, reason: string): Promise<void> {
+  /** Marks a case whose snapshot no longer restores (e.g. found by a batch of deadline closes). */
+  async markNeedsMigration(caseId: string, reason: string): Promise<void> {
     this.log.error(`case ${caseId} needs migration: ${reason}`);
     await this.repo.markNeedsMigration(caseId, reason.slice(0, 1000));
   }

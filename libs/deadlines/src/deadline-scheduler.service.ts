@@ -101,7 +101,7 @@ export class DeadlineScheduler {
       await this.outbox.enqueue(
         tx,
         JOBS.fireDeadline,
-        { deadlineId: id, caseId: row.id, kind },
+        { deadlineId: id, caseId: row.id },
         { jobId, caseId: row.id, delayUntil: dueAt },
       );
     }

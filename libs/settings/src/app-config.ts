@@ -57,6 +57,8 @@ class EnvSchema {
   @IsOptional() @Matches(/^\d+(b|kb|mb)$/i, { message: 'like 100kb or 1mb' }) BODY_LIMIT?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(3_600_000) RECONCILE_INTERVAL_MS?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(60_000) OUTBOX_POLL_INTERVAL_MS?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000) DEADLINE_BATCH_SIZE?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64) DEADLINE_CONCURRENCY?: number;
   @IsOptional() @IsString() POLICY_FILE?: string;
   @IsOptional()
   @Matches(OCID_PREFIX_PATTERN, {
@@ -124,6 +126,10 @@ export interface AppConfig {
   bodyLimit: string;
   reconcileIntervalMs: number;
   outboxPollIntervalMs: number;
+  /** due deadlines claimed and closed together in one transaction */
+  deadlineBatchSize: number;
+  /** `deadline.fire` jobs a worker runs at once (at most two of them close batches at a time) */
+  deadlineConcurrency: number;
   policyFile: string;
   ocidPrefix: string;
   /** no trailing slash */
@@ -203,6 +209,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimit: parsed.BODY_LIMIT ?? '100kb',
     reconcileIntervalMs: parsed.RECONCILE_INTERVAL_MS ?? 60_000,
     outboxPollIntervalMs: parsed.OUTBOX_POLL_INTERVAL_MS ?? 1_000,
+    deadlineBatchSize: parsed.DEADLINE_BATCH_SIZE ?? 50,
+    deadlineConcurrency: parsed.DEADLINE_CONCURRENCY ?? 8,
     policyFile: parsed.POLICY_FILE ?? 'config/policy.json',
     ocidPrefix: parsed.OCID_PREFIX ?? 'ocds-mkbuy1',
     webhooks: {
@@ -246,6 +254,8 @@ const ENV_KEYS = [
   'BODY_LIMIT',
   'RECONCILE_INTERVAL_MS',
   'OUTBOX_POLL_INTERVAL_MS',
+  'DEADLINE_BATCH_SIZE',
+  'DEADLINE_CONCURRENCY',
   'POLICY_FILE',
   'OCID_PREFIX',
   'PUBLIC_BASE_URL',
