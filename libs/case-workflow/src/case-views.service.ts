@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import {
   acceptedEventTypes,
   CLIENT_EVENT_TYPES,
   ClientEventType,
+  DomainError,
   EXCLUDED_FROM_DECISION_EVENTS,
   EVENT_ROLES,
   Role,
@@ -87,6 +88,8 @@ export class CaseViews {
     try {
       await qr.connect();
       return await this.viewOn(qr.manager, row, viewer);
+    } catch (e) {
+      throw lostConnection(e);
     } finally {
       await qr.release();
     }
@@ -102,6 +105,8 @@ export class CaseViews {
       await qr.connect();
       const { row } = await this.access.visible(viewer, caseId, qr.manager);
       return { row, view: await this.viewOn(qr.manager, row, viewer) };
+    } catch (e) {
+      throw lostConnection(e);
     } finally {
       await qr.release();
     }
@@ -179,6 +184,17 @@ export class CaseViews {
       return true;
     });
   }
+}
+
+/**
+ * The view's one connection dropped mid-read (a database restart): TypeORM releases the query
+ * runner on the connection's error, and the next read says "already released". That is a lost
+ * connection (503 OVERLOADED, retry), not a bug of ours (500).
+ */
+function lostConnection(e: unknown): unknown {
+  if (e instanceof QueryRunnerAlreadyReleasedError)
+    return new DomainError('OVERLOADED', 'the database connection was lost while reading the case; retry later');
+  return e;
 }
 
 /** A member's row in the conflicts part of the view (what allowedEvents needs of it). */

@@ -64,8 +64,8 @@ describe('loadAppConfig', () => {
     expect(message).not.toContain(secret);
   });
 
-  it('reads HTTP_MAX_IN_FLIGHT (default 64; 0 turns the bound off)', () => {
-    expect(loadAppConfig({}).httpMaxInFlight).toBe(64);
+  it('reads HTTP_MAX_IN_FLIGHT (default 256; 0 turns the bound off)', () => {
+    expect(loadAppConfig({}).httpMaxInFlight).toBe(256);
     expect(loadAppConfig({ HTTP_MAX_IN_FLIGHT: '0' }).httpMaxInFlight).toBe(0);
     expect(loadAppConfig({ HTTP_MAX_IN_FLIGHT: '200' }).httpMaxInFlight).toBe(200);
   });

@@ -233,7 +233,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     workerMetricsPort: parsed.WORKER_METRICS_PORT ?? null,
     databasePoolMax: parsed.DATABASE_POOL_MAX ?? 20,
     databasePoolWaitMs: parsed.DATABASE_POOL_WAIT_MS ?? 5_000,
-    httpMaxInFlight: parsed.HTTP_MAX_IN_FLIGHT ?? 64,
+    httpMaxInFlight: parsed.HTTP_MAX_IN_FLIGHT ?? 256,
     maxTokenAgeSeconds: parseDuration(parsed.AUTH_MAX_TOKEN_AGE ?? '24h'),
     consoleDevSignIn,
     documentMaxBytes: parsed.DOCUMENT_MAX_BYTES ?? 20_971_520,
