@@ -191,11 +191,10 @@ export class DirectoryService {
     reader: DirectoryReader,
     q: { role?: DirectoryRole; consortiumId?: string; limit: number; cursor?: string },
   ): Promise<Page<PersonEntity>> {
-    // the cursor carries milliseconds; PostgreSQL keeps microseconds, so order by what the cursor holds
-    const at = `date_trunc('milliseconds', p.created_at)`;
+    // created_at is stored in milliseconds, as the cursor carries it (migration CursorPrecision)
     const qb = this.people
       .createQueryBuilder('p')
-      .orderBy(at)
+      .orderBy('p.created_at')
       .addOrderBy('p.id')
       .limit(q.limit + 1);
     const seesEveryone = reader.roles.includes('admin') || reader.roles.includes('governance');
@@ -206,7 +205,7 @@ export class DirectoryService {
     if (q.consortiumId) qb.andWhere('p.consortium_id = :c', { c: q.consortiumId });
     if (q.role) qb.andWhere(':role = ANY(p.roles)', { role: q.role });
     const after = decodeCursor(q.cursor);
-    if (after) qb.andWhere(`(${at}, p.id) > (:t, :id)`, { t: after.t, id: after.id });
+    if (after) qb.andWhere('(p.created_at, p.id) > (:t, :id)', { t: after.t, id: after.id });
     return pageOf(await qb.getMany(), q.limit, (p) => ({ t: p.createdAt.toISOString(), id: p.id }));
   }
 

@@ -203,12 +203,12 @@ export class EvaluationService {
       .getRepository(ScoreEntity)
       .createQueryBuilder('s')
       .where('s.case_id = :caseId AND s.bid_id = :bidId', { caseId, bidId })
-      .orderBy(`date_trunc('milliseconds', s.scored_at)`)
+      .orderBy('s.scored_at')
       .addOrderBy('s.id')
       .limit(q.limit + 1);
     if (onPanel) qb.andWhere('s.evaluator_id = :me', { me: caller.personId });
     const after = decodeCursor(q.cursor);
-    if (after) qb.andWhere(`(date_trunc('milliseconds', s.scored_at), s.id) > (:t, :id)`, { t: after.t, id: after.id });
+    if (after) qb.andWhere('(s.scored_at, s.id) > (:t, :id)', { t: after.t, id: after.id });
     const page = pageOf(await qb.getMany(), q.limit, (x) => ({ t: x.scoredAt.toISOString(), id: x.id }));
     const names = new Map(
       (await this.directory.findPeople(page.items.map((x) => x.evaluatorId))).map((p) => [p.id, p.name]),

@@ -147,13 +147,13 @@ export class RepresentationsService {
       .getRepository(RepresentationEntity)
       .createQueryBuilder('r')
       .where('r.case_id = :caseId', { caseId })
-      .orderBy(`date_trunc('milliseconds', r.lodged_at)`)
+      .orderBy('r.lodged_at')
       .addOrderBy('r.id')
       .limit(q.limit + 1);
     if (this.access.isProviderUser(caller)) qb.andWhere('r.provider_id = :p', { p: caller.providerId });
     else await this.access.requireCaseViewer(caller, row);
     const after = decodeCursor(q.cursor);
-    if (after) qb.andWhere(`(date_trunc('milliseconds', r.lodged_at), r.id) > (:t, :id)`, { t: after.t, id: after.id });
+    if (after) qb.andWhere('(r.lodged_at, r.id) > (:t, :id)', { t: after.t, id: after.id });
     const page = pageOf(await qb.getMany(), q.limit, (r) => ({ t: r.lodgedAt.toISOString(), id: r.id }));
     return { items: page.items.map(representationView), nextCursor: page.nextCursor };
   }
