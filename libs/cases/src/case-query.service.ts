@@ -19,7 +19,16 @@ export class CaseQueries {
    */
   async list(
     viewer: Viewer,
-    q: { state?: CaseState; consortiumId?: string; q?: string; caseIds?: string[]; limit: number; cursor?: string },
+    q: {
+      state?: CaseState;
+      consortiumId?: string;
+      q?: string;
+      caseIds?: string[];
+      /** a further predicate over `c` (awaiting=me: CaseTasks.awaitingSql) */
+      where?: { sql: string; params: Record<string, unknown> };
+      limit: number;
+      cursor?: string;
+    },
   ): Promise<Page<CaseEntity>> {
     const qb = this.ds
       .getRepository(CaseEntity)
@@ -32,6 +41,7 @@ export class CaseQueries {
     if (q.state) qb.andWhere('c.state = :state', { state: q.state });
     if (q.consortiumId) qb.andWhere('c.consortium_id = :consortiumId', { consortiumId: q.consortiumId });
     if (q.caseIds) qb.andWhere('c.id = ANY(:caseIds::uuid[])', { caseIds: q.caseIds });
+    if (q.where) qb.andWhere(q.where.sql, q.where.params);
     const words = wordsQuery(q.q);
     if (words)
       qb.andWhere(`to_tsvector('simple', c.title || ' ' || c.service_name) @@ to_tsquery('simple', :words)`, { words });
