@@ -127,9 +127,22 @@ export class CaseTasks {
         ` OR (${iAm('decision')} AND ${scoringComplete})))`,
     ];
     const params: Record<string, unknown> = { aw_me: viewer.personId };
+    // Candidates first (a necessary condition of every branch, from indexes): the viewer's panel
+    // cases in the states that name panel members, their own cases in tendering, and for
+    // governance the cases in its states that it serves. The rules then run only over these, so
+    // a person's page costs what their own open cases cost, never a walk over every case.
+    const candidates = [
+      `SELECT cp0.case_id FROM case_panel cp0 JOIN cases x0 ON x0.id = cp0.case_id
+        WHERE cp0.person_id = :aw_me AND x0.state IN ('conflict_check', 'route_decision', 'tendering', 'evaluation')`,
+      `SELECT x1.id FROM cases x1 WHERE x1.created_by = :aw_me AND x1.state = 'tendering'`,
+    ];
     if (viewer.roles.includes('governance')) {
       const scope = viewer.consortiumId ? `${c}.consortium_id = :aw_served` : 'TRUE';
       if (viewer.consortiumId) params.aw_served = viewer.consortiumId;
+      candidates.push(
+        `SELECT x2.id FROM cases x2 WHERE x2.state IN ('conflict_check', 'governance_review', 'standstill')` +
+          (viewer.consortiumId ? ` AND x2.consortium_id = :aw_served` : ''),
+      );
       const unreviewed = `EXISTS (SELECT 1 FROM case_panel p JOIN declarations d ON ${current('p')} WHERE p.case_id = ${c}.id AND d.mitigation IS NULL)`;
       const missing = `EXISTS (SELECT 1 FROM case_panel p WHERE p.case_id = ${c}.id AND NOT EXISTS (SELECT 1 FROM declarations d WHERE ${current('p')}))`;
       const openRepresentation =
@@ -140,7 +153,7 @@ export class CaseTasks {
           ` OR ${c}.state = 'governance_review' OR (${c}.state = 'standstill' AND ${openRepresentation})))`,
       );
     }
-    return { sql: `(${mine.join(' OR ')})`, params };
+    return { sql: `(${c}.id IN (${candidates.join(' UNION ALL ')}) AND (${mine.join(' OR ')}))`, params };
   }
 
   private fallsTo(o: Obligation, viewer: TaskViewer, governance: boolean): boolean {
