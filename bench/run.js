@@ -7,11 +7,21 @@
  * database; a raw BullMQ drain of N no-op delayed jobs due at the same instant on the same Redis
  * under its own prefix.
  *
- * App (built, APP_ROLE=all, fresh makebuy_bench_test database, counters preloaded from
- * bench/pg-count.js): statements and pool connections per request for one case's events; P1 case
- * events (create, SUBMIT, three declarations, three reviews, COMPLETE_CONFLICT_CHECK, DECIDE_BUY)
- * driven by 8, 32 and 128 clients; then restarted with accelerated time for P2, a burst of N
- * conflict-check deadlines. Writes bench/results/<timestamp>.json, latest.json and chart.svg.
+ * Phases, in order (one private database makebuy_bench_run_<pid>, Redis prefixes
+ * makebuy-bench-<pid>-*, all dropped at the end; never FLUSHALL):
+ * - start: `npm start` on the unchanged built tree to GET /health 200 (new database, then restart).
+ * - statements and pool connections per request for one case's events (APP_ROLE=api, counters
+ *   preloaded from bench/pg-count.js); template cases and P3's worlds through the API.
+ * - P1: case events (create, SUBMIT, three declarations, three reviews, COMPLETE_CONFLICT_CHECK,
+ *   DECIDE_BUY) driven by 8, 32 and 128 clients (APP_ROLE=all).
+ * - P2: N (10,000) tendering cases with two bids cloned in SQL (bench/clone.js), their
+ *   tender_close due in the same second; the app's reconciler puts their jobs in Redis; first due
+ *   to last applied, lag, exactly-once check, Redis bytes per pending deadline, peak RSS. Then an
+ *   isolated deadline, 20 times (SUBMIT under TIME_ACCELERATION, one at a time).
+ * - scale-out: 2 API + 2 worker processes: a second storm of N, then P1 at 32 clients.
+ * - P3: clones up to 100,000 cases over 50 worlds; Redis per pending deadline; 16 readers per
+ *   endpoint (GET /cases/{id}, awaiting=me, state=, consortiumId=, q=).
+ * Writes bench/results/<timestamp>.json, latest.json and chart.svg; prints PASS/FAIL per target.
  */
 const { spawn, execFileSync } = require('node:child_process');
 const { writeFileSync, readFileSync, mkdirSync } = require('node:fs');
@@ -28,8 +38,10 @@ const PORT = Number(process.env.BENCH_PORT ?? 3917);
 const COUNTER_PORT = Number(process.env.BENCH_COUNTER_PORT ?? 3918);
 const BASE = `http://127.0.0.1:${PORT}`;
 const PG = 'postgres://postgres@127.0.0.1:5432';
-const DB = `${PG}/makebuy_bench_test`;
-const PGBENCH_DB = 'makebuy_bench_pgbench';
+// private databases, named per run (other checkouts may run their own bench at the same time)
+const DB_NAME = `makebuy_bench_run_${process.pid}`;
+const DB = `${PG}/${DB_NAME}`;
+const PGBENCH_DB = `makebuy_bench_pgbench_${process.pid}`;
 const REDIS = { host: '127.0.0.1', port: 6379 };
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 15);
@@ -40,8 +52,12 @@ const P3_WORLDS = Number(process.env.BENCH_P3_WORLDS ?? 50);
 const P3_SECONDS = Number(process.env.BENCH_P3_SECONDS ?? 8);
 const ISOLATED = Number(process.env.BENCH_ISOLATED ?? 20);
 const SCALE_OUT = process.env.BENCH_SCALE_OUT !== '0';
-const STORM_LEAD_MS = Number(process.env.BENCH_STORM_LEAD_MS ?? 25000);
+// the storm's jobs reach Redis through the app's reconciler (one getJob and one add per missing
+// job) after the app starts: the due instant leaves it time for every pending deadline (checked
+// and reported as notEnqueuedBeforeDue)
+const STORM_LEAD_MS = Number(process.env.BENCH_STORM_LEAD_MS ?? 15000 + 4 * N);
 const RUN = `makebuy-bench-${process.pid}`;
+const STORM_TIMEOUT_MS = Number(process.env.BENCH_STORM_TIMEOUT_MS ?? 150000);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const token = (sub, roles) =>
@@ -166,6 +182,8 @@ async function bullmqBaseline() {
 }
 
 async function startApp(extraEnv) {
+  // something else on our port (another checkout's bench) would answer our health checks
+  if (await fetch(`${BASE}/health`).then(() => true, () => false)) throw new Error(`port ${PORT} is in use: set BENCH_PORT`);
   const child = spawn(process.execPath, ['-r', join(__dirname, 'pg-count.js'), 'dist/apps/main.js'], {
     env: {
       ...process.env,
@@ -179,6 +197,7 @@ async function startApp(extraEnv) {
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  S.track(child);
   for (let i = 0; ; i++) {
     if (i > 240) throw new Error('app did not become healthy');
     try {
@@ -189,8 +208,13 @@ async function startApp(extraEnv) {
   return child;
 }
 async function stopApp(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
+  // a worker still busy with a storm may take long to drain: the bench does not wait for it
+  const t = setTimeout(() => child.kill('SIGKILL'), 15000);
+  await exited;
+  clearTimeout(t);
 }
 const counters = async (reset) =>
   (await fetch(`http://127.0.0.1:${COUNTER_PORT}/`, { method: reset ? 'POST' : 'GET' })).json();
@@ -349,19 +373,20 @@ async function main() {
   let pg;
   try {
     log('start: npm start on the unchanged built tree, private database');
-    results.start = await S.startTime({ PG, port: PORT + 20, dbName: 'makebuy_bench_start', secret: SECRET, prefix: `${RUN}-start` });
+    results.start = await S.startTime({ PG, port: PORT + 20, dbName: `makebuy_bench_start_${process.pid}`, secret: SECRET, prefix: `${RUN}-start` });
 
     log('baseline: pgbench');
     results.pgbench = await pgbenchBaseline();
     log(`baseline: raw BullMQ drain of ${N}`);
     results.bullmq = await bullmqBaseline();
 
-    await adminQuery('DROP DATABASE IF EXISTS makebuy_bench_test WITH (FORCE)');
+    await adminQuery(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
     // API alone first, so the counters hold only what a request itself sends (no relay, no worker)
     let child = await startApp({ APP_ROLE: 'api' });
     let w;
     const tpl = {};
     const worlds = [];
+    const drafts = [];
     try {
       w = await world();
       log('statements per request (APP_ROLE=api)');
@@ -371,6 +396,7 @@ async function main() {
         tpl[st] = await T.templateCase(http, w, st);
       log(`${P3_WORLDS} worlds for P3 through the API`);
       for (let i = 0; i < P3_WORLDS; i++) worlds.push(await T.world(http, `W${i}`));
+      for (let i = 0; i < ISOLATED; i++) drafts.push(await T.templateCase(http, w, 'draft'));
     } finally {
       await stopApp(child);
     }
@@ -387,17 +413,27 @@ async function main() {
       await stopApp(child);
     }
 
-    // ---- P2: N tenders closing in the same second ----
     pg = new Client({ connectionString: DB });
+    pg.on('error', (e) => log(`bench's PostgreSQL connection: ${e.message}`));
     await pg.connect();
+    // ---- P2: an isolated deadline, while nothing else is due (P1's jobs are already in Redis) ----
+    child = await startApp({ TIME_ACCELERATION: '100000' });
+    try {
+      await S.sleep(3000); // the start's reconcile pass
+      log(`P2: isolated deadline x${ISOLATED}`);
+      results.isolated = await S.isolated(pg, http, w.commissioner.token, drafts);
+    } finally {
+      await stopApp(child);
+    }
+
+    // ---- P2: N tenders closing in the same second ----
     const templates = {};
     for (const [st, id] of Object.entries(tpl)) templates[st] = await S.readTemplate(pg, id);
     log(`P2: cloning ${N} tendering cases (two bids each) in SQL`);
     const s1 = await S.seedStorm(pg, templates.tendering, N);
-    const drafts = await S.cloneCases(pg, templates.draft, ISOLATED);
     let s2 = null;
     if (SCALE_OUT) s2 = await S.seedStorm(pg, templates.tendering, N);
-    results.p2Seed = { cases: N * (s2 ? 2 : 1) + ISOLATED, ms: s1.seedMs + (s2?.seedMs ?? 0) };
+    results.p2Seed = { cases: N * (s2 ? 2 : 1), ms: s1.seedMs + (s2?.seedMs ?? 0) };
     log(`P2: seeded in ${results.p2Seed.ms} ms`);
     const dueAt = new Date(Math.ceil((Date.now() + STORM_LEAD_MS) / 1000) * 1000).toISOString();
     await S.moveDue(pg, s1.ids, dueAt);
@@ -406,8 +442,8 @@ async function main() {
     child = await startApp({ QUEUE_PREFIX: `${RUN}-p2` });
     try {
       const enq = await S.waitEnqueued(pg, since, Date.parse(dueAt) - 500);
-      const usage = await S.redisUsage(redis, `${RUN}-p2`);
       const pending = await S.pendingCount(pg);
+      const usage = await S.redisUsage(redis, `${RUN}-p2`);
       results.p2Redis = {
         pendingDeadlines: pending,
         notEnqueuedBeforeDue: enq.left,
@@ -419,19 +455,13 @@ async function main() {
       };
       log(`P2: storm of ${N} due at ${dueAt}`, JSON.stringify(results.p2Redis));
       await S.sleep(Math.max(0, Date.parse(dueAt) - Date.now()));
-      results.storm = await S.storm(pg, s1.ids, dueAt, [child.pid], Math.max(120000, 30 * results.bullmq.drainMs));
+      results.storm = await S.storm(pg, s1.ids, dueAt, [child.pid], STORM_TIMEOUT_MS);
       log('P2 storm', JSON.stringify(results.storm));
     } finally {
       await stopApp(child);
     }
-    child = await startApp({ QUEUE_PREFIX: `${RUN}-p2`, TIME_ACCELERATION: '100000' });
-    try {
-      await S.sleep(5000); // the start's reconcile pass, then nothing else is due
-      log(`P2: isolated deadline x${ISOLATED}`);
-      results.isolated = await S.isolated(pg, http, w.commissioner.token, drafts);
-    } finally {
-      await stopApp(child);
-    }
+    // a storm cut off by the timeout must not fire into the phases after it (bench bookkeeping)
+    results.storm.cancelledAfterTimeout = await S.cancelLeft(pg, s1.ids);
 
     // ---- scale-out: two API and two worker processes ----
     if (s2) {
@@ -452,8 +482,9 @@ async function main() {
       try {
         const enq = await S.waitEnqueued(pg, since2, Date.parse(due2) - 500);
         await S.sleep(Math.max(0, Date.parse(due2) - Date.now()));
-        const st = await S.storm(pg, s2.ids, due2, [...workers, ...apis].map((c) => c.pid), Math.max(120000, 30 * results.bullmq.drainMs));
+        const st = await S.storm(pg, s2.ids, due2, [...workers, ...apis].map((c) => c.pid), STORM_TIMEOUT_MS);
         log('scale-out storm', JSON.stringify(st));
+        st.cancelledAfterTimeout = await S.cancelLeft(pg, s2.ids);
         const bases = [PORT + 1, PORT + 2].map((p) => `http://127.0.0.1:${p}`);
         log('scale-out: case events, 32 clients over two API processes');
         const p1 = await caseEvents(w, 32, bases);
@@ -510,8 +541,8 @@ async function main() {
     child = await startApp({ QUEUE_PREFIX: `${RUN}-p3` });
     try {
       const enq = await S.waitEnqueued(pg, since3, Date.now() + 180000);
-      const usage = await S.redisUsage(redis, `${RUN}-p3`);
       const pending = await S.pendingCount(pg);
+      const usage = await S.redisUsage(redis, `${RUN}-p3`);
       results.p3Redis = {
         pendingDeadlines: pending,
         notEnqueued: enq.left,
@@ -564,6 +595,7 @@ async function main() {
     for (const c of children) await S.stop(c).catch(() => {});
     if (pg) await pg.end().catch(() => {});
     for (const p of prefixes) await S.redisDrop(redis, p).catch(() => {});
+    if (process.env.BENCH_KEEP_DB !== '1') await adminQuery(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`).catch(() => {});
     await redis.quit().catch(() => {});
   }
   results.benchSeconds = Math.round((Date.now() - started) / 1000);
@@ -612,7 +644,9 @@ function report(results) {
     ),
     t(
       `P2 ${st.deadlines} tender closes due in the same second: first due to last applied vs raw BullMQ drain of ${results.bullmq.jobs}`,
-      `${st.firstDueToLastAppliedMs} ms vs ${results.bullmq.drainMs} ms: ${p2ratio.toFixed(1)}x`,
+      st.fired === st.deadlines
+        ? `${st.firstDueToLastAppliedMs} ms vs ${results.bullmq.drainMs} ms: ${p2ratio.toFixed(1)}x`
+        : `only ${st.fired} applied when the bench stopped waiting (${STORM_TIMEOUT_MS} ms after the due instant): more than ${(STORM_TIMEOUT_MS / results.bullmq.drainMs).toFixed(0)}x ${results.bullmq.drainMs} ms`,
       '<= 10x (goal 3x)',
       st.fired === st.deadlines && p2ratio <= 10,
     ),
@@ -658,7 +692,7 @@ function report(results) {
   results.reported = {
     'P1 ratio at 8 clients': (at(8).writesPerSec / results.pgbench.tps).toFixed(3),
     'P2 Redis per pending deadline during the storm run': `${results.p2Redis.bytesPerPending} bytes (${results.p2Redis.pendingDeadlines} pending)`,
-    'P2 jobs not yet enqueued by the due instant': results.p2Redis.notEnqueuedBeforeDue,
+    'P2 jobs not yet enqueued by the due instant (0 expected; else lags include the reconciler)': results.p2Redis.notEnqueuedBeforeDue,
     'scale-out P1 (2 API + 2 worker vs 1 process, 32 clients)': so ? `${so.caseEvents32.writesPerSec} vs ${at(32).writesPerSec} writes/s: ${so.p1Ratio}x` : 'not run',
     'scale-out P2 storm time (2 workers vs 1 process)': so ? `${so.storm.firstDueToLastAppliedMs} vs ${st.firstDueToLastAppliedMs} ms: ${so.p2Ratio}x (exactly once: ${so.storm.closedExactlyOnce}/${so.storm.deadlines})` : 'not run',
     'bench duration': `${results.benchSeconds} s`,

@@ -14,6 +14,17 @@ const { readTemplate, cloneCases } = require('./clone');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const pct = (sorted, p) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : null;
+/** Every app process the bench started: killed when the bench exits, however it exits. */
+const started = new Set();
+function track(child) {
+  started.add(child);
+  child.once('exit', () => started.delete(child));
+  return child;
+}
+process.on('exit', () => {
+  for (const c of started) c.kill('SIGKILL');
+});
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
 const log = (...a) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 
 function rssMb(pid) {
@@ -37,6 +48,8 @@ function rssSampler(pids) {
 
 /** Spawns `node dist/apps/main.js` with `env`; resolves once GET /health answers 200 (for api/all). */
 async function spawnApp(env, { health = true, preload = null } = {}) {
+  if (health && (await fetch(`http://127.0.0.1:${env.PORT}/health`).then(() => true, () => false)))
+    throw new Error(`port ${env.PORT} is in use: set BENCH_PORT`);
   const args = [...(preload ? ['-r', preload] : []), 'dist/apps/main.js'];
   const child = spawn(process.execPath, args, {
     cwd: join(__dirname, '..'),
@@ -44,6 +57,7 @@ async function spawnApp(env, { health = true, preload = null } = {}) {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.exited = new Promise((r) => child.once('exit', r));
+  track(child);
   if (!health) {
     await sleep(1500);
     return child;
@@ -129,6 +143,15 @@ async function seedStorm(pg, template, n) {
     },
   });
   return { ids, seedMs: Date.now() - t0 };
+}
+/** Cancels the storm deadlines still pending when the bench stopped waiting; returns how many. */
+async function cancelLeft(pg, ids) {
+  const r = await pg.query(
+    `UPDATE deadlines SET status = 'cancelled', settled_at = now(), outcome = 'bench: storm not applied before the bench stopped waiting'
+      WHERE case_id = ANY($1) AND kind = 'tender_close' AND status = 'pending'`,
+    [ids],
+  );
+  return r.rowCount;
 }
 async function moveDue(pg, ids, at) {
   const r = await pg.query(
@@ -311,6 +334,7 @@ async function startTime({ PG, port, dbName, secret, prefix }) {
 }
 
 module.exports = {
+  track,
   sleep,
   pct,
   log,
@@ -325,6 +349,7 @@ module.exports = {
   pendingCount,
   seedStorm,
   moveDue,
+  cancelLeft,
   storm,
   isolated,
   readLoad,
