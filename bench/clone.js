@@ -138,10 +138,10 @@ function replacer(pairs) {
 /**
  * Inserts `count` clones of the template. `mutate(table, row, i)` may change a clone's row (after
  * the id remap, before the audit rehash); `worldOf(i)` gives an id map moving clone i to another
- * world. Returns the new case ids. Batches of `batch` clones, one transaction each.
+ * world; `auditHash` defaults to the built app's. Returns the new case ids. Batches of `batch`
+ * clones, one transaction each.
  */
-async function cloneCases(pg, template, count, { mutate, worldOf, batch = 1000 } = {}) {
-  const auditHash = auditHashFn();
+async function cloneCases(pg, template, count, { mutate, worldOf, batch = 1000, auditHash = auditHashFn() } = {}) {
   const GENESIS = '0'.repeat(64);
   const newIds = [];
   for (let start = 0; start < count; start += batch) {
