@@ -9,6 +9,8 @@ import { globalValidationPipe } from './http/validation';
 import { setupOpenApi } from './docs/openapi';
 import { answerClientErrorsAsProblems } from './http/client-error';
 import { noStoreWhenAuthenticated } from './http/cache-control';
+import { admission } from './http/admission';
+import { Metrics } from '@makebuy/metrics';
 
 /** Builds the HTTP app (not listening). Used by main and by the e2e suites. */
 export async function createApiApp(opts: AppOptions): Promise<INestApplication> {
@@ -21,6 +23,8 @@ export async function createApiApp(opts: AppOptions): Promise<INestApplication> 
   // Nest flushes buffered logs only on listen(); an app that is only init()ed (tests, tools) would keep
   // every Nest-logged line, errors included, in the buffer forever
   app.flushLogs();
+  // first: a request over the in-flight bound is shed before anything (body, auth, SQL) is done for it
+  app.use(admission(opts.config.httpMaxInFlight, () => app.get(Metrics).shed.inc()));
   app.useBodyParser('json', { limit: opts.config.bodyLimit, type: ['application/json', 'application/*+json'] });
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(cookieParser());

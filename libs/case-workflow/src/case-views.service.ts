@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import {
   acceptedEventTypes,
   CLIENT_EVENT_TYPES,
@@ -8,7 +10,7 @@ import {
   Role,
   SnapshotRestoreError,
 } from '@makebuy/domain';
-import { CaseEntity, CaseHistory, CasePanel, CaseViewer, HistoryEntry } from '@makebuy/cases';
+import { CaseEntity, CaseHistory, CaseViewer, HistoryEntry } from '@makebuy/cases';
 import type { Page } from '@makebuy/database';
 import { ConflictsCaseParts } from '@makebuy/conflicts';
 import { TenderingCaseParts } from '@makebuy/tendering';
@@ -19,12 +21,12 @@ import { DeadlineQueries, DeadlineScheduler } from '@makebuy/deadlines';
 @Injectable()
 export class CaseViews {
   constructor(
+    @InjectDataSource() private readonly ds: DataSource,
     private readonly conflicts: ConflictsCaseParts,
     private readonly tendering: TenderingCaseParts,
     private readonly flags: FlagsService,
     private readonly awardChecks: AwardChecks,
     private readonly deadlines: DeadlineScheduler,
-    private readonly panel: CasePanel,
     private readonly caseHistory: CaseHistory,
     private readonly deadlineQueries: DeadlineQueries,
   ) {}
@@ -73,7 +75,25 @@ export class CaseViews {
     };
   }
 
-  async view(row: CaseEntity, viewer: CaseViewer): Promise<Record<string, unknown>> {
+  /**
+   * The full case view, read on ONE connection (`tx`, or one pool connection taken for it, never
+   * two at once): the parts one after another, and `allowedEvents` from the panel the conflicts part
+   * already read (no second membership or declaration read).
+   */
+  async view(row: CaseEntity, viewer: CaseViewer, tx?: EntityManager): Promise<Record<string, unknown>> {
+    if (tx) return this.viewOn(tx, row, viewer);
+    const qr = this.ds.createQueryRunner();
+    try {
+      await qr.connect();
+      return await this.viewOn(qr.manager, row, viewer);
+    } finally {
+      await qr.release();
+    }
+  }
+
+  private async viewOn(tx: EntityManager, row: CaseEntity, viewer: CaseViewer): Promise<Record<string, unknown>> {
+    const conflicts = (await this.conflicts.view(row, tx)) as { panel: PanelSeat[] };
+    const seat = viewer.personId ? (conflicts.panel.find((m) => m.personId === viewer.personId) ?? null) : null;
     const ctx = row.context;
     const base = {
       id: row.id,
@@ -94,7 +114,7 @@ export class CaseViews {
       version: row.version,
       machineVersion: row.machineVersion,
       needsMigration: row.needsMigration,
-      allowedEvents: await this.allowedEvents(row, viewer),
+      allowedEvents: this.allowedEventsFor(row, viewer, seat),
       createdBy: row.createdBy,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
@@ -110,19 +130,21 @@ export class CaseViews {
       deadlines: [],
       flags: [],
     };
-    // the features' parts (read after the command committed, outside any transaction)
-    const parts = await Promise.all([
-      this.conflicts.view(row),
-      this.deadlines.view(row),
-      this.flags.forCase(row.id).then((fs) => ({ flags: fs.map((f) => toFlagView(f, row.state)) })),
-      this.awardChecks.latestRun(row.id).then((awardChecks) => ({ awardChecks })),
-      this.tendering.view(row, viewer),
-    ]);
-    return Object.assign(base, ...parts);
+    // the features' parts, one after another on the one connection
+    const deadlines = await this.deadlines.view(row, tx);
+    const flags = (await this.flags.forCase(row.id, tx)).map((f) => toFlagView(f, row.state));
+    const awardChecks = await this.awardChecks.latestRun(row.id, tx);
+    const tendering = await this.tendering.view(row, viewer, tx);
+    return Object.assign(base, conflicts, deadlines, { flags }, { awardChecks }, tendering);
   }
 
-  /** Client events the caller could send now: the state accepts it, the role allows it, no exclusion forbids it. */
-  async allowedEvents(row: CaseEntity, viewer: CaseViewer): Promise<ClientEventType[]> {
+  /** Client events the caller could send now: the state accepts it, the role allows it, no exclusion forbids it.
+   * `seat`: the viewer's place on the panel (null off it), as the conflicts part of the view reads it. */
+  private allowedEventsFor(
+    row: CaseEntity,
+    viewer: CaseViewer,
+    seat: Pick<PanelSeat, 'excludedFromDecision' | 'reviewed'> | null,
+  ): ClientEventType[] {
     if (row.needsMigration) return [];
     let accepted: Set<string>;
     try {
@@ -134,14 +156,18 @@ export class CaseViews {
     const candidates = CLIENT_EVENT_TYPES.filter(
       (t) => accepted.has(t) && EVENT_ROLES[t].some((r: Role) => viewer.roles.includes(r)),
     );
-    if (!candidates.some((t) => EXCLUDED_FROM_DECISION_EVENTS.includes(t) || t === 'CANCEL')) return candidates;
     // decisions: a panel member with a reviewed declaration not excluding it; CANCEL: not excluded
-    const onPanel = !!viewer.personId && (await this.panel.isMember(row.id, viewer.personId));
-    const ex = onPanel ? await this.conflicts.exclusionOf(row.id, viewer.personId) : null;
     return candidates.filter((t) => {
-      if (EXCLUDED_FROM_DECISION_EVENTS.includes(t)) return !!ex && ex.reviewed && !ex.fromDecision;
-      if (t === 'CANCEL') return !ex?.fromDecision;
+      if (EXCLUDED_FROM_DECISION_EVENTS.includes(t)) return !!seat && seat.reviewed && !seat.excludedFromDecision;
+      if (t === 'CANCEL') return !seat?.excludedFromDecision;
       return true;
     });
   }
+}
+
+/** A member's row in the conflicts part of the view (what allowedEvents needs of it). */
+interface PanelSeat {
+  personId: string;
+  excludedFromDecision: boolean;
+  reviewed: boolean;
 }

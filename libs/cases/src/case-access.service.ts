@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, Role } from '@makebuy/domain';
 import { CaseEntity, CasePanelEntity } from './case.entities';
+import { CasesRepository } from './cases.repository';
 
 export interface Viewer {
   personId: string | null;
@@ -17,23 +18,49 @@ export interface Viewer {
  */
 @Injectable()
 export class CaseAccess {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly repo: CasesRepository,
+  ) {}
 
-  async canSee(viewer: Viewer, row: CaseEntity, tx: EntityManager = this.ds.manager): Promise<boolean> {
+  /**
+   * `onPanel`, when the caller already knows whether the viewer sits on the panel (read with the
+   * row), saves the membership read.
+   */
+  async canSee(
+    viewer: Viewer,
+    row: CaseEntity,
+    tx: EntityManager = this.ds.manager,
+    onPanel?: boolean,
+  ): Promise<boolean> {
     if (viewer.roles.includes('governance') && (!viewer.consortiumId || viewer.consortiumId === row.consortiumId))
       return true;
     if (viewer.personId && row.createdBy === viewer.personId) return true;
     if (viewer.roles.includes('commissioner') && viewer.consortiumId && viewer.consortiumId === row.consortiumId)
       return true;
+    if (onPanel !== undefined) return onPanel;
     if (viewer.personId) return tx.existsBy(CasePanelEntity, { caseId: row.id, personId: viewer.personId });
     return false;
   }
 
   /** The case if the viewer may see it, else NOT_FOUND. */
   async visibleCase(viewer: Viewer, caseId: string, tx: EntityManager = this.ds.manager): Promise<CaseEntity> {
-    const row = await tx.findOneBy(CaseEntity, { id: caseId });
-    if (!row || !(await this.canSee(viewer, row, tx))) throw new DomainError('NOT_FOUND', `case ${caseId} not found`);
-    return row;
+    return (await this.visible(viewer, caseId, tx)).row;
+  }
+
+  /**
+   * The case if the viewer may see it (else NOT_FOUND), and whether the viewer sits on its panel:
+   * one statement (the row and the membership together), what the read-only routes' guard needs.
+   */
+  async visible(
+    viewer: Viewer,
+    caseId: string,
+    tx: EntityManager = this.ds.manager,
+  ): Promise<{ row: CaseEntity; onPanel: boolean }> {
+    const found = await this.repo.findWithPanelSeat(tx, caseId, viewer.personId);
+    if (!found || !(await this.canSee(viewer, found.row, tx, found.onPanel)))
+      throw new DomainError('NOT_FOUND', `case ${caseId} not found`);
+    return found;
   }
 
   /** SQL condition (for lists) matching the same rule; parameters are prefixed with v_. */

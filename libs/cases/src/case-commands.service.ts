@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import {
+  CLIENT_EVENT_TYPES,
   ClientEventType,
   DomainError,
   EVENT_ROLES,
@@ -11,7 +13,8 @@ import {
 import { APP_CONFIG, AppConfig } from '@makebuy/settings';
 import { DirectoryService } from '@makebuy/directory';
 import { CaseEntity } from './case.entities';
-import { CaseEngine, EventInput } from './case-engine.service';
+import { Admitted, CaseEngine, EventInput } from './case-engine.service';
+import { CaseAccess } from './case-access.service';
 import { CasePanel } from './case-panel.service';
 import type { CaseViewer } from './case-hooks';
 
@@ -39,6 +42,7 @@ export class CaseCommands {
   constructor(
     private readonly engine: CaseEngine,
     private readonly panel: CasePanel,
+    private readonly access: CaseAccess,
     private readonly directory: DirectoryService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -100,17 +104,47 @@ export class CaseCommands {
    * Who may send a client event (403), before the payload is validated: the role, and for
    * decisions a seat on the panel. Exclusions are the machine's rule (422 EXCLUDED_BY_CONFLICT).
    */
-  async assertMaySend(caller: CaseCaller, row: CaseEntity, type: ClientEventType): Promise<void> {
+  async assertMaySend(caller: CaseCaller, row: CaseEntity, type: ClientEventType, tx?: EntityManager): Promise<void> {
     const roles = EVENT_ROLES[type];
     if (!roles.some((r) => caller.roles.includes(r))) {
       throw new DomainError('FORBIDDEN', `${type} needs one of the roles: ${roles.join(', ')}`);
     }
     if (
       EXCLUDED_FROM_DECISION_EVENTS.includes(type) &&
-      !(caller.personId && (await this.panel.isMember(row.id, caller.personId)))
+      !(caller.personId && (await this.panel.isMember(row.id, caller.personId, tx)))
     ) {
       throw new DomainError('FORBIDDEN', `${type} is sent by a member of the case's panel`);
     }
+  }
+
+  /**
+   * A client event from the HTTP API, admitted on the row the engine locks (read once): 404 if
+   * the caller may not see the case, 400 for an unknown type, 403 (role, panel seat), then the
+   * payload's own validation and the If-Match (`settle`), all before anything changes.
+   */
+  async sendClientEvent(
+    caller: CaseCaller,
+    caseId: string,
+    type: unknown,
+    settle: (type: ClientEventType) => Promise<Admitted & { event: EventInput }>,
+  ): Promise<CaseEntity> {
+    const { row } = await this.engine.apply({
+      caseId,
+      actor: { id: caller.personId ?? caller.sub, roles: caller.roles },
+      event: { type } as EventInput,
+      admit: async (tx, locked) => {
+        if (!(await this.access.canSee(caller, locked, tx)))
+          throw new DomainError('NOT_FOUND', `case ${caseId} not found`);
+        if (typeof type !== 'string' || !(CLIENT_EVENT_TYPES as readonly string[]).includes(type)) {
+          throw new DomainError('VALIDATION_FAILED', `type must be one of ${CLIENT_EVENT_TYPES.join(', ')}`, {
+            errors: [{ field: 'type', message: 'unknown event type' }],
+          });
+        }
+        await this.assertMaySend(caller, locked, type as ClientEventType, tx);
+        return settle(type as ClientEventType);
+      },
+    });
+    return row;
   }
 
   async sendEvent(

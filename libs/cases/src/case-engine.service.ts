@@ -17,7 +17,7 @@ import {
 import { Clock } from '@makebuy/settings';
 import { OutboxSignal } from '@makebuy/queue';
 import { Metrics } from '@makebuy/metrics';
-import { CaseEntity } from './case.entities';
+import { CaseEntity, CaseEventEntity } from './case.entities';
 import { CasesRepository } from './cases.repository';
 import { auditHash, GENESIS_HASH } from './audit-chain';
 import type { CaseHooks, EffectContext, FactEvent } from './case-hooks';
@@ -30,6 +30,11 @@ export interface ApplyCommand<T> {
   caseId: string;
   actor: Actor;
   event: EventInput;
+  /**
+   * Who may send it, checked on the locked row before anything else (404 for a case the caller may
+   * not see, 403, 400): the same row the command then changes, read once. A refusal rolls back.
+   */
+  admit?: (tx: EntityManager, row: CaseEntity) => Promise<Admitted | void>;
   /** If-Match: the version the caller saw */
   expectedVersion?: number;
   /** facts for the machine's guards, read inside the transaction under the case lock */
@@ -38,6 +43,12 @@ export interface ApplyCommand<T> {
   within?: (tx: EntityManager, row: CaseEntity, decision: Decision, now: Date) => Promise<T>;
   /** the audited payload (default: the event's own fields) */
   audit?: (result: T) => Record<string, unknown>;
+}
+
+/** What an `admit` check may settle once it passed: the event and the If-Match (parsed after the refusals). */
+export interface Admitted {
+  event?: EventInput;
+  expectedVersion?: number;
 }
 
 export interface ApplyResult<T> {
@@ -118,10 +129,10 @@ export class CaseEngine {
         migrationError: null,
         createdAt: now,
         updatedAt: now,
+        auditSeq: 0,
+        auditHeadHash: GENESIS_HASH,
       });
-      await this.repo.insert(tx, row);
-      const result = within ? await within(tx, row, now) : undefined;
-      await this.append(tx, row.id, {
+      const created = chainNext(row, {
         at: now,
         actor,
         type: 'CREATED',
@@ -129,6 +140,9 @@ export class CaseEngine {
         toState: decision.state,
         payload: audit ?? {},
       });
+      await this.repo.insert(tx, row);
+      const result = within ? await within(tx, row, now) : undefined;
+      await this.repo.appendAudit(tx, created);
       await this.carryOut({ tx, row, decision, now, actor });
       return { row, result };
     });
@@ -161,8 +175,11 @@ export class CaseEngine {
    */
   async applyIn<T = undefined>(tx: EntityManager, cmd: ApplyCommand<T>): Promise<ApplyResult<T>> {
     const row = await this.lock(tx, cmd.caseId);
-    if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== row.version) {
-      throw new DomainError('VERSION_MISMATCH', `the case is at version ${row.version}, not ${cmd.expectedVersion}`, {
+    const admitted = cmd.admit ? await cmd.admit(tx, row) : undefined;
+    const input = admitted?.event ?? cmd.event;
+    const expectedVersion = admitted && 'expectedVersion' in admitted ? admitted.expectedVersion : cmd.expectedVersion;
+    if (expectedVersion !== undefined && expectedVersion !== row.version) {
+      throw new DomainError('VERSION_MISMATCH', `the case is at version ${row.version}, not ${expectedVersion}`, {
         currentVersion: row.version,
       });
     }
@@ -174,10 +191,10 @@ export class CaseEngine {
     const now = this.clock.now();
     // the workflow's facts for this event type first; a command's own facts win
     const facts = {
-      ...(await this.workflow.factsFor(tx, row, { ...cmd.event, actor: cmd.actor }, now)),
+      ...(await this.workflow.factsFor(tx, row, { ...input, actor: cmd.actor }, now)),
       ...(cmd.facts ? await cmd.facts(tx, row, now) : {}),
     };
-    const event = { ...cmd.event, actor: cmd.actor, now: now.toISOString(), facts } as CaseEvent;
+    const event = { ...input, actor: cmd.actor, now: now.toISOString(), facts } as CaseEvent;
     const decision = decideCase(row.machineVersion, row.snapshot, event);
     const result = (cmd.within ? await cmd.within(tx, row, decision, now) : undefined) as T;
     row.snapshot = decision.snapshot;
@@ -186,26 +203,19 @@ export class CaseEngine {
     row.context = decision.context;
     row.version += 1;
     row.updatedAt = now;
-    await this.repo.update(tx, row.id, {
-      snapshot: row.snapshot,
-      state: row.state,
-      stateValue: row.stateValue,
-      context: row.context,
-      version: row.version,
-      updatedAt: now,
-    });
-    const payload = cmd.audit ? cmd.audit(result) : eventPayload(cmd.event);
-    await this.append(tx, row.id, {
+    // the audit row and the chain's new head (kept on the case row) go with the snapshot: one statement
+    const entry = chainNext(row, {
       at: now,
       actor: cmd.actor,
-      type: cmd.event.type,
+      type: input.type,
       fromState: decision.fromState,
       toState: decision.toState,
-      payload,
+      payload: cmd.audit ? cmd.audit(result) : eventPayload(input),
     });
+    await this.repo.saveTransition(tx, row, entry);
     const ctx = { tx, row, decision, now, actor: cmd.actor };
     await this.carryOut(ctx);
-    await this.workflow.recorded(ctx, { ...cmd.event, actor: cmd.actor } as FactEvent);
+    await this.workflow.recorded(ctx, { ...input, actor: cmd.actor } as FactEvent);
     return { row, decision, result };
   }
 
@@ -250,39 +260,52 @@ export class CaseEngine {
     await this.append(tx, caseId, entry);
   }
 
-  private async append(
-    tx: EntityManager,
-    caseId: string,
-    e: {
-      at: Date;
-      actor: Actor;
-      type: string;
-      fromState: string | null;
-      toState: string;
-      payload: Record<string, unknown>;
-    },
-  ): Promise<void> {
-    const last = await this.repo.auditHead(tx, caseId);
-    const seq = (last?.seq ?? 0) + 1;
-    const prevHash = last?.hash ?? GENESIS_HASH;
-    const payload = JSON.parse(JSON.stringify(e.payload ?? {}));
-    const entry = {
-      caseId,
-      seq,
-      at: e.at.toISOString(),
-      actor: e.actor.id,
-      type: e.type,
-      fromState: e.fromState,
-      toState: e.toState,
-      payload,
-    };
-    await this.repo.appendAudit(tx, { ...entry, at: e.at, prevHash, hash: auditHash(prevHash, entry) });
+  /** An audit row for a case whose row is not in hand: the head is moved on the row itself (locking it). */
+  private async append(tx: EntityManager, caseId: string, e: AuditInput): Promise<void> {
+    const head = await this.repo.advanceAuditSeq(tx, caseId);
+    if (!head) throw new DomainError('NOT_FOUND', `case ${caseId} not found`);
+    const entry = chained(caseId, head.seq, head.prevHash, e);
+    await this.repo.appendAuditAsHead(tx, entry);
   }
 
-  private async markNeedsMigration(caseId: string, reason: string): Promise<void> {
+  /** Marks a case whose snapshot no longer restores (e.g. found by a batch of deadline closes). */
+  async markNeedsMigration(caseId: string, reason: string): Promise<void> {
     this.log.error(`case ${caseId} needs migration: ${reason}`);
     await this.repo.markNeedsMigration(caseId, reason.slice(0, 1000));
   }
+}
+
+interface AuditInput {
+  at: Date;
+  actor: Actor;
+  type: string;
+  fromState: string | null;
+  toState: string;
+  payload: Record<string, unknown>;
+}
+
+/** The audit row at `seq` after `prevHash` (hash = SHA-256 of the previous hash and the canonical entry). */
+function chained(caseId: string, seq: number, prevHash: string, e: AuditInput): CaseEventEntity {
+  const payload = JSON.parse(JSON.stringify(e.payload ?? {}));
+  const entry = {
+    caseId,
+    seq,
+    at: e.at.toISOString(),
+    actor: e.actor.id,
+    type: e.type,
+    fromState: e.fromState,
+    toState: e.toState,
+    payload,
+  };
+  return Object.assign(new CaseEventEntity(), { ...entry, at: e.at, prevHash, hash: auditHash(prevHash, entry) });
+}
+
+/** The next audit row of the case in hand; moves the row's head to it (saved with the row). */
+function chainNext(row: CaseEntity, e: AuditInput): CaseEventEntity {
+  const entry = chained(row.id, row.auditSeq + 1, row.auditHeadHash, e);
+  row.auditSeq = entry.seq;
+  row.auditHeadHash = entry.hash;
+  return entry;
 }
 
 /** The event's own fields, without the engine's envelope. */

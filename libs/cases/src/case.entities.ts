@@ -31,6 +31,9 @@ export class CaseEntity {
   @Column({ name: 'migration_error', type: 'text', nullable: true }) migrationError: string | null;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+  /** the audit chain's head: the last case_events row's seq and hash (0 and the genesis hash before the first) */
+  @Column({ name: 'audit_seq', type: 'int', default: 0 }) auditSeq: number;
+  @Column({ name: 'audit_head_hash', type: 'text' }) auditHeadHash: string;
 }
 
 @Entity({ name: 'case_events' })

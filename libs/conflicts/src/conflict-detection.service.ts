@@ -48,11 +48,17 @@ export class ConflictDetection {
     caseId: string,
     providerIds: string[],
     reason: DetectionReason,
-    opts: { personIds?: string[]; now?: Date } = {},
+    opts: { personIds?: string[]; now?: Date; seated?: boolean } = {},
   ): Promise<ConflictLink[]> {
     const now = opts.now ?? this.clock.now();
-    const members = (await this.panel.members(caseId, tx)).map((m) => m.personId);
-    const personIds = opts.personIds ? members.filter((p) => opts.personIds!.includes(p)) : members;
+    // `seated`: the caller checked under the case lock that `personIds` sit on the panel
+    const personIds =
+      opts.seated && opts.personIds
+        ? opts.personIds
+        : await this.panel.members(caseId, tx).then((ms) => {
+            const members = ms.map((m) => m.personId);
+            return opts.personIds ? members.filter((p) => opts.personIds!.includes(p)) : members;
+          });
     const links = await this.detect(personIds, providerIds, now, tx);
     if (links.length) {
       await tx
@@ -83,9 +89,10 @@ export class ConflictDetection {
     row: { id: string; consortiumId: string },
     personIds: string[] | undefined,
     now: Date,
+    opts: { seated?: boolean } = {},
   ): Promise<ConflictLink[]> {
     const practices = await this.memberPracticeIds(row.consortiumId, tx);
-    return this.recordDetectedConflicts(tx, row.id, practices, 'member_practices', { personIds, now });
+    return this.recordDetectedConflicts(tx, row.id, practices, 'member_practices', { personIds, now, ...opts });
   }
 
   /**

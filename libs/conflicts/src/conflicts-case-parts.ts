@@ -80,22 +80,22 @@ export class ConflictsCaseParts {
   }
 
   /** The case view's conflicts part. */
-  async view(row: CaseEntity): Promise<Record<string, unknown>> {
-    const [members, all, recorded] = await Promise.all([
-      this.panel.members(row.id),
-      this.declarations.all(row.id),
-      this.detection.recorded(row.id),
-    ]);
+  async view(row: CaseEntity, tx?: EntityManager): Promise<Record<string, unknown>> {
+    // one after another: the view is read on one connection
+    const members = await this.panel.members(row.id, tx);
+    const all = await this.declarations.all(row.id, tx);
+    const recorded = await this.detection.recorded(row.id, tx);
     const memberIds = members.map((m) => m.personId);
     const current = new Map(all.filter((d) => !d.supersededAt).map((d) => [d.personId, d]));
-    const declarationViews = await this.declarations.views(all);
+    const declarationViews = await this.declarations.views(all, tx);
 
     // links to member practices are relevant from the start: shown live even before they are
     // recorded (on a panel change, a declaration or a review)
     const live = await this.detection.detect(
       memberIds,
-      await this.detection.memberPracticeIds(row.consortiumId),
+      await this.detection.memberPracticeIds(row.consortiumId, tx),
       this.clock.now(),
+      tx,
     );
     const onPanel = new Set(memberIds);
     const links = new Map<
@@ -120,10 +120,8 @@ export class ConflictsCaseParts {
       declaredProviders.set(v.personId, new Set(v.interests.flatMap((i) => (i.providerId ? [i.providerId] : []))));
 
     const providerIds = [...new Set([...links.values()].map((l) => l.providerId))];
-    const [people, providers] = await Promise.all([
-      this.directory.findPeople(memberIds),
-      this.directory.findProviders(providerIds),
-    ]);
+    const people = await this.directory.findPeople(memberIds, tx);
+    const providers = await this.directory.findProviders(providerIds, tx);
     const personName = new Map(people.map((p) => [p.id, p.name]));
     const providerName = new Map(providers.map((p) => [p.id, p.name]));
 

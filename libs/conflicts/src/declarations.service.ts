@@ -67,8 +67,8 @@ export class DeclarationsService {
     expectedVersion?: number,
   ): Promise<DeclarationView> {
     const personId = caller.personId;
-    if (!personId || !(await this.panel.isMember(caseId, personId)))
-      throw new DomainError('FORBIDDEN', 'only a member of the case panel can declare for the case');
+    // the seat is checked under the case lock below (the HTTP guard already answered 403 before validation)
+    if (!personId) throw new DomainError('FORBIDDEN', 'only a member of the case panel can declare for the case');
     const interestIds = [...new Set(input.interestIds.map((i) => i.toLowerCase()))];
     checkDeclarationShape({ interestIds, nilReturn: input.nilReturn });
     if (interestIds.length) {
@@ -100,8 +100,8 @@ export class DeclarationsService {
           supersededAt: null,
         });
         await tx.insert(DeclarationEntity, d);
-        // governance sees the member's links (declared or not) before the review
-        await this.detection.recordMemberPracticeConflicts(tx, row, [personId], now);
+        // governance sees the member's links (declared or not) before the review; the seat was just checked
+        await this.detection.recordMemberPracticeConflicts(tx, row, [personId], now, { seated: true });
         // the person's annual status row is shared by every case they sit on: take its lock last
         await this.annual.markDeclared(tx, personId, now);
         return d;
@@ -120,8 +120,8 @@ export class DeclarationsService {
   ): Promise<DeclarationView> {
     const reviewer = caller.personId;
     if (!reviewer) throw new DomainError('FORBIDDEN', 'only a governance officer in the directory can review');
-    const found = await this.ds.getRepository(DeclarationEntity).findOneBy({ id: declarationId, caseId });
-    if (!found) throw new DomainError('NOT_FOUND', `declaration ${declarationId} not found on case ${caseId}`);
+    // the declaration is read once, under the case lock (a newer one supersedes it only under that lock)
+    let d: DeclarationEntity | null = null;
     const { result } = await this.engine.apply({
       caseId,
       actor: actorOf(caller),
@@ -129,12 +129,25 @@ export class DeclarationsService {
       event: {
         type: 'DECLARATION_REVIEWED',
         declarationId,
-        personId: found.personId,
+        personId: '',
         mitigation: input.mitigation,
         note: input.note,
       },
+      admit: async (tx) => {
+        d = await tx.findOneBy(DeclarationEntity, { id: declarationId, caseId });
+        if (!d) throw new DomainError('NOT_FOUND', `declaration ${declarationId} not found on case ${caseId}`);
+        return {
+          event: {
+            type: 'DECLARATION_REVIEWED',
+            declarationId,
+            personId: d.personId,
+            mitigation: input.mitigation,
+            note: input.note,
+          },
+        };
+      },
       within: async (tx, row, _decision, now) => {
-        const d = await tx.findOneByOrFail(DeclarationEntity, { id: declarationId });
+        if (!d) throw new Error('admit reads the declaration');
         if (d.supersededAt)
           throw new DomainError('CONFLICT', `declaration ${declarationId} was superseded; review the current one`, {
             supersededAt: d.supersededAt.toISOString(),
@@ -148,8 +161,9 @@ export class DeclarationsService {
           { id: d.id },
           { mitigation: d.mitigation, reviewNote: d.reviewNote, reviewedBy: reviewer, reviewedAt: now },
         );
-        // the review is made on what is detected now
-        await this.detection.recordMemberPracticeConflicts(tx, row, [d.personId], now);
+        // the review is made on what is detected now (a current declaration's author sits on the
+        // panel: leaving it supersedes the declaration, under this same lock)
+        await this.detection.recordMemberPracticeConflicts(tx, row, [d.personId], now, { seated: true });
         return d;
       },
     });

@@ -42,7 +42,7 @@ export class DeadlineEscalation {
     who: { waitingOn: string[]; escalatedTo: string[] },
     firedAt: Date,
   ): Promise<BreachEvidence> {
-    const d = await this.repo.find(breach.deadlineId, tx);
+    const d = await this.repo.identity(breach.deadlineId, tx);
     if (!d) throw new Error(`deadline ${breach.deadlineId} is not on record`);
     return {
       stage: SLA_STAGE[breach.kind],

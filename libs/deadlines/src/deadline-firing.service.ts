@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { DeadlineKind, isDomainError } from '@makebuy/domain';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { DeadlineKind, isDomainError, SnapshotRestoreError } from '@makebuy/domain';
 import { CaseEngine } from '@makebuy/cases';
-import { Clock } from '@makebuy/settings';
+import { APP_CONFIG, AppConfig, Clock } from '@makebuy/settings';
 import { londonInstant, NotificationsService } from '@makebuy/notifications';
 import { Metrics } from '@makebuy/metrics';
 import { DeadlinesRepository } from './deadlines.repository';
@@ -15,27 +16,70 @@ export type FireOutcome =
   | { outcome: 'early'; deadlineId: string; dueAt: Date; waitMs: number }
   | { outcome: 'superseded'; deadlineId: string; reason: string }
   | { outcome: 'settled'; deadlineId: string; status: DeadlineStatus }
-  | { outcome: 'missing'; deadlineId: string };
+  | { outcome: 'missing'; deadlineId: string }
+  /** the close failed: recorded on the row (attempts, last error) and held back until its retry instant */
+  | { outcome: 'failed'; deadlineId: string; error: string }
+  /** a job's deadline that another batch (another worker, or a retry's back-off) holds: nothing to do here */
+  | { outcome: 'elsewhere'; deadlineId: string };
 
-/** Thrown inside the command's transaction to roll it back when the fence says no. */
+/** Thrown inside the batch's transaction when the fence says no (before the close wrote anything). */
 class Fenced extends Error {
   constructor(readonly verdict: Exclude<FenceVerdict, { action: 'fire' }>) {
     super(`deadline fenced: ${verdict.action}`);
   }
 }
 
+/** A close failed after it wrote (or the database refused a statement): the batch without savepoints is void. */
+class Poisoned extends Error {
+  constructor(readonly failure: unknown) {
+    super(`batch needs savepoints: ${(failure as Error)?.message ?? String(failure)}`);
+  }
+}
+
 /** Back-off for a deadline whose firing failed (the reconciler retries it after this). */
 export const retryDelayMs = (attempts: number) => Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 10 * 60_000);
 
+/** How long a batch's claim on a due deadline lasts (efficiency only: closing is fenced). */
+export const CLAIM_LEASE_MS = 5_000;
+/** Batches one process closes at the same time (each holds one connection and its cases' locks). */
+const PARALLEL_BATCHES = 2;
+/** Deadlines this process settled, remembered so a job that wakes for one costs no statement. */
+const REMEMBERED = 20_000;
+
+/** What one batch did, in claim order. */
+interface BatchRun {
+  outcomes: Map<string, FireOutcome>;
+  transitions: number;
+  wrote: boolean;
+  migrate: { caseId: string; reason: string }[];
+}
+
+/** Counts statements per close in tests and the bench: how many batches ran, and in which mode. */
+export interface BatchCounters {
+  batches: number;
+  withSavepoints: number;
+  closes: number;
+}
+
 /**
- * Applies a due deadline. One path for the BullMQ job and the reconciler; safe to run any
- * number of times: under the case lock the deadline row is locked and acted on only while it
- * is pending and belongs to the case's current stage entry, and it is marked fired in the same
- * transaction as the transition it causes.
+ * Closes due deadlines in batches: one path for the BullMQ job, the reconciler and a direct
+ * `fire`. A batch is one transaction: each deadline is applied with `CaseEngine.applyIn`
+ * (its case locked, fenced on `stageSeq` and revision under the lock, the transition, audit row
+ * and effects, and the deadline row marked fired in the same transaction), in case-id order so
+ * two batches never wait on each other's case locks in opposite orders. Stale deadlines and
+ * refused ones (EVENT_NOT_ALLOWED) are superseded, failures recorded with back-off, both in one
+ * set-form UPDATE at the end of the batch. Fenced and refused closes are found before they
+ * write, so the batch runs without savepoints; if a close fails after it wrote, the batch is
+ * rolled back and run again with a savepoint per deadline, so one failure never costs the others.
+ * Safe to run any number of times in any number of workers.
  */
 @Injectable()
 export class DeadlineFiring {
   private readonly log = new Logger(DeadlineFiring.name);
+  private readonly settled = new Map<string, DeadlineStatus>();
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  readonly counters: BatchCounters = { batches: 0, withSavepoints: 0, closes: 0 };
 
   constructor(
     private readonly engine: CaseEngine,
@@ -43,38 +87,198 @@ export class DeadlineFiring {
     private readonly repo: DeadlinesRepository,
     private readonly notifications: NotificationsService,
     private readonly metrics: Metrics,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** `via`: what woke it (the BullMQ job, or the reconciler reading PostgreSQL), for the lag figures. */
+  /** Due deadlines claimed and closed together. */
+  get batchSize(): number {
+    return this.config.deadlineBatchSize;
+  }
+
+  /**
+   * Applies one deadline now (a batch of one). `via`: what woke it, for the lag figures.
+   * Throws when the close failed (the failure is recorded on the row with a back-off).
+   */
   async fire(deadlineId: string, via: 'job' | 'reconciler' = 'job'): Promise<FireOutcome> {
     const d = await this.repo.find(deadlineId);
-    if (!d) return { outcome: 'missing', deadlineId };
-    if (d.status !== 'pending') return { outcome: 'settled', deadlineId, status: d.status };
-    const now = this.clock.now();
-    if (d.dueAt.getTime() > now.getTime()) return this.early(d, now);
-    try {
-      const r = d.purpose === 'reminder' ? await this.remind(d) : await this.transition(d);
-      this.metrics.deadlineLag.observe({ kind: d.kind, via }, (this.clock.now().getTime() - d.dueAt.getTime()) / 1000);
-      return r;
-    } catch (e) {
-      if (e instanceof Fenced) return this.fenced(d, e.verdict);
-      if (isDomainError(e) && e.code === 'EVENT_NOT_ALLOWED') {
-        // the machine says the deadline is stale or foreign to the case's state
-        return this.supersede(d, `refused by the case: ${e.message}`);
-      }
-      const attempts = d.attempts + 1;
-      await this.repo
-        .recordFailure(d.id, (e as Error)?.message ?? String(e), new Date(now.getTime() + retryDelayMs(attempts)))
-        .catch(() => undefined);
-      this.log.warn(
-        `deadline ${d.id} (${d.kind}, case ${d.caseId}) failed, attempt ${attempts}: ${(e as Error)?.message}`,
-      );
-      throw e;
+    const before = this.precheck(deadlineId, d);
+    if (before) return before;
+    const r = (await this.limited(() => this.close([d!], via))).get(deadlineId)!;
+    if (r.outcome === 'failed') throw new Error(r.error);
+    return r;
+  }
+
+  /**
+   * A `deadline.fire` job woke: if its deadline is still pending and due, close a batch of due
+   * deadlines (the oldest due first, its own among them or already claimed by another batch).
+   * A job whose deadline this process already settled costs nothing; one settled elsewhere, one read.
+   */
+  async wake(deadlineId: string): Promise<FireOutcome> {
+    const known = this.settled.get(deadlineId);
+    if (known) return { outcome: 'settled', deadlineId, status: known };
+    const before = this.precheck(deadlineId, await this.repo.find(deadlineId));
+    if (before) return before;
+    for (;;) {
+      const out = await this.closeDue('job');
+      const own = out.outcomes.get(deadlineId) ?? this.rememberedOutcome(deadlineId);
+      if (own) return own;
+      if (out.claimed < this.batchSize) return { outcome: 'elsewhere', deadlineId };
     }
   }
 
-  private async transition(d: DeadlineEntity): Promise<FireOutcome> {
-    const { decision } = await this.engine.apply({
+  /** Claims up to one batch of due deadlines (one statement) and closes them (one transaction). */
+  async closeDue(via: 'job' | 'reconciler'): Promise<{ claimed: number; outcomes: Map<string, FireOutcome> }> {
+    return this.limited(async () => {
+      const claimed = await this.repo.claimDue(this.clock.now(), this.batchSize, CLAIM_LEASE_MS);
+      return { claimed: claimed.length, outcomes: claimed.length ? await this.close(claimed, via) : new Map() };
+    });
+  }
+
+  private rememberedOutcome(deadlineId: string): FireOutcome | null {
+    const status = this.settled.get(deadlineId);
+    return status ? { outcome: 'settled', deadlineId, status } : null;
+  }
+
+  private precheck(deadlineId: string, d: DeadlineEntity | null): FireOutcome | null {
+    if (!d) return { outcome: 'missing', deadlineId };
+    if (d.status !== 'pending') {
+      this.remember(d.id, d.status);
+      return { outcome: 'settled', deadlineId, status: d.status };
+    }
+    const now = this.clock.now();
+    if (d.dueAt.getTime() > now.getTime()) return this.early(d, now);
+    return null;
+  }
+
+  /** At most PARALLEL_BATCHES batches at once in this process; the rest wait their turn. */
+  private async limited<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.running >= PARALLEL_BATCHES) await new Promise<void>((r) => this.waiting.push(r));
+    this.running++;
+    try {
+      return await fn();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  /** Closes these deadlines in one transaction; answers each one's outcome. */
+  private async close(claimed: DeadlineEntity[], via: 'job' | 'reconciler'): Promise<Map<string, FireOutcome>> {
+    // one lock order for every batch: by case, then as they fell due
+    const order = [...claimed].sort(
+      (a, b) =>
+        (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0) ||
+        a.dueAt.getTime() - b.dueAt.getTime() ||
+        (a.id < b.id ? -1 : 1),
+    );
+    let run: BatchRun;
+    try {
+      try {
+        run = await this.run(order, false);
+      } catch (e) {
+        if (!(e instanceof Poisoned)) throw e;
+        run = await this.run(order, true);
+      }
+    } catch (e) {
+      // the transaction itself failed (connection lost, commit refused): nothing of it was written
+      const message = (e as Error)?.message ?? String(e);
+      const at = this.clock.now();
+      await this.repo
+        .transaction((tx) =>
+          this.repo.settleBatch(
+            tx,
+            at,
+            [],
+            order.map((d) => ({
+              id: d.id,
+              error: message,
+              retryAt: new Date(at.getTime() + retryDelayMs(d.attempts + 1)),
+            })),
+          ),
+        )
+        .catch(() => undefined);
+      this.log.warn(`a batch of ${order.length} deadline closes failed: ${message}`);
+      return new Map(order.map((d) => [d.id, { outcome: 'failed', deadlineId: d.id, error: message }]));
+    }
+    if (run.wrote) this.engine.committed('DEADLINE_DUE', run.transitions);
+    for (const m of run.migrate) await this.engine.markNeedsMigration(m.caseId, m.reason).catch(() => undefined);
+    const appliedAt = this.clock.now().getTime();
+    for (const d of order) {
+      const r = run.outcomes.get(d.id)!;
+      if (r.outcome === 'fired') {
+        this.metrics.deadlineLag.observe({ kind: d.kind, via }, (appliedAt - d.dueAt.getTime()) / 1000);
+        this.remember(d.id, 'fired');
+      } else if (r.outcome === 'superseded') this.remember(d.id, 'superseded');
+      else if (r.outcome === 'settled') this.remember(d.id, r.status);
+      else if (r.outcome === 'failed')
+        this.log.warn(`deadline ${d.id} (${d.kind}, case ${d.caseId}) failed, attempt ${d.attempts + 1}: ${r.error}`);
+    }
+    return run.outcomes;
+  }
+
+  private remember(id: string, status: DeadlineStatus): void {
+    if (status === 'pending') return;
+    this.settled.set(id, status);
+    if (this.settled.size > REMEMBERED) this.settled.delete(this.settled.keys().next().value as string);
+  }
+
+  /** One transaction over the batch; `savepoints`: one per deadline, so a failed close rolls back alone. */
+  private async run(order: DeadlineEntity[], savepoints: boolean): Promise<BatchRun> {
+    this.counters.batches++;
+    if (savepoints) this.counters.withSavepoints++;
+    return this.repo.transactionOver(order, async (tx) => {
+      const run: BatchRun = { outcomes: new Map(), transitions: 0, wrote: false, migrate: [] };
+      const superseded: { id: string; reason: string }[] = [];
+      const failed: { id: string; error: string; retryAt: Date }[] = [];
+      for (const d of order) {
+        const step = { wrote: false };
+        if (savepoints) await tx.query('SAVEPOINT deadline_close');
+        try {
+          const r = d.purpose === 'reminder' ? await this.remind(tx, d, step) : await this.transition(tx, d, step);
+          if (savepoints) await tx.query('RELEASE SAVEPOINT deadline_close');
+          run.outcomes.set(d.id, r);
+          this.counters.closes++;
+          if (step.wrote) run.wrote = true;
+          if (r.outcome === 'fired' && d.purpose === 'transition') run.transitions++;
+        } catch (e) {
+          const refusal = e instanceof Fenced || e instanceof SnapshotRestoreError || isDomainError(e);
+          // without savepoints only a close refused before it wrote anything can be passed over
+          if (!savepoints && (step.wrote || !refusal)) throw new Poisoned(e);
+          if (savepoints) await tx.query('ROLLBACK TO SAVEPOINT deadline_close; RELEASE SAVEPOINT deadline_close');
+          if (e instanceof Fenced) {
+            const v = e.verdict;
+            if (v.action === 'skip') run.outcomes.set(d.id, { outcome: 'settled', deadlineId: d.id, status: v.status });
+            else if (v.action === 'wait') run.outcomes.set(d.id, this.early(d, this.clock.now()));
+            else {
+              superseded.push({ id: d.id, reason: v.reason });
+              run.outcomes.set(d.id, { outcome: 'superseded', deadlineId: d.id, reason: v.reason });
+            }
+          } else if (isDomainError(e) && e.code === 'EVENT_NOT_ALLOWED') {
+            // the machine says the deadline is stale or foreign to the case's state
+            const reason = `refused by the case: ${e.message}`;
+            superseded.push({ id: d.id, reason });
+            run.outcomes.set(d.id, { outcome: 'superseded', deadlineId: d.id, reason });
+          } else {
+            const error = (e as Error)?.message ?? String(e);
+            if (e instanceof SnapshotRestoreError) run.migrate.push({ caseId: d.caseId, reason: error });
+            failed.push({
+              id: d.id,
+              error,
+              retryAt: new Date(this.clock.now().getTime() + retryDelayMs(d.attempts + 1)),
+            });
+            run.outcomes.set(d.id, { outcome: 'failed', deadlineId: d.id, error });
+          }
+        }
+      }
+      if (superseded.length) run.wrote = true;
+      await this.repo.settleBatch(tx, this.clock.now(), superseded, failed);
+      return run;
+    });
+  }
+
+  /** DEADLINE_DUE through the engine, inside the batch's transaction. */
+  private async transition(tx: EntityManager, d: DeadlineEntity, step: { wrote: boolean }): Promise<FireOutcome> {
+    const { decision } = await this.engine.applyIn(tx, {
       caseId: d.caseId,
       actor: DEADLINE_ACTOR,
       event: {
@@ -84,24 +288,19 @@ export class DeadlineFiring {
         stageSeq: d.stageSeq,
         revision: d.revision,
       },
-      // the fence runs under the case lock, before the machine decides
-      facts: async (tx, row, now) => {
-        const locked = await this.repo.lock(tx, d.id);
-        if (!locked) throw new Fenced({ action: 'skip', status: 'cancelled' });
-        const verdict = fenceDeadline(locked, row.context, now);
+      // the fence runs under the case lock, before the machine decides; the row's stage entry and
+      // revision never change, and whether it is still pending is settled below
+      facts: async (_tx, row, now) => {
+        const verdict = fenceDeadline({ ...d, status: 'pending' }, row.context, now);
         if (verdict.action !== 'fire') throw new Fenced(verdict);
         return {};
       },
-      // a human stage's breach is the statechart's escalateBreach effect, carried out by the case workflow
+      // the first write of the close: marks it fired, or finds it settled meanwhile (nothing written)
       within: async (tx, _row, decision, now) => {
         const moved = decision.fromState !== decision.toState;
-        await this.repo.settle(
-          tx,
-          d.id,
-          'fired',
-          now,
-          moved ? `${decision.fromState} -> ${decision.toState}` : `accepted in ${decision.toState}`,
-        );
+        const outcome = moved ? `${decision.fromState} -> ${decision.toState}` : `accepted in ${decision.toState}`;
+        if (!(await this.repo.settle(tx, d.id, 'fired', now, outcome))) throw await this.settledMeanwhile(tx, d);
+        step.wrote = true;
       },
       audit: () => ({
         deadlineId: d.id,
@@ -119,55 +318,48 @@ export class DeadlineFiring {
     };
   }
 
-  /** A reminder before a human stage's deadline: notify who is being waited on; no transition. */
-  private async remind(d: DeadlineEntity): Promise<FireOutcome> {
-    const kind = remindedKind(d.kind);
-    if (!kind || !isSlaKind(kind)) return this.supersede(d, `no reminder is defined for ${d.kind}`);
-    await this.engine.withCaseLock(d.caseId, async (tx, row, now) => {
-      const locked = await this.repo.lock(tx, d.id);
-      if (!locked) throw new Fenced({ action: 'skip', status: 'cancelled' });
-      const verdict = fenceDeadline(locked, row.context, now);
-      if (verdict.action !== 'fire') throw new Fenced(verdict);
-      const parent = await this.repo.parentOf(tx, d, kind);
-      const people = await this.engine.waitingOn(tx, row, kind);
-      const stage = SLA_STAGE[kind].replace(/_/g, ' ');
-      const dueAt = parent?.dueAt.toISOString() ?? null;
-      const sent = await this.notifications.notify(
-        tx,
-        people,
-        {
-          kind: 'deadline_reminder',
-          caseId: row.id,
-          title: `Reminder: ${stage} on ${row.title}`,
-          body: `The ${stage} stage of "${row.title}" is waiting on you${dueAt ? `; its service-level deadline is ${londonInstant(dueAt)}` : ''}.`,
-          data: { caseId: row.id, stage: SLA_STAGE[kind], deadlineKind: kind, dueAt },
-          dedupeKey: `reminder:${d.id}`,
-        },
-        now,
-      );
-      await this.repo.settle(tx, d.id, 'fired', now, `reminded ${sent} of ${people.length}`);
-    });
-    return { outcome: 'fired', deadlineId: d.id };
+  private async settledMeanwhile(tx: EntityManager, d: DeadlineEntity): Promise<Fenced> {
+    const now = await this.repo.find(d.id, tx);
+    const status = now && now.status !== 'pending' ? now.status : 'cancelled';
+    return new Fenced({ action: 'skip', status });
   }
 
-  private async fenced(d: DeadlineEntity, v: Exclude<FenceVerdict, { action: 'fire' }>): Promise<FireOutcome> {
-    switch (v.action) {
-      case 'skip':
-        return { outcome: 'settled', deadlineId: d.id, status: v.status };
-      case 'wait':
-        return this.early(d, this.clock.now());
-      case 'supersede':
-        return this.supersede(d, v.reason);
-    }
+  /** A reminder before a human stage's deadline: notify who is being waited on; no transition. */
+  private async remind(tx: EntityManager, d: DeadlineEntity, step: { wrote: boolean }): Promise<FireOutcome> {
+    const kind = remindedKind(d.kind);
+    if (!kind || !isSlaKind(kind))
+      throw new Fenced({ action: 'supersede', reason: `no reminder is defined for ${d.kind}` });
+    const row = await this.engine.lock(tx, d.caseId);
+    const now = this.clock.now();
+    // fenced on the stage entry under the case lock; whether it is still pending, by the settle below
+    const verdict = fenceDeadline({ ...d, status: 'pending' }, row.context, now);
+    if (verdict.action !== 'fire') throw new Fenced(verdict);
+    step.wrote = true;
+    const parent = await this.repo.parentOf(tx, d, kind);
+    const people = await this.engine.waitingOn(tx, row, kind);
+    const stage = SLA_STAGE[kind].replace(/_/g, ' ');
+    const dueAt = parent?.dueAt.toISOString() ?? null;
+    const sent = await this.notifications.notify(
+      tx,
+      people,
+      {
+        kind: 'deadline_reminder',
+        caseId: row.id,
+        title: `Reminder: ${stage} on ${row.title}`,
+        body: `The ${stage} stage of "${row.title}" is waiting on you${dueAt ? `; its service-level deadline is ${londonInstant(dueAt)}` : ''}.`,
+        data: { caseId: row.id, stage: SLA_STAGE[kind], deadlineKind: kind, dueAt },
+        dedupeKey: `reminder:${d.id}`,
+      },
+      now,
+    );
+    // settled meanwhile by another batch (its lease ran out): this one's notifications were
+    // deduplicated, and the batch is run again with savepoints to drop them
+    if (!(await this.repo.settle(tx, d.id, 'fired', now, `reminded ${sent} of ${people.length}`)))
+      throw await this.settledMeanwhile(tx, d);
+    return { outcome: 'fired', deadlineId: d.id };
   }
 
   private early(d: DeadlineEntity, now: Date): FireOutcome {
     return { outcome: 'early', deadlineId: d.id, dueAt: d.dueAt, waitMs: d.dueAt.getTime() - now.getTime() };
-  }
-
-  private async supersede(d: DeadlineEntity, reason: string): Promise<FireOutcome> {
-    // its own short transaction: the refused command's transaction was rolled back
-    await this.engine.withCaseLock(d.caseId, (tx, _row, now) => this.repo.settle(tx, d.id, 'superseded', now, reason));
-    return { outcome: 'superseded', deadlineId: d.id, reason };
   }
 }

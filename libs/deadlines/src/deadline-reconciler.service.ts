@@ -16,10 +16,6 @@ export interface ReconcileReport {
   redisError?: string;
 }
 
-/** How long a reconciler's claim on a due deadline lasts (efficiency only: firing is fenced). */
-const CLAIM_LEASE_MS = 5_000;
-const DUE_BATCH = 25;
-const PARALLEL = 4;
 const FUTURE_BATCH = 500;
 
 async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -98,21 +94,17 @@ export class DeadlineReconciler {
     if (n) this.metrics.reconcilerDeadlines.inc({ outcome }, n);
   }
 
-  /** Due and overdue pending deadlines, in claimed batches. */
+  /** Due and overdue pending deadlines, in claimed batches: the job's path (DeadlineFiring.closeDue). */
   private async fireDue(report: ReconcileReport): Promise<void> {
     for (;;) {
-      const claimed = await this.repo.claimDue(this.clock.now(), DUE_BATCH, CLAIM_LEASE_MS);
-      await eachLimit(claimed, PARALLEL, async ({ id }) => {
-        try {
-          const r = await this.firing.fire(id, 'reconciler');
-          if (r.outcome === 'fired') report.fired++;
-          else if (r.outcome === 'superseded') report.superseded++;
-        } catch {
-          // recorded on the row with a back-off; the next pass retries it
-          report.failed++;
-        }
-      });
-      if (claimed.length < DUE_BATCH) return;
+      const { claimed, outcomes } = await this.firing.closeDue('reconciler');
+      for (const r of outcomes.values()) {
+        if (r.outcome === 'fired') report.fired++;
+        else if (r.outcome === 'superseded') report.superseded++;
+        // recorded on the row with a back-off; a later pass retries it
+        else if (r.outcome === 'failed') report.failed++;
+      }
+      if (claimed < this.firing.batchSize) return;
     }
   }
 
@@ -132,7 +124,7 @@ export class DeadlineReconciler {
         // the delay is computed by the gateway at the call, never from this batch's `now`
         await this.gateway.add(
           JOBS.fireDeadline,
-          { deadlineId: d.id, caseId: d.caseId, kind: d.kind },
+          { deadlineId: d.id, caseId: d.caseId },
           { jobId: d.jobId, runAt: d.dueAt },
         );
       }

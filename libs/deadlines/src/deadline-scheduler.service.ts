@@ -31,8 +31,11 @@ export class DeadlineScheduler {
   ) {}
 
   /** The case view's `deadlines` and `standstillEndsAt`. */
-  async view(row: CaseEntity): Promise<{ deadlines: DeadlineView[]; standstillEndsAt: string | null }> {
-    const rows = await this.repo.forCase(row.id);
+  async view(
+    row: CaseEntity,
+    tx?: EntityManager,
+  ): Promise<{ deadlines: DeadlineView[]; standstillEndsAt: string | null }> {
+    const rows = await this.repo.forCase(row.id, tx);
     const standstill = rows.find((d) => d.kind === 'standstill_end' && d.status === 'pending');
     return {
       deadlines: rows.map((d): DeadlineView => ({ kind: d.kind, dueAt: d.dueAt.toISOString(), status: d.status })),
@@ -98,7 +101,7 @@ export class DeadlineScheduler {
       await this.outbox.enqueue(
         tx,
         JOBS.fireDeadline,
-        { deadlineId: id, caseId: row.id, kind },
+        { deadlineId: id, caseId: row.id },
         { jobId, caseId: row.id, delayUntil: dueAt },
       );
     }

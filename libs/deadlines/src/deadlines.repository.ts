@@ -3,6 +3,45 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DeadlineEntity, DeadlinePurpose, DeadlineStatus, EscalationEntity } from './deadline.entity';
 
+interface RawDeadline {
+  id: string;
+  case_id: string;
+  kind: string;
+  purpose: DeadlinePurpose;
+  stage_seq: number;
+  revision: number;
+  due_at: Date;
+  status: DeadlineStatus;
+  job_id: string;
+  created_at: Date;
+  settled_at: Date | null;
+  enqueued_at: Date | null;
+  outcome: string | null;
+  claimed_until: Date | null;
+  attempts: number;
+  last_error: string | null;
+}
+
+const fromRaw = (r: RawDeadline): DeadlineEntity =>
+  Object.assign(new DeadlineEntity(), {
+    id: r.id,
+    caseId: r.case_id,
+    kind: r.kind,
+    purpose: r.purpose,
+    stageSeq: r.stage_seq,
+    revision: r.revision,
+    dueAt: r.due_at,
+    status: r.status,
+    jobId: r.job_id,
+    createdAt: r.created_at,
+    settledAt: r.settled_at,
+    enqueuedAt: r.enqueued_at,
+    outcome: r.outcome,
+    claimedUntil: r.claimed_until,
+    attempts: r.attempts,
+    lastError: r.last_error,
+  });
+
 export interface NewDeadline {
   caseId: string;
   kind: string;
@@ -17,7 +56,26 @@ export interface NewDeadline {
 /** Queries on deadlines and escalations. No rules here: callers decide, this reads and writes. */
 @Injectable()
 export class DeadlinesRepository {
+  /** The rows a batch of closes claimed, by its transaction (their identity fields never change). */
+  private readonly claimedIn = new WeakMap<EntityManager, Map<string, DeadlineEntity>>();
+
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** One transaction over a batch of claimed rows, which `identity` answers without a read. */
+  transactionOver<T>(rows: DeadlineEntity[], fn: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction((tx) => {
+      this.claimedIn.set(tx, new Map(rows.map((d) => [d.id, d])));
+      return fn(tx);
+    });
+  }
+
+  /**
+   * A deadline's identity (id, case, kind, purpose, stage entry, revision, due instant: fixed when
+   * it was scheduled), from the batch's claim when `tx` closes it, else read. Not its status.
+   */
+  async identity(id: string, tx: EntityManager): Promise<DeadlineEntity | null> {
+    return this.claimedIn.get(tx)?.get(id) ?? this.find(id, tx);
+  }
 
   /** Inserts a pending deadline unless its job id exists. Returns the new row's id, or null. */
   async insertPending(tx: EntityManager, d: NewDeadline): Promise<string | null> {
@@ -32,21 +90,16 @@ export class DeadlinesRepository {
     return (r.raw as { id: string }[])[0]?.id ?? null;
   }
 
+  /** One transaction on a pool connection (a batch of closes). */
+  transaction<T>(fn: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction(fn);
+  }
+
   find(id: string, tx: EntityManager = this.ds.manager): Promise<DeadlineEntity | null> {
     return tx.findOneBy(DeadlineEntity, { id });
   }
 
-  /** Locks one deadline row for the rest of the transaction (after the case row: one lock order). */
-  lock(tx: EntityManager, id: string): Promise<DeadlineEntity | null> {
-    return tx
-      .getRepository(DeadlineEntity)
-      .createQueryBuilder('d')
-      .where('d.id = :id', { id })
-      .setLock('pessimistic_write')
-      .getOne();
-  }
-
-  /** pending -> fired | cancelled | superseded; a settled row never changes again. */
+  /** pending -> fired | cancelled | superseded; a settled row never changes again. Raw SQL: once per close. */
   async settle(
     tx: EntityManager,
     id: string,
@@ -54,13 +107,13 @@ export class DeadlinesRepository {
     at: Date,
     outcome: string,
   ): Promise<boolean> {
-    const r = await tx
-      .createQueryBuilder()
-      .update(DeadlineEntity)
-      .set({ status, settledAt: at, outcome: outcome.slice(0, 500), claimedUntil: null })
-      .where('id = :id AND status = :pending', { id, pending: 'pending' })
-      .execute();
-    return (r.affected ?? 0) > 0;
+    // TypeORM answers an UPDATE with [rows, rowCount]
+    const [, affected]: [unknown[], number] = await tx.query(
+      `UPDATE deadlines SET status = $2, settled_at = $3, outcome = $4, claimed_until = NULL
+        WHERE id = $1 AND status = 'pending'`,
+      [id, status, at, outcome.slice(0, 500)],
+    );
+    return affected > 0;
   }
 
   /** Settles the pending deadlines of a case, of these kinds (all kinds when null). */
@@ -106,13 +159,15 @@ export class DeadlinesRepository {
   }
 
   /**
-   * Claims a batch of due pending deadlines for one reconciler pass: rows another worker is
-   * claiming right now are skipped (SKIP LOCKED) and a claim lasts `leaseMs`, so two workers
-   * share the work. No lock is held while the deadlines fire (firing takes the case lock first).
+   * Claims a batch of due pending deadlines in one statement: rows another worker is claiming
+   * right now are skipped (SKIP LOCKED), the oldest due first, and a claim lasts `leaseMs` (or
+   * until the row settles), so several workers and jobs share the work. The claim commits on its
+   * own: no row lock is held while the batch closes (closing takes the case locks first, then the
+   * deadline rows, the one lock order). Answers the rows as the batch needs them.
    */
-  async claimDue(now: Date, limit: number, leaseMs: number): Promise<{ id: string; attempts: number }[]> {
+  async claimDue(now: Date, limit: number, leaseMs: number): Promise<DeadlineEntity[]> {
     // TypeORM answers an UPDATE with [rows, rowCount]
-    const [rows]: [{ id: string; attempts: number }[], number] = await this.ds.query(
+    const [rows]: [RawDeadline[], number] = await this.ds.query(
       `UPDATE deadlines d SET claimed_until = $2
          FROM (SELECT id FROM deadlines
                 WHERE status = 'pending' AND due_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
@@ -120,10 +175,39 @@ export class DeadlinesRepository {
                 LIMIT $3
                 FOR UPDATE SKIP LOCKED) due
         WHERE d.id = due.id
-        RETURNING d.id, d.attempts`,
+        RETURNING d.*`,
       [now, new Date(now.getTime() + leaseMs), limit],
     );
-    return rows;
+    return rows.map(fromRaw);
+  }
+
+  /**
+   * After a batch: the deadlines it superseded and the ones that failed, in one statement (set
+   * form, same transaction when there is one). A settled row never changes again; a failed one
+   * keeps `pending`, counts the attempt and is held back from claims until its retry instant.
+   */
+  async settleBatch(
+    tx: EntityManager,
+    at: Date,
+    superseded: { id: string; reason: string }[],
+    failed: { id: string; error: string; retryAt: Date }[],
+  ): Promise<void> {
+    if (superseded.length) {
+      await tx.query(
+        `UPDATE deadlines d SET status = 'superseded', settled_at = $1, outcome = v.outcome, claimed_until = NULL
+           FROM unnest($2::uuid[], $3::text[]) AS v(id, outcome)
+          WHERE d.id = v.id AND d.status = 'pending'`,
+        [at, superseded.map((s) => s.id), superseded.map((s) => s.reason.slice(0, 500))],
+      );
+    }
+    if (failed.length) {
+      await tx.query(
+        `UPDATE deadlines d SET attempts = d.attempts + 1, last_error = v.error, claimed_until = v.retry_at
+           FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS v(id, error, retry_at)
+          WHERE d.id = v.id AND d.status = 'pending'`,
+        [failed.map((f) => f.id), failed.map((f) => f.error.slice(0, 1000)), failed.map((f) => f.retryAt)],
+      );
+    }
   }
 
   /** Pending deadlines not yet due, in (dueAt, id) order after a key. */

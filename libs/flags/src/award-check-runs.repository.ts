@@ -59,8 +59,8 @@ export class AwardCheckRunsRepository {
   }
 
   /** The latest run of a case (null before any proposal). */
-  latest(caseId: string): Promise<AwardCheckRunEntity | null> {
-    return this.ds.getRepository(AwardCheckRunEntity).findOne({ where: { caseId }, order: { stageSeq: 'DESC' } });
+  latest(caseId: string, tx: EntityManager = this.ds.manager): Promise<AwardCheckRunEntity | null> {
+    return tx.getRepository(AwardCheckRunEntity).findOne({ where: { caseId }, order: { stageSeq: 'DESC' } });
   }
 
   /** Unfinished runs whose case left their stage entry: superseded. Returns how many. */

@@ -173,8 +173,8 @@ export class AwardChecks {
   }
 
   /** The latest run of a case (null before any proposal). */
-  async latestRun(caseId: string): Promise<AwardChecksView | null> {
-    const run = await this.runs.latest(caseId);
+  async latestRun(caseId: string, tx?: EntityManager): Promise<AwardChecksView | null> {
+    const run = await this.runs.latest(caseId, tx);
     return run ? toRunView(run) : null;
   }
 }

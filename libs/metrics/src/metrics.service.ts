@@ -57,6 +57,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly shed = new Counter({
+    name: 'makebuy_shed_requests_total',
+    help: 'API requests answered 503 OVERLOADED at the door (HTTP_MAX_IN_FLIGHT reached), before any work',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'makebuy_' });
   }

@@ -18,8 +18,15 @@ export type JobName = (typeof JOBS)[keyof typeof JOBS];
 export interface FireDeadlinePayload {
   deadlineId: string;
   caseId: string;
-  kind: string;
+  /** not written any more (Redis bytes per pending deadline); jobs enqueued before may carry it */
+  kind?: string;
 }
+
+/** How long finished `deadline.fire` jobs stay in Redis (the worker's option, not each job's). */
+export const DEADLINE_JOB_RETENTION = {
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} as const;
 export interface RunAwardChecksPayload {
   caseId: string;
   stageSeq: number;

@@ -27,7 +27,11 @@ import { QueueGateway } from './queue.gateway';
       }),
     }),
     BullModule.registerQueue(
-      { name: QUEUES.deadlines },
+      // a pending deadline's job carries only what it must (at most 1 KB of Redis each): its
+      // retention is the worker's option (see DEADLINE_JOB_RETENTION), it is not retried by BullMQ
+      // (the processor re-delays a wake that failed; the reconciler re-drives from PostgreSQL), and
+      // the queue's event stream is kept short (nothing listens to it)
+      { name: QUEUES.deadlines, defaultJobOptions: {}, streams: { events: { maxLen: 100 } } },
       { name: QUEUES.awardChecks },
       { name: QUEUES.maintenance },
       { name: QUEUES.webhooks },

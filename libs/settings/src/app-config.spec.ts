@@ -36,6 +36,8 @@ describe('loadAppConfig', () => {
     ['METRICS_ALLOWED_CIDRS', '10.0.0.0/33'],
     ['METRICS_ALLOWED_CIDRS', 'localhost'],
     ['DATABASE_POOL_MAX', '0'],
+    ['HTTP_MAX_IN_FLIGHT', '-1'],
+    ['HTTP_MAX_IN_FLIGHT', 'many'],
   ])('refuses %s=%s naming the variable', (name, value) => {
     expect(() => loadAppConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadAppConfig({ [name]: value })).toThrow(new RegExp(`^${name}:`));
@@ -60,6 +62,12 @@ describe('loadAppConfig', () => {
     }
     expect(message).toMatch(/^AUTH_JWT_SECRET:/);
     expect(message).not.toContain(secret);
+  });
+
+  it('reads HTTP_MAX_IN_FLIGHT (default 64; 0 turns the bound off)', () => {
+    expect(loadAppConfig({}).httpMaxInFlight).toBe(64);
+    expect(loadAppConfig({ HTTP_MAX_IN_FLIGHT: '0' }).httpMaxInFlight).toBe(0);
+    expect(loadAppConfig({ HTTP_MAX_IN_FLIGHT: '200' }).httpMaxInFlight).toBe(200);
   });
 
   it('reads AUTH_MAX_TOKEN_AGE (default 24h)', () => {

@@ -57,6 +57,8 @@ class EnvSchema {
   @IsOptional() @Matches(/^\d+(b|kb|mb)$/i, { message: 'like 100kb or 1mb' }) BODY_LIMIT?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(3_600_000) RECONCILE_INTERVAL_MS?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(60_000) OUTBOX_POLL_INTERVAL_MS?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000) DEADLINE_BATCH_SIZE?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(64) DEADLINE_CONCURRENCY?: number;
   @IsOptional() @IsString() POLICY_FILE?: string;
   @IsOptional()
   @Matches(OCID_PREFIX_PATTERN, {
@@ -80,6 +82,7 @@ class EnvSchema {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535) WORKER_METRICS_PORT?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) DATABASE_POOL_MAX?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(60_000) DATABASE_POOL_WAIT_MS?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100_000) HTTP_MAX_IN_FLIGHT?: number;
   @IsOptional()
   @Matches(DURATION, { message: 'a duration like 24h, 90m, 3600s or 2d' })
   AUTH_MAX_TOKEN_AGE?: string;
@@ -123,6 +126,10 @@ export interface AppConfig {
   bodyLimit: string;
   reconcileIntervalMs: number;
   outboxPollIntervalMs: number;
+  /** due deadlines claimed and closed together in one transaction */
+  deadlineBatchSize: number;
+  /** `deadline.fire` jobs a worker runs at once (at most two of them close batches at a time) */
+  deadlineConcurrency: number;
   policyFile: string;
   ocidPrefix: string;
   /** no trailing slash */
@@ -139,6 +146,8 @@ export interface AppConfig {
   databasePoolMax: number;
   /** how long a request may queue for a pool connection before it is answered 503 OVERLOADED */
   databasePoolWaitMs: number;
+  /** API requests this process works on at once; one more is answered 503 OVERLOADED before any work (0: no bound) */
+  httpMaxInFlight: number;
   /** longest accepted token life in seconds (`exp - iat`, or `exp - now` without `iat`) */
   maxTokenAgeSeconds: number;
   /** the console's "sign in as" page and its token-minting endpoint (never in production) */
@@ -200,6 +209,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimit: parsed.BODY_LIMIT ?? '100kb',
     reconcileIntervalMs: parsed.RECONCILE_INTERVAL_MS ?? 60_000,
     outboxPollIntervalMs: parsed.OUTBOX_POLL_INTERVAL_MS ?? 1_000,
+    deadlineBatchSize: parsed.DEADLINE_BATCH_SIZE ?? 50,
+    deadlineConcurrency: parsed.DEADLINE_CONCURRENCY ?? 8,
     policyFile: parsed.POLICY_FILE ?? 'config/policy.json',
     ocidPrefix: parsed.OCID_PREFIX ?? 'ocds-mkbuy1',
     webhooks: {
@@ -222,6 +233,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     workerMetricsPort: parsed.WORKER_METRICS_PORT ?? null,
     databasePoolMax: parsed.DATABASE_POOL_MAX ?? 20,
     databasePoolWaitMs: parsed.DATABASE_POOL_WAIT_MS ?? 5_000,
+    httpMaxInFlight: parsed.HTTP_MAX_IN_FLIGHT ?? 64,
     maxTokenAgeSeconds: parseDuration(parsed.AUTH_MAX_TOKEN_AGE ?? '24h'),
     consoleDevSignIn,
     documentMaxBytes: parsed.DOCUMENT_MAX_BYTES ?? 20_971_520,
@@ -242,6 +254,8 @@ const ENV_KEYS = [
   'BODY_LIMIT',
   'RECONCILE_INTERVAL_MS',
   'OUTBOX_POLL_INTERVAL_MS',
+  'DEADLINE_BATCH_SIZE',
+  'DEADLINE_CONCURRENCY',
   'POLICY_FILE',
   'OCID_PREFIX',
   'PUBLIC_BASE_URL',
@@ -256,6 +270,7 @@ const ENV_KEYS = [
   'WORKER_METRICS_PORT',
   'DATABASE_POOL_MAX',
   'DATABASE_POOL_WAIT_MS',
+  'HTTP_MAX_IN_FLIGHT',
   'AUTH_MAX_TOKEN_AGE',
   'OCDS_PUBLISHER_NAME',
   'OCDS_LICENSE',

@@ -254,7 +254,12 @@ export class EvaluationService {
       state.bids.map((b) => ({ id: b.id, providerId: b.providerId })),
     );
     const names = new Map(
-      (await this.directory.findProviders(state.bids.map((b) => b.providerId))).map((p) => [p.id, p.name]),
+      (
+        await this.directory.findProviders(
+          state.bids.map((b) => b.providerId),
+          tx,
+        )
+      ).map((p) => [p.id, p.name]),
     );
     return ranked.map((r) => ({
       bidId: r.bidId,

@@ -83,7 +83,7 @@ export class TenderAccess {
    */
   async mayReadBidContents(caller: CaseCaller, row: CaseEntity, tx: EntityManager = this.ds.manager): Promise<boolean> {
     if (this.isProviderUser(caller)) return false;
-    if (!(await this.cases.canSee(caller, row, tx)) || !(await this.hasClosed(row))) return false;
+    if (!(await this.cases.canSee(caller, row, tx)) || !(await this.hasClosed(row, tx))) return false;
     return (await this.evaluationSight(caller, row.id, tx)).bids;
   }
 
@@ -91,11 +91,11 @@ export class TenderAccess {
    * Tendering has closed: the deadline moved the case on to evaluation or unsuccessful. A case cancelled
    * while tendering never closed, and its bids stay sealed.
    */
-  async hasClosed(row: CaseEntity): Promise<boolean> {
+  async hasClosed(row: CaseEntity, tx: EntityManager = this.ds.manager): Promise<boolean> {
     if (!row.context.tenderPublishedAt) return false;
     if (AFTER_CLOSE_STATES.includes(row.state)) return true;
     if (row.state !== 'cancelled') return false;
-    const events = await this.history.list(row.id);
+    const events = await this.history.list(row.id, tx);
     return events.some(
       (e) => e.fromState === 'tendering' && (e.toState === 'evaluation' || e.toState === 'unsuccessful'),
     );

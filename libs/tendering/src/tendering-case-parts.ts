@@ -125,17 +125,17 @@ export class TenderingCaseParts {
    * GET /cases/{id}: after tendering closed, a `tenderSummary` (how many bids) and, once every
    * unexcluded evaluator scored every live bid, the `ranking`. Nothing at all before the close.
    */
-  async view(row: CaseEntity, viewer: CaseViewer): Promise<Record<string, unknown>> {
-    if (!row.context.tenderPublishedAt || !(await this.access.hasClosed(row))) return {};
-    const received = await this.queries.receivedBidRows(row.id);
+  async view(row: CaseEntity, viewer: CaseViewer, tx?: EntityManager): Promise<Record<string, unknown>> {
+    if (!row.context.tenderPublishedAt || !(await this.access.hasClosed(row, tx))) return {};
+    const received = await this.queries.receivedBidRows(row.id, tx);
     const out: Record<string, unknown> = { tenderSummary: { bidCount: received.length } };
     // a member excluded entirely sees no ranking
     if (
       row.state !== 'cancelled' &&
       row.state !== 'unsuccessful' &&
-      (await this.access.evaluationSight(viewer, row.id)).ranking
+      (await this.access.evaluationSight(viewer, row.id, tx)).ranking
     ) {
-      const ranking = await this.evaluation.ranking(row);
+      const ranking = await this.evaluation.ranking(row, tx);
       if (ranking) out.ranking = ranking;
     }
     return out;

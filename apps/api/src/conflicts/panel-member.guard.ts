@@ -10,7 +10,9 @@ export class PanelMemberGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<CaseRequest>();
     const personId = req.principal?.personId;
-    if (!personId || !req.caseRow || !(await this.panel.isMember(req.caseRow.id, personId)))
+    const onPanel =
+      req.caseOnPanel ?? (!!personId && !!req.caseRow && (await this.panel.isMember(req.caseRow.id, personId)));
+    if (!personId || !req.caseRow || !onPanel)
       throw new DomainError('FORBIDDEN', 'only a member of the case panel can do this');
     return true;
   }

@@ -4,7 +4,8 @@ import type { AuthedRequest } from '@makebuy/auth';
 import { CaseAccess, CaseEntity } from '@makebuy/cases';
 import { isUuid } from './uuid.pipe';
 
-export type CaseRequest = AuthedRequest & { caseRow?: CaseEntity };
+/** `caseOnPanel`: whether the caller sits on the case's panel (read with the row, in the same statement). */
+export type CaseRequest = AuthedRequest & { caseRow?: CaseEntity; caseOnPanel?: boolean };
 
 /** 404 before 403: the case must exist and be visible to the caller (`:id` or `:caseId` param). */
 @Injectable()
@@ -15,10 +16,12 @@ export class CaseAccessGuard implements CanActivate {
     const id = req.params.id ?? req.params.caseId;
     if (!isUuid(id)) throw new DomainError('NOT_FOUND', `case ${JSON.stringify(id)} not found`);
     const p = req.principal!;
-    req.caseRow = await this.access.visibleCase(
+    const { row, onPanel } = await this.access.visible(
       { personId: p.personId, roles: p.roles, consortiumId: p.consortiumId },
       id.toLowerCase(),
     );
+    req.caseRow = row;
+    req.caseOnPanel = onPanel;
     return true;
   }
 }

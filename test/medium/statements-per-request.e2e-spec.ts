@@ -1,0 +1,137 @@
+/**
+ * What one request costs the database, counted (statements sent, BEGIN/COMMIT included; pool
+ * checkouts; connections held at once), for one case driven through the events the bench drives.
+ * The bounds are the hot path's design, so a regression (a read outside the transaction, a view
+ * part on a second connection, a redundant read) fails here; no timing is involved. Each request
+ * is sent right after one with the same token, so the auth guard's person read is cached (its own
+ * test below proves a warm cache costs nothing).
+ */
+import { startTestApp, TestApp } from '../support/test-app';
+import { given, World } from '../support/given';
+import { PgCounter, PgCounts } from '../support/pg-counter';
+
+jest.setTimeout(120_000);
+
+/** Upper bounds per request: statements, pool checkouts (before: see docs/performance.md). */
+const BOUNDS = {
+  create: { statements: 22, checkouts: 5 },
+  SUBMIT: { statements: 23, checkouts: 2 },
+  declaration: { statements: 13, checkouts: 3 },
+  review: { statements: 11, checkouts: 2 },
+  COMPLETE_CONFLICT_CHECK: { statements: 20, checkouts: 2 },
+  DECIDE_BUY: { statements: 36, checkouts: 2 },
+  'GET /cases/{id}': { statements: 12, checkouts: 2 },
+};
+
+const oneLine = (sql: string) => sql.replace(/\s+/g, ' ');
+
+describe('statements and connections per request on the hot path', () => {
+  let t: TestApp;
+  let g: ReturnType<typeof given>;
+  let w: World;
+  let counter: PgCounter;
+
+  beforeAll(async () => {
+    t = await startTestApp({ suite: 'statements', worker: false });
+    g = given(t);
+    w = await g.world();
+    counter = PgCounter.install();
+  });
+  afterAll(async () => {
+    counter?.uninstall();
+    await t?.close();
+  });
+
+  const measured: Record<string, PgCounts[]> = {};
+  async function measure<T extends { status: number }>(
+    name: keyof typeof BOUNDS,
+    token: string,
+    send: () => Promise<T>,
+  ) {
+    await g.get(token, '/cases?limit=1'); // the person is in the auth guard's cache now
+    const { value, counts } = await counter.measure(send);
+    (measured[name] ??= []).push(counts);
+    return value;
+  }
+
+  it('a case driven through its events stays within the bounds, never holding two connections', async () => {
+    const create = await measure('create', w.commissioner.token, () =>
+      g.post(w.commissioner.token, '/cases', g.caseBody(w)),
+    );
+    expect(create.status).toBe(201);
+    const id = create.body.id as string;
+    const submit = await measure('SUBMIT', w.commissioner.token, () =>
+      g.event(w.commissioner.token, id, { type: 'SUBMIT' }),
+    );
+    expect(submit.body.state).toBe('conflict_check');
+    for (const m of w.panel) {
+      const d = await measure('declaration', m.token, () =>
+        g.post(m.token, `/cases/${id}/declarations`, { interestIds: [], nilReturn: true }, 201),
+      );
+      await measure('review', w.governance.token, () =>
+        g.post(
+          w.governance.token,
+          `/cases/${id}/declarations/${d.body.id}/review`,
+          { mitigation: 'none', note: 'ok' },
+          201,
+        ),
+      );
+    }
+    await measure('COMPLETE_CONFLICT_CHECK', w.governance.token, () =>
+      g.event(w.governance.token, id, { type: 'COMPLETE_CONFLICT_CHECK' }),
+    );
+    const buy = await measure('DECIDE_BUY', w.decider.token, () =>
+      g.event(w.decider.token, id, { type: 'DECIDE_BUY', criteria: g.criteria }),
+    );
+    expect(buy.body.state).toBe('tendering');
+    const read = await measure('GET /cases/{id}', w.commissioner.token, () =>
+      g.get(w.commissioner.token, `/cases/${id}`),
+    );
+    expect(read.status).toBe(200);
+
+    for (const [name, runs] of Object.entries(measured)) {
+      const bound = BOUNDS[name as keyof typeof BOUNDS];
+      for (const c of runs) {
+        const got = { name, statements: c.statements, checkouts: c.checkouts, maxHeld: c.maxHeld };
+        expect(got).toEqual({
+          name,
+          statements: Math.min(c.statements, bound.statements),
+          checkouts: Math.min(c.checkouts, bound.checkouts),
+          // the API never holds a pool connection while waiting for another: one at a time
+          maxHeld: 1,
+        });
+      }
+    }
+  });
+
+  it('an event reads the case row once (locked) and never reads the audit head back', async () => {
+    const c = await g.draftCase(w);
+    await g.get(w.commissioner.token, '/cases?limit=1');
+    const { value, counts } = await counter.measure(() => g.event(w.commissioner.token, c.id, { type: 'SUBMIT' }));
+    expect(value.status).toBe(200);
+    const sql = counts.sql.map(oneLine);
+    const caseReads = sql.filter((s) => /^SELECT .* FROM "?cases"? /i.test(s));
+    expect(caseReads).toHaveLength(1);
+    expect(caseReads[0]).toMatch(/FOR UPDATE$/);
+    expect(sql.filter((s) => /^SELECT .*FROM "?case_events"?/i.test(s))).toEqual([]);
+    // the snapshot, the audit head and the audit row: one statement
+    expect(sql.filter((s) => /INSERT INTO "?case_events"?/i.test(s))).toHaveLength(1);
+    expect(sql.filter((s) => /^UPDATE "?cases"?/i.test(s))).toEqual([]);
+    // and the chain still verifies
+    const verify = await g.get(w.governance.token, `/cases/${c.id}/history/verify`);
+    expect(verify.body).toMatchObject({ valid: true, length: 2 });
+  });
+
+  it('the auth guard reads the person once: a warm cache costs no statement', async () => {
+    const admin = await t.adminToken();
+    const person = await g.person(admin, 'Cache Checker', ['commissioner'], { consortiumId: w.consortiumId });
+    const first = await counter.measure(() => g.get(person.token, '/cases?limit=1'));
+    const second = await counter.measure(() => g.get(person.token, '/cases?limit=1'));
+    expect(first.value.status).toBe(200);
+    expect(second.value.status).toBe(200);
+    const peopleReads = (c: PgCounts) => c.sql.filter((s) => /FROM "people"/.test(s)).length;
+    expect(peopleReads(first.counts)).toBe(1);
+    expect(peopleReads(second.counts)).toBe(0);
+    expect(second.counts.statements).toBe(first.counts.statements - 1);
+  });
+});
