@@ -86,7 +86,9 @@ async function columnsOf(pg, table) {
     insert: cols
       .filter(
         (c) =>
-          c.is_identity !== 'YES' && c.is_generated !== 'ALWAYS' && !String(c.column_default ?? '').startsWith('nextval('),
+          c.is_identity !== 'YES' &&
+          c.is_generated !== 'ALWAYS' &&
+          !String(c.column_default ?? '').startsWith('nextval('),
       )
       .map((c) => c.column_name),
     nullable: new Set(cols.filter((c) => c.is_nullable === 'YES').map((c) => c.column_name)),
@@ -115,8 +117,11 @@ async function readTemplate(pg, caseId) {
     else {
       const parentIds = (byTable[via.parent] ?? []).map((r) => r.id).filter(Boolean);
       rows = parentIds.length
-        ? (await pg.query(`SELECT row_to_json(t) AS j FROM ${q(table)} t WHERE ${q(via.column)} = ANY($1)`, [parentIds]))
-            .rows
+        ? (
+            await pg.query(`SELECT row_to_json(t) AS j FROM ${q(table)} t WHERE ${q(via.column)} = ANY($1)`, [
+              parentIds,
+            ])
+          ).rows
         : [];
     }
     rows = rows.map((r) => r.j);
@@ -183,7 +188,12 @@ async function cloneCases(pg, template, count, { mutate, worldOf, batch = 1000, 
       for (const { t, rows } of cloned) {
         for (const row of rows) {
           for (const col of t.cols.unique)
-            if (col !== 'id' && t.cols.nullable.has(col) && row[col] !== null && !pairs.some(([, v]) => String(row[col]).includes(v)))
+            if (
+              col !== 'id' &&
+              t.cols.nullable.has(col) &&
+              row[col] !== null &&
+              !pairs.some(([, v]) => String(row[col]).includes(v))
+            )
               row[col] = null;
           if (template.headHash && head && t.table !== 'case_events')
             for (const col of Object.keys(row)) if (row[col] === template.headHash) row[col] = head;

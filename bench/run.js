@@ -183,7 +183,13 @@ async function bullmqBaseline() {
 
 async function startApp(extraEnv) {
   // something else on our port (another checkout's bench) would answer our health checks
-  if (await fetch(`${BASE}/health`).then(() => true, () => false)) throw new Error(`port ${PORT} is in use: set BENCH_PORT`);
+  if (
+    await fetch(`${BASE}/health`).then(
+      () => true,
+      () => false,
+    )
+  )
+    throw new Error(`port ${PORT} is in use: set BENCH_PORT`);
   const child = spawn(process.execPath, ['-r', join(__dirname, 'pg-count.js'), 'dist/apps/main.js'], {
     env: {
       ...process.env,
@@ -361,7 +367,18 @@ const P3_MIX = [
   ['tendering', 0.05],
   ['cancelled', 0.3],
 ];
-const SERVICES = ['Dermatology', 'Ophthalmology', 'Audiology', 'Diabetes', 'Musculoskeletal', 'Podiatry', 'Urology', 'Gynaecology', 'Cardiology', 'Respiratory'];
+const SERVICES = [
+  'Dermatology',
+  'Ophthalmology',
+  'Audiology',
+  'Diabetes',
+  'Musculoskeletal',
+  'Podiatry',
+  'Urology',
+  'Gynaecology',
+  'Cardiology',
+  'Respiratory',
+];
 
 async function main() {
   const started = Date.now();
@@ -373,7 +390,13 @@ async function main() {
   let pg;
   try {
     log('start: npm start on the unchanged built tree, private database');
-    results.start = await S.startTime({ PG, port: PORT + 20, dbName: `makebuy_bench_start_${process.pid}`, secret: SECRET, prefix: `${RUN}-start` });
+    results.start = await S.startTime({
+      PG,
+      port: PORT + 20,
+      dbName: `makebuy_bench_start_${process.pid}`,
+      secret: SECRET,
+      prefix: `${RUN}-start`,
+    });
 
     log('baseline: pgbench');
     results.pgbench = await pgbenchBaseline();
@@ -477,12 +500,21 @@ async function main() {
       });
       log('scale-out: 2 API + 2 worker processes');
       const apis = [await S.spawnApp(env('api', PORT + 1)), await S.spawnApp(env('api', PORT + 2))];
-      const workers = [await S.spawnApp(env('worker', PORT + 3), { health: false }), await S.spawnApp(env('worker', PORT + 4), { health: false })];
+      const workers = [
+        await S.spawnApp(env('worker', PORT + 3), { health: false }),
+        await S.spawnApp(env('worker', PORT + 4), { health: false }),
+      ];
       children.push(...apis, ...workers);
       try {
         const enq = await S.waitEnqueued(pg, since2, Date.parse(due2) - 500);
         await S.sleep(Math.max(0, Date.parse(due2) - Date.now()));
-        const st = await S.storm(pg, s2.ids, due2, [...workers, ...apis].map((c) => c.pid), STORM_TIMEOUT_MS);
+        const st = await S.storm(
+          pg,
+          s2.ids,
+          due2,
+          [...workers, ...apis].map((c) => c.pid),
+          STORM_TIMEOUT_MS,
+        );
         log('scale-out storm', JSON.stringify(st));
         st.cancelledAfterTimeout = await S.cancelLeft(pg, s2.ids);
         const bases = [PORT + 1, PORT + 2].map((p) => `http://127.0.0.1:${p}`);
@@ -533,12 +565,29 @@ async function main() {
       made += n;
     }
     const mix = (await pg.query('SELECT state, count(*)::int AS n FROM cases GROUP BY state ORDER BY state')).rows;
-    results.p3Seed = { cases: have + made, cloned: made, ms: Date.now() - t3, states: Object.fromEntries(mix.map((r) => [r.state, r.n])) };
+    results.p3Seed = {
+      cases: have + made,
+      cloned: made,
+      ms: Date.now() - t3,
+      states: Object.fromEntries(mix.map((r) => [r.state, r.n])),
+    };
     log('P3 seeded', JSON.stringify(results.p3Seed));
     await pg.query('ANALYZE');
     const since3 = new Date();
     const mem3 = await S.usedMemory(redis);
-    child = await startApp({ QUEUE_PREFIX: `${RUN}-p3` });
+    // the production shape: readers on an API process (its statements counted alone), the
+    // reconciler that enqueues the pending deadlines' jobs in a worker process
+    child = await startApp({ QUEUE_PREFIX: `${RUN}-p3`, APP_ROLE: 'api' });
+    const p3worker = await S.spawnApp(
+      {
+        DATABASE_URL: DB,
+        PORT: String(PORT + 5),
+        AUTH_JWT_SECRET: SECRET,
+        QUEUE_PREFIX: `${RUN}-p3`,
+        APP_ROLE: 'worker',
+      },
+      { health: false },
+    );
     try {
       const enq = await S.waitEnqueued(pg, since3, Date.now() + 180000);
       const pending = await S.pendingCount(pg);
@@ -575,7 +624,10 @@ async function main() {
         'GET /cases?awaiting=me': (c) => [`/api/v1/cases?awaiting=me`, rnd() % 2 ? at(c).decider : at(c).governance],
         'GET /cases?state=route_decision': (c) => [`/api/v1/cases?state=route_decision`, at(c).commissioner],
         'GET /cases?consortiumId=': (c) => [`/api/v1/cases?consortiumId=${at(c).x.consortiumId}`, at(c).governance],
-        'GET /cases?q=': (c) => [`/api/v1/cases?q=${SERVICES[rnd() % SERVICES.length].slice(0, 5)}`, at(c).commissioner],
+        'GET /cases?q=': (c) => [
+          `/api/v1/cases?q=${SERVICES[rnd() % SERVICES.length].slice(0, 5)}`,
+          at(c).commissioner,
+        ],
       };
       results.p3 = {};
       for (const [name, pick] of Object.entries(reads)) {
@@ -584,18 +636,24 @@ async function main() {
         await call('GET', path, tk);
         const cnt = await counters(false);
         log(`P3: ${name}, 16 clients, ${P3_SECONDS} s`);
-        results.p3[name] = { ...(await S.readLoad(base, 16, P3_SECONDS, pick)), statements: cnt.statements, poolCheckouts: cnt.checkouts };
+        results.p3[name] = {
+          ...(await S.readLoad(base, 16, P3_SECONDS, pick)),
+          statements: cnt.statements,
+          poolCheckouts: cnt.checkouts,
+        };
         log(name, JSON.stringify(results.p3[name].latencyMs));
       }
-      results.memoryMb.p3 = rssMb(child.pid);
+      results.memoryMb.p3 = { api: rssMb(child.pid), worker: rssMb(p3worker.pid) };
     } finally {
       await stopApp(child);
+      await S.stop(p3worker);
     }
   } finally {
     for (const c of children) await S.stop(c).catch(() => {});
     if (pg) await pg.end().catch(() => {});
     for (const p of prefixes) await S.redisDrop(redis, p).catch(() => {});
-    if (process.env.BENCH_KEEP_DB !== '1') await adminQuery(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`).catch(() => {});
+    if (process.env.BENCH_KEEP_DB !== '1')
+      await adminQuery(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`).catch(() => {});
     await redis.quit().catch(() => {});
   }
   results.benchSeconds = Math.round((Date.now() - started) / 1000);
@@ -684,7 +742,10 @@ function report(results) {
       'Start: npm start on the unchanged built tree to GET /health 200',
       `${results.start.firstStartMs} ms on a new database, ${results.start.restartMs} ms on a migrated one${results.start.rebuilt ? ' (it rebuilt!)' : ''}`,
       '<= 5000 ms, nothing rebuilt',
-      results.start.firstStartMs !== null && results.start.restartMs !== null && Math.max(results.start.firstStartMs, results.start.restartMs) <= 5000 && !results.start.rebuilt,
+      results.start.firstStartMs !== null &&
+        results.start.restartMs !== null &&
+        Math.max(results.start.firstStartMs, results.start.restartMs) <= 5000 &&
+        !results.start.rebuilt,
     ),
   ];
   results.targets = targets;
@@ -692,9 +753,14 @@ function report(results) {
   results.reported = {
     'P1 ratio at 8 clients': (at(8).writesPerSec / results.pgbench.tps).toFixed(3),
     'P2 Redis per pending deadline during the storm run': `${results.p2Redis.bytesPerPending} bytes (${results.p2Redis.pendingDeadlines} pending)`,
-    'P2 jobs not yet enqueued by the due instant (0 expected; else lags include the reconciler)': results.p2Redis.notEnqueuedBeforeDue,
-    'scale-out P1 (2 API + 2 worker vs 1 process, 32 clients)': so ? `${so.caseEvents32.writesPerSec} vs ${at(32).writesPerSec} writes/s: ${so.p1Ratio}x` : 'not run',
-    'scale-out P2 storm time (2 workers vs 1 process)': so ? `${so.storm.firstDueToLastAppliedMs} vs ${st.firstDueToLastAppliedMs} ms: ${so.p2Ratio}x (exactly once: ${so.storm.closedExactlyOnce}/${so.storm.deadlines})` : 'not run',
+    'P2 jobs not yet enqueued by the due instant (0 expected; else lags include the reconciler)':
+      results.p2Redis.notEnqueuedBeforeDue,
+    'scale-out P1 (2 API + 2 worker vs 1 process, 32 clients)': so
+      ? `${so.caseEvents32.writesPerSec} vs ${at(32).writesPerSec} writes/s: ${so.p1Ratio}x`
+      : 'not run',
+    'scale-out P2 storm time (2 workers vs 1 process)': so
+      ? `${so.storm.firstDueToLastAppliedMs} vs ${st.firstDueToLastAppliedMs} ms: ${so.p2Ratio}x (exactly once: ${so.storm.closedExactlyOnce}/${so.storm.deadlines})`
+      : 'not run',
     'bench duration': `${results.benchSeconds} s`,
   };
   const dir = join(__dirname, 'results');

@@ -48,7 +48,13 @@ function rssSampler(pids) {
 
 /** Spawns `node dist/apps/main.js` with `env`; resolves once GET /health answers 200 (for api/all). */
 async function spawnApp(env, { health = true, preload = null } = {}) {
-  if (health && (await fetch(`http://127.0.0.1:${env.PORT}/health`).then(() => true, () => false)))
+  if (
+    health &&
+    (await fetch(`http://127.0.0.1:${env.PORT}/health`).then(
+      () => true,
+      () => false,
+    ))
+  )
     throw new Error(`port ${env.PORT} is in use: set BENCH_PORT`);
   const args = [...(preload ? ['-r', preload] : []), 'dist/apps/main.js'];
   const child = spawn(process.execPath, args, {
@@ -247,7 +253,12 @@ async function isolated(pg, http, tok, draftIds) {
     await sleep(300); // the next one falls due alone
   }
   lags.sort((a, b) => a - b);
-  return { samples: draftIds.length, fired: lags.length, lagMs: { p50: pct(lags, 50), p99: pct(lags, 99), max: lags.at(-1) ?? null }, all: lags };
+  return {
+    samples: draftIds.length,
+    fired: lags.length,
+    lagMs: { p50: pct(lags, 50), p99: pct(lags, 99), max: lags.at(-1) ?? null },
+    all: lags,
+  };
 }
 
 /** `clients` loops calling `pick()` -> [path, token] for `seconds`; latency percentiles and statuses. */

@@ -40,7 +40,10 @@ async function world(http, label = 'Bench') {
   const person = async (name, roles, extra = {}) => {
     const p = await api('POST', '/api/v1/people', adminTok, {
       name,
-      email: `${name.toLowerCase().replace(/[^a-z0-9]+/g, '.').replace(/^\.|\.$/g, '')}.${tag}@bench.example`,
+      email: `${name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '.')
+        .replace(/^\.|\.$/g, '')}.${tag}@bench.example`,
       roles,
       ...extra,
     });
