@@ -14,13 +14,13 @@ jest.setTimeout(120_000);
 
 /** Upper bounds per request: statements, pool checkouts (before: see docs/performance.md). */
 const BOUNDS = {
-  create: { statements: 22, checkouts: 5 },
-  SUBMIT: { statements: 23, checkouts: 2 },
-  declaration: { statements: 13, checkouts: 3 },
+  create: { statements: 18, checkouts: 4 },
+  SUBMIT: { statements: 22, checkouts: 2 },
+  declaration: { statements: 13, checkouts: 2 },
   review: { statements: 11, checkouts: 2 },
-  COMPLETE_CONFLICT_CHECK: { statements: 20, checkouts: 2 },
-  DECIDE_BUY: { statements: 36, checkouts: 2 },
-  'GET /cases/{id}': { statements: 12, checkouts: 2 },
+  COMPLETE_CONFLICT_CHECK: { statements: 19, checkouts: 2 },
+  DECIDE_BUY: { statements: 34, checkouts: 2 },
+  'GET /cases/{id}': { statements: 11, checkouts: 1 },
 };
 
 const oneLine = (sql: string) => sql.replace(/\s+/g, ' ');

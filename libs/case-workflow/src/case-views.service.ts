@@ -10,7 +10,7 @@ import {
   Role,
   SnapshotRestoreError,
 } from '@makebuy/domain';
-import { CaseEntity, CaseHistory, CaseListRow, CaseViewer, HistoryEntry } from '@makebuy/cases';
+import { CaseAccess, CaseEntity, CaseHistory, CaseListRow, CaseViewer, HistoryEntry } from '@makebuy/cases';
 import type { Page } from '@makebuy/database';
 import { ConflictsCaseParts } from '@makebuy/conflicts';
 import { TenderingCaseParts } from '@makebuy/tendering';
@@ -22,6 +22,7 @@ import { DeadlineQueries, DeadlineScheduler } from '@makebuy/deadlines';
 export class CaseViews {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
+    private readonly access: CaseAccess,
     private readonly conflicts: ConflictsCaseParts,
     private readonly tendering: TenderingCaseParts,
     private readonly flags: FlagsService,
@@ -86,6 +87,21 @@ export class CaseViews {
     try {
       await qr.connect();
       return await this.viewOn(qr.manager, row, viewer);
+    } finally {
+      await qr.release();
+    }
+  }
+
+  /**
+   * GET /cases/{id}: the row (404 if the viewer may not see it: the same rule as CaseAccessGuard,
+   * the row and the viewer's panel seat in one statement) and its view, on one connection.
+   */
+  async visibleView(viewer: CaseViewer, caseId: string): Promise<{ row: CaseEntity; view: Record<string, unknown> }> {
+    const qr = this.ds.createQueryRunner();
+    try {
+      await qr.connect();
+      const { row } = await this.access.visible(viewer, caseId, qr.manager);
+      return { row, view: await this.viewOn(qr.manager, row, viewer) };
     } finally {
       await qr.release();
     }

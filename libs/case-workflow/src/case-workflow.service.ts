@@ -151,7 +151,7 @@ export class CaseWorkflow implements CaseHooks {
         return this.escalateBreach(tx, row, effect, now);
       case 'publishRelease':
         // a cancellation of a process that never published anything publishes nothing
-        await this.ocds.publish(tx, { caseId: row.id, tag: effect.tag, now });
+        await this.ocds.publish(tx, { caseId: row.id, ocid: row.ocid, tag: effect.tag, now });
         return;
       default:
         return unhandled(effect, 'effect type');

@@ -79,7 +79,7 @@ export class CaseCommands {
       },
       { id: caller.sub, roles: caller.roles },
       async (tx, r, now) => {
-        for (const personId of panelIds) await this.panel.add(tx, r.id, personId, now);
+        await this.panel.addAll(tx, r.id, panelIds, now);
       },
       { ...input, panelPersonIds: panelIds },
     );

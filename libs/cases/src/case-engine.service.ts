@@ -143,7 +143,8 @@ export class CaseEngine {
       await this.repo.insert(tx, row);
       const result = within ? await within(tx, row, now) : undefined;
       await this.repo.appendAudit(tx, created);
-      await this.carryOut({ tx, row, decision, now, actor });
+      // a new case's effects only: nothing stands yet that its move could end (no settle)
+      for (const effect of decision.effects) await this.workflow.carryOut(effect, { tx, row, decision, now, actor });
       return { row, result };
     });
     this.signal.wake();

@@ -19,6 +19,18 @@ export class CasePanel {
     return (r.raw as unknown[]).length > 0 || (r.identifiers?.length ?? 0) > 0;
   }
 
+  /** Seats several people at once (a new case's panel): one statement. */
+  async addAll(tx: EntityManager, caseId: string, personIds: string[], at: Date): Promise<void> {
+    if (!personIds.length) return;
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(CasePanelEntity)
+      .values(personIds.map((personId) => ({ caseId, personId, addedAt: at })))
+      .orIgnore()
+      .execute();
+  }
+
   async remove(tx: EntityManager, caseId: string, personId: string): Promise<boolean> {
     const r = await tx.delete(CasePanelEntity, { caseId, personId });
     return (r.affected ?? 0) > 0;

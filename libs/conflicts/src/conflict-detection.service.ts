@@ -141,13 +141,21 @@ export class ConflictDetection {
   }
 
   async memberPracticeIds(consortiumId: string, tx: EntityManager = this.ds.manager): Promise<string[]> {
-    const ids: string[] = [];
+    return (await this.memberPractices(consortiumId, tx)).map((p) => p.id);
+  }
+
+  /** The consortium's member practices, with their names (the case view names them without another read). */
+  async memberPractices(
+    consortiumId: string,
+    tx: EntityManager = this.ds.manager,
+  ): Promise<{ id: string; name: string }[]> {
+    const out: { id: string; name: string }[] = [];
     let cursor: string | undefined;
     do {
       const page = await this.directory.listProviders({ memberOfConsortiumId: consortiumId, limit: 200, cursor }, tx);
-      ids.push(...page.items.map((p) => p.id));
+      out.push(...page.items.map((p) => ({ id: p.id, name: p.name })));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    return ids;
+    return out;
   }
 }

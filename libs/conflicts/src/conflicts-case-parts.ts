@@ -91,9 +91,10 @@ export class ConflictsCaseParts {
 
     // links to member practices are relevant from the start: shown live even before they are
     // recorded (on a panel change, a declaration or a review)
+    const practices = await this.detection.memberPractices(row.consortiumId, tx);
     const live = await this.detection.detect(
       memberIds,
-      await this.detection.memberPracticeIds(row.consortiumId, tx),
+      practices.map((p) => p.id),
       this.clock.now(),
       tx,
     );
@@ -121,9 +122,11 @@ export class ConflictsCaseParts {
 
     const providerIds = [...new Set([...links.values()].map((l) => l.providerId))];
     const people = await this.directory.findPeople(memberIds, tx);
-    const providers = await this.directory.findProviders(providerIds, tx);
+    const providerName = new Map(practices.map((p) => [p.id, p.name]));
+    // only providers that are not the consortium's member practices (named above) are read
+    const others = providerIds.filter((id) => !providerName.has(id));
+    if (others.length) for (const p of await this.directory.findProviders(others, tx)) providerName.set(p.id, p.name);
     const personName = new Map(people.map((p) => [p.id, p.name]));
-    const providerName = new Map(providers.map((p) => [p.id, p.name]));
 
     const panel = members.map((m) => {
       const d = current.get(m.personId);

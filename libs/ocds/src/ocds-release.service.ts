@@ -6,6 +6,8 @@ import { OcdsFactsReader } from './ocds-facts.reader';
 
 export interface PublishRelease {
   caseId: string;
+  /** the case's ocid when the caller has the row in hand (else read through tx) */
+  ocid?: string;
   /** the OCDS release tag(s) of the change, as the statechart names them */
   tag: OcdsReleaseTag | OcdsReleaseTag[];
   now: Date;
@@ -23,7 +25,9 @@ export class OcdsReleaseService {
   /** Returns the release written, or null when there is nothing to publish (a cancellation before any release). */
   async publish(tx: EntityManager, cmd: PublishRelease): Promise<JsonObject | null> {
     const tags = Array.isArray(cmd.tag) ? cmd.tag : [cmd.tag];
-    const [{ ocid }]: { ocid: string }[] = await tx.query(`SELECT ocid FROM cases WHERE id = $1`, [cmd.caseId]);
+    const ocid =
+      cmd.ocid ??
+      ((await tx.query(`SELECT ocid FROM cases WHERE id = $1`, [cmd.caseId])) as { ocid: string }[])[0].ocid;
     const previous = await this.reader.previous(tx, ocid);
     // a process that never published anything has nothing to withdraw
     if (!previous && tags.includes('tenderCancellation')) return null;

@@ -85,7 +85,6 @@ export class CasesController {
   }
 
   @Get(':id')
-  @UseGuards(CaseAccessGuard)
   @ApiOperation({
     summary: 'Read a case: state, allowed events for the caller, panel, declarations, deadlines, flags, ranking',
   })
@@ -94,10 +93,12 @@ export class CasesController {
     headers: { ETag: { description: 'strong tag "<version>"', schema: { type: 'string' } } },
   })
   @ApiSignedIn('NOT_FOUND')
-  async get(@CurrentPrincipal() p: Principal, @Req() req: CaseRequest, @Res({ passthrough: true }) res: Response) {
-    const row = req.caseRow!;
+  async get(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Res({ passthrough: true }) res: Response) {
+    // the access check (404) and the view share one connection: the row is read once
+    if (!isUuid(id)) throw new DomainError('NOT_FOUND', `case ${JSON.stringify(id)} not found`);
+    const { row, view } = await this.views.visibleView(callerOf(p), id.toLowerCase());
     res.setHeader('ETag', etagOf(row.version));
-    return this.views.view(row, callerOf(p));
+    return view;
   }
 
   @Post(':id/events')
