@@ -8,17 +8,17 @@ async function chart(results) {
     { clients: r.clients, metric: 'p50 ms', value: r.latencyMs.p50 },
     { clients: r.clients, metric: 'p99 ms', value: r.latencyMs.p99 },
   ]);
-  values.push({ clients: 32, metric: 'pgbench tps (32 clients)', value: results.pgbench.tps });
+  values.push({ clients: 32, metric: 'pgbench tps (32)', value: results.pgbench.tps });
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: `Case events against concurrency (${results.at.slice(0, 10)}, loaded 2-core machine)`,
+    title: `makebuy bench ${results.at.slice(0, 16)}Z: P1 case events against concurrency, P3 reads, P2 storm`,
     data: { values },
     hconcat: [
       {
         title: 'throughput',
         width: 300,
         height: 220,
-        transform: [{ filter: "datum.metric === 'writes/s' || datum.metric === 'pgbench tps (32 clients)'" }],
+        transform: [{ filter: "datum.metric === 'writes/s' || datum.metric === 'pgbench tps (32)'" }],
         mark: { type: 'line', point: true },
         encoding: {
           x: { field: 'clients', type: 'quantitative', scale: { type: 'log', base: 2 } },
@@ -40,6 +40,51 @@ async function chart(results) {
       },
     ],
   };
+  // P3 read latency per endpoint, and the P2 storm against the raw BullMQ drain
+  const reads = Object.entries(results.p3 ?? {}).flatMap(([endpoint, r]) => [
+    { endpoint, metric: 'p50 ms', value: r.latencyMs.p50 },
+    { endpoint, metric: 'p99 ms', value: r.latencyMs.p99 },
+  ]);
+  const storm = [];
+  if (results.storm && results.bullmq) {
+    storm.push({ what: `raw BullMQ drain of ${results.bullmq.jobs}`, ms: results.bullmq.drainMs });
+    storm.push({
+      what: `${results.storm.fired}/${results.storm.deadlines} closes applied`,
+      ms: results.storm.firstDueToLastAppliedMs,
+    });
+    if (results.scaleOut)
+      storm.push({
+        what: `2 workers: ${results.scaleOut.storm.fired}/${results.scaleOut.storm.deadlines} applied`,
+        ms: results.scaleOut.storm.firstDueToLastAppliedMs,
+      });
+  }
+  if (reads.length)
+    spec.hconcat.push({
+      title: `P3 reads, 16 clients, ${results.p3Seed?.cases ?? ''} cases`,
+      width: 260,
+      height: 220,
+      data: { values: reads },
+      mark: 'bar',
+      encoding: {
+        y: { field: 'endpoint', type: 'nominal', title: null, axis: { labelLimit: 400 } },
+        x: { field: 'value', type: 'quantitative', title: 'ms', scale: { type: 'log' } },
+        yOffset: { field: 'metric' },
+        color: { field: 'metric', type: 'nominal' },
+      },
+    });
+  if (storm.length)
+    spec.hconcat.push({
+      title: 'P2 storm: first due to last applied',
+      width: 220,
+      height: 220,
+      data: { values: storm },
+      mark: 'bar',
+      encoding: {
+        y: { field: 'what', type: 'nominal', title: null, axis: { labelLimit: 400 } },
+        x: { field: 'ms', type: 'quantitative', title: 'ms', scale: { type: 'log' } },
+      },
+    });
+  spec.resolve = { scale: { color: 'independent' } };
   const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
   return view.toSVG();
 }

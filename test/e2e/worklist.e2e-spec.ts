@@ -55,6 +55,10 @@ describe('worklist: GET /me/tasks, GET /cases summaries, superseded flags', () =
       for (const [name, who] of Object.entries(people)) {
         const got = describeTasks(await tasksOf(who, caseId));
         expect({ step, name, tasks: got }).toEqual({ step, name, tasks: [...(expected[name] ?? [])].sort() });
+        // GET /cases?awaiting=me (one SQL predicate) agrees with the tasks (the obligation rules)
+        const listed = await g.get(who.token, '/cases?awaiting=me&limit=200');
+        const ids = listed.status === 200 ? (listed.body.items as { id: string }[]).map((i) => i.id) : [];
+        expect({ step, name, awaiting: ids.includes(caseId) }).toEqual({ step, name, awaiting: got.length > 0 });
       }
     };
 

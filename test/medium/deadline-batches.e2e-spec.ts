@@ -275,7 +275,8 @@ describe('batched deadline closes (PostgreSQL and Redis, two workers racing)', (
     console.log(
       `batched closes: ${closes} deadlines, ${batches} transactions (${redone} with savepoints), ${statements} statements, ${perClose.toFixed(2)} per close`,
     );
-    expect(perClose).toBeLessThan(16);
+    // one transaction per deadline cost 16.2 statements per close on the same storm (c14a7ef)
+    expect(perClose).toBeLessThan(13);
 
     // the retry, after its back-off: applied once
     failNow = false;

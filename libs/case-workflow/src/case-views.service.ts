@@ -11,7 +11,7 @@ import {
   Role,
   SnapshotRestoreError,
 } from '@makebuy/domain';
-import { CaseAccess, CaseEntity, CaseHistory, CaseViewer, HistoryEntry } from '@makebuy/cases';
+import { CaseAccess, CaseEntity, CaseHistory, CaseListRow, CaseViewer, HistoryEntry } from '@makebuy/cases';
 import type { Page } from '@makebuy/database';
 import { ConflictsCaseParts } from '@makebuy/conflicts';
 import { TenderingCaseParts } from '@makebuy/tendering';
@@ -34,7 +34,7 @@ export class CaseViews {
   ) {}
 
   /** GET /cases: one summary per case (the full view is GET /cases/{id}). */
-  async summaries(rows: CaseEntity[]) {
+  async summaries(rows: CaseListRow[]) {
     const next = await this.deadlineQueries.nextDue(rows.map((r) => r.id));
     return rows.map((r) => {
       const d = next.get(r.id);

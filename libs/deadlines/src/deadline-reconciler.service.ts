@@ -94,18 +94,24 @@ export class DeadlineReconciler {
     if (n) this.metrics.reconcilerDeadlines.inc({ outcome }, n);
   }
 
-  /** Due and overdue pending deadlines, in claimed batches: the job's path (DeadlineFiring.closeDue). */
+  /**
+   * Due and overdue pending deadlines, in claimed batches: the job's path (DeadlineFiring.closeDue),
+   * as many batches at once as the firing allows, until a claim comes back short.
+   */
   private async fireDue(report: ReconcileReport): Promise<void> {
-    for (;;) {
-      const { claimed, outcomes } = await this.firing.closeDue('reconciler');
-      for (const r of outcomes.values()) {
-        if (r.outcome === 'fired') report.fired++;
-        else if (r.outcome === 'superseded') report.superseded++;
-        // recorded on the row with a back-off; a later pass retries it
-        else if (r.outcome === 'failed') report.failed++;
+    const loop = async () => {
+      for (;;) {
+        const { claimed, outcomes } = await this.firing.closeDue('reconciler');
+        for (const r of outcomes.values()) {
+          if (r.outcome === 'fired') report.fired++;
+          else if (r.outcome === 'superseded') report.superseded++;
+          // recorded on the row with a back-off; a later pass retries it
+          else if (r.outcome === 'failed') report.failed++;
+        }
+        if (claimed < this.firing.batchSize) return;
       }
-      if (claimed < this.firing.batchSize) return;
-    }
+    };
+    await Promise.all(Array.from({ length: this.firing.parallelBatches }, loop));
   }
 
   /** Pending deadlines not yet due whose `deadline.fire` job is not in Redis: enqueue again. */

@@ -138,7 +138,17 @@ export class DeadlinesRepository {
   }
 
   /** The transition deadline a reminder belongs to. */
-  parentOf(tx: EntityManager, reminder: DeadlineEntity, kind: string): Promise<DeadlineEntity | null> {
+  async parentOf(tx: EntityManager, reminder: DeadlineEntity, kind: string): Promise<DeadlineEntity | null> {
+    // in the batch's claim when both fell due together (its due instant never changes)
+    for (const d of this.claimedIn.get(tx)?.values() ?? [])
+      if (
+        d.caseId === reminder.caseId &&
+        d.kind === kind &&
+        d.purpose === 'transition' &&
+        d.stageSeq === reminder.stageSeq &&
+        d.revision === reminder.revision
+      )
+        return d;
     return tx.findOneBy(DeadlineEntity, {
       caseId: reminder.caseId,
       kind,

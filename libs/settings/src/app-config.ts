@@ -128,7 +128,7 @@ export interface AppConfig {
   outboxPollIntervalMs: number;
   /** due deadlines claimed and closed together in one transaction */
   deadlineBatchSize: number;
-  /** `deadline.fire` jobs a worker runs at once (at most two of them close batches at a time) */
+  /** `deadline.fire` jobs a worker runs at once (a quarter of them close batches at the same time) */
   deadlineConcurrency: number;
   policyFile: string;
   ocidPrefix: string;

@@ -79,8 +79,8 @@ export class CasesController {
   @ApiSignedIn('VALIDATION_FAILED')
   async list(@CurrentPrincipal() p: Principal, @Query() q: ListCasesQuery): Promise<CaseSummaryPageDto> {
     const { awaiting, ...filters } = q;
-    const caseIds = awaiting === 'me' ? await this.tasks.caseIds(p) : undefined;
-    const page = await this.queries.list(callerOf(p), { ...filters, caseIds, limit: q.limit ?? 50 });
+    const where = awaiting === 'me' ? this.tasks.awaitingSql('c', p) : undefined;
+    const page = await this.queries.list(callerOf(p), { ...filters, where, limit: q.limit ?? 50 });
     return { items: await this.views.summaries(page.items), nextCursor: page.nextCursor };
   }
 

@@ -9,6 +9,7 @@ import { Transparency1733300000000 } from './1733300000000-transparency';
 import { OcdsReleases1733400000000 } from './1733400000000-ocds-releases';
 import { FeedWebhooks1733500000000 } from './1733500000000-feed-webhooks';
 import { CaseAuditHead1734000000000 } from './1734000000000-case-audit-head';
+import { CaseListIndexes1734200000000 } from './1734200000000-case-list-indexes';
 import { CursorPrecision1734300000000 } from './1734300000000-cursor-precision';
 
 /** Every migration, in order. New migrations are added here. */
@@ -24,5 +25,6 @@ export const MIGRATIONS = [
   OcdsReleases1733400000000,
   FeedWebhooks1733500000000,
   CaseAuditHead1734000000000,
+  CaseListIndexes1734200000000,
   CursorPrecision1734300000000,
 ];
