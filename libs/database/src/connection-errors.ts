@@ -30,7 +30,10 @@ const UNAVAILABLE_MESSAGES = [
 export function isConnectionUnavailable(e: unknown): boolean {
   const code = pgCode(e);
   if (code && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
-  const err = e as { message?: string; driverError?: { message?: string }; errors?: unknown[] };
+  const err = e as { name?: string; message?: string; driverError?: { message?: string }; errors?: unknown[] };
+  // TypeORM releases a query runner whose connection emitted an error (the server restarted or
+  // dropped it); the next statement on that runner is refused without being sent
+  if (err?.name === 'QueryRunnerAlreadyReleasedError') return true;
   // AggregateError from a dual-stack connect carries the ECONNREFUSEDs in `errors`
   if (Array.isArray(err?.errors) && err.errors.some((x) => isConnectionUnavailable(x))) return true;
   const message = `${err?.message ?? ''} ${err?.driverError?.message ?? ''}`;
