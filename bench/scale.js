@@ -112,9 +112,15 @@ async function redisDrop(redis, prefix) {
 }
 const usedMemory = async (redis) => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))[1]);
 
-/** Waits until every pending future deadline has been put into Redis by the reconciler (enqueued_at set since `since`). */
+/**
+ * Waits until every pending future deadline has been put into Redis by the reconciler (enqueued_at
+ * set since `since`), or until that count has not moved for 15 s (the reconciler's pass is over:
+ * a deadline whose job it found already in Redis keeps its old enqueued_at), or `untilMs`.
+ */
 async function waitEnqueued(pg, since, untilMs) {
   let left = null;
+  let last = null;
+  let stableSince = Date.now();
   while (Date.now() < untilMs) {
     left = (
       await pg.query(
@@ -123,6 +129,10 @@ async function waitEnqueued(pg, since, untilMs) {
       )
     ).rows[0].n;
     if (left === 0) return { left: 0, atMs: Date.now() };
+    if (left !== last) {
+      last = left;
+      stableSince = Date.now();
+    } else if (Date.now() - stableSince > 15000) return { left, atMs: Date.now() };
     await sleep(200);
   }
   return { left, atMs: Date.now() };
