@@ -160,14 +160,30 @@ async function seedStorm(pg, template, n) {
   });
   return { ids, seedMs: Date.now() - t0 };
 }
-/** Cancels the storm deadlines still pending when the bench stopped waiting; returns how many. */
+/**
+ * Cancels the storm deadlines still pending when the bench stopped waiting; returns how many.
+ * The app may still be closing some of them: rows it holds are skipped (SKIP LOCKED, never a
+ * wait that could deadlock with a batch that locks case then deadline), and the pass repeats
+ * until none is pending (a skipped row is either fired by its batch or cancelled next pass).
+ */
 async function cancelLeft(pg, ids) {
-  const r = await pg.query(
-    `UPDATE deadlines SET status = 'cancelled', settled_at = now(), outcome = 'bench: storm not applied before the bench stopped waiting'
-      WHERE case_id = ANY($1) AND kind = 'tender_close' AND status = 'pending'`,
-    [ids],
-  );
-  return r.rowCount;
+  let cancelled = 0;
+  for (let pass = 0; pass < 600; pass++) {
+    const r = await pg.query(
+      `UPDATE deadlines SET status = 'cancelled', settled_at = now(), outcome = 'bench: storm not applied before the bench stopped waiting'
+        WHERE id IN (SELECT id FROM deadlines WHERE case_id = ANY($1) AND kind = 'tender_close' AND status = 'pending'
+                     ORDER BY id FOR UPDATE SKIP LOCKED)`,
+      [ids],
+    );
+    cancelled += r.rowCount;
+    const left = await pg.query(
+      `SELECT count(*)::int AS n FROM deadlines WHERE case_id = ANY($1) AND kind = 'tender_close' AND status = 'pending'`,
+      [ids],
+    );
+    if (left.rows[0].n === 0) return cancelled;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return cancelled;
 }
 async function moveDue(pg, ids, at) {
   const r = await pg.query(
