@@ -7,10 +7,20 @@
 const http = require('node:http');
 const pg = require('pg');
 
-const c = { statements: 0, checkouts: 0, held: 0, maxHeld: 0 };
+const c = { statements: 0, checkouts: 0, held: 0, maxHeld: 0, sql: [] };
+// BENCH_COUNT_SQL=1: also keep the text of each statement since the last reset (what a request sends)
+const keepSql = process.env.BENCH_COUNT_SQL === '1';
 const query = pg.Client.prototype.query;
 pg.Client.prototype.query = function (...args) {
   c.statements++;
+  if (keepSql && c.sql.length < 200) {
+    const q = args[0];
+    c.sql.push(
+      String(typeof q === 'string' ? q : (q?.text ?? ''))
+        .replace(/\s+/g, ' ')
+        .slice(0, 240),
+    );
+  }
   return query.apply(this, args);
 };
 const connect = pg.Pool.prototype.connect;
@@ -46,6 +56,7 @@ http
       c.statements = 0;
       c.checkouts = 0;
       c.maxHeld = c.held;
+      c.sql = [];
     }
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(c));

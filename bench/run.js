@@ -45,7 +45,11 @@ const PGBENCH_DB = `makebuy_bench_pgbench_${process.pid}`;
 const REDIS = { host: '127.0.0.1', port: 6379 };
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 15);
-const CLIENTS = [8, 32, 128];
+const CLIENTS = (process.env.BENCH_CLIENTS ?? '8,32,128').split(',').map(Number);
+// BENCH_ONLY=p1,p2,p3 (any of them): only those phases and their baselines, the results printed
+// as JSON instead of judged (to profile one phase: with BENCH_CPU_PROF=<dir>)
+const ONLY = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
+const runs = (phase) => !ONLY.size || ONLY.has(phase);
 const N = Number(process.env.BENCH_DEADLINES ?? 10000);
 const P3_CASES = Number(process.env.BENCH_P3_CASES ?? 100000);
 const P3_WORLDS = Number(process.env.BENCH_P3_WORLDS ?? 50);
@@ -190,7 +194,9 @@ async function startApp(extraEnv) {
     )
   )
     throw new Error(`port ${PORT} is in use: set BENCH_PORT`);
-  const child = spawn(process.execPath, ['-r', join(__dirname, 'pg-count.js'), 'dist/apps/main.js'], {
+  // BENCH_CPU_PROF=<dir>: the app writes a V8 CPU profile there when it stops (Chrome DevTools opens it)
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, '-r', join(__dirname, 'pg-count.js'), 'dist/apps/main.js'], {
     env: {
       ...process.env,
       DATABASE_URL: DB,
@@ -279,6 +285,7 @@ async function statementsPerRequest(w) {
     absorb(st, name, r.json);
     rows.push({
       request: name,
+      ...(c.sql.length ? { sql: c.sql } : {}),
       statements: c.statements,
       poolCheckouts: c.checkouts,
       maxConnectionsHeldAtOnce: c.maxHeld,
@@ -389,19 +396,25 @@ async function main() {
   const children = [];
   let pg;
   try {
-    log('start: npm start on the unchanged built tree, private database');
-    results.start = await S.startTime({
-      PG,
-      port: PORT + 20,
-      dbName: `makebuy_bench_start_${process.pid}`,
-      secret: SECRET,
-      prefix: `${RUN}-start`,
-    });
+    if (!ONLY.size) {
+      log('start: npm start on the unchanged built tree, private database');
+      results.start = await S.startTime({
+        PG,
+        port: PORT + 20,
+        dbName: `makebuy_bench_start_${process.pid}`,
+        secret: SECRET,
+        prefix: `${RUN}-start`,
+      });
+    }
 
-    log('baseline: pgbench');
-    results.pgbench = await pgbenchBaseline();
-    log(`baseline: raw BullMQ drain of ${N}`);
-    results.bullmq = await bullmqBaseline();
+    if (runs('p1')) {
+      log('baseline: pgbench');
+      results.pgbench = await pgbenchBaseline();
+    }
+    if (runs('p2')) {
+      log(`baseline: raw BullMQ drain of ${N}`);
+      results.bullmq = await bullmqBaseline();
+    }
 
     await adminQuery(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
     // API alone first, so the counters hold only what a request itself sends (no relay, no worker)
@@ -416,75 +429,81 @@ async function main() {
       results.perRequest = await statementsPerRequest(w);
       log('template cases through the API');
       for (const st of ['tendering', 'draft', 'conflict_check', 'route_decision', 'cancelled'])
-        tpl[st] = await T.templateCase(http, w, st);
-      log(`${P3_WORLDS} worlds for P3 through the API`);
-      for (let i = 0; i < P3_WORLDS; i++) worlds.push(await T.world(http, `W${i}`));
-      for (let i = 0; i < ISOLATED; i++) drafts.push(await T.templateCase(http, w, 'draft'));
+        if (runs('p2') || runs('p3')) tpl[st] = await T.templateCase(http, w, st);
+      if (runs('p3')) log(`${P3_WORLDS} worlds for P3 through the API`);
+      for (let i = 0; i < P3_WORLDS && runs('p3'); i++) worlds.push(await T.world(http, `W${i}`));
+      for (let i = 0; i < ISOLATED && runs('p2'); i++) drafts.push(await T.templateCase(http, w, 'draft'));
     } finally {
       await stopApp(child);
     }
-    child = await startApp({ RECONCILE_INTERVAL_MS: '60000' });
-    try {
-      results.memoryMb = { idle: rssMb(child.pid) };
-      results.caseEvents = [];
-      for (const n of CLIENTS) {
-        log(`case events, ${n} clients`);
-        results.caseEvents.push(await caseEvents(w, n));
+    results.memoryMb = {};
+    if (runs('p1')) {
+      child = await startApp({ RECONCILE_INTERVAL_MS: '60000' });
+      try {
+        results.memoryMb.idle = rssMb(child.pid);
+        results.caseEvents = [];
+        for (const n of CLIENTS) {
+          log(`case events, ${n} clients`);
+          results.caseEvents.push(await caseEvents(w, n));
+        }
+        results.memoryMb.afterCaseEvents = rssMb(child.pid);
+      } finally {
+        await stopApp(child);
       }
-      results.memoryMb.afterCaseEvents = rssMb(child.pid);
-    } finally {
-      await stopApp(child);
     }
 
     pg = new Client({ connectionString: DB });
     pg.on('error', (e) => log(`bench's PostgreSQL connection: ${e.message}`));
     await pg.connect();
-    // ---- P2: an isolated deadline, while nothing else is due (P1's jobs are already in Redis) ----
-    child = await startApp({ TIME_ACCELERATION: '100000' });
-    try {
-      await S.sleep(3000); // the start's reconcile pass
-      log(`P2: isolated deadline x${ISOLATED}`);
-      results.isolated = await S.isolated(pg, http, w.commissioner.token, drafts);
-    } finally {
-      await stopApp(child);
-    }
-
-    // ---- P2: N tenders closing in the same second ----
     const templates = {};
     for (const [st, id] of Object.entries(tpl)) templates[st] = await S.readTemplate(pg, id);
-    log(`P2: cloning ${N} tendering cases (two bids each) in SQL`);
-    const s1 = await S.seedStorm(pg, templates.tendering, N);
+    let s1 = null;
     let s2 = null;
-    if (SCALE_OUT) s2 = await S.seedStorm(pg, templates.tendering, N);
-    results.p2Seed = { cases: N * (s2 ? 2 : 1), ms: s1.seedMs + (s2?.seedMs ?? 0) };
-    log(`P2: seeded in ${results.p2Seed.ms} ms`);
-    const dueAt = new Date(Math.ceil((Date.now() + STORM_LEAD_MS) / 1000) * 1000).toISOString();
-    await S.moveDue(pg, s1.ids, dueAt);
-    const since = new Date();
-    const mem0 = await S.usedMemory(redis);
-    child = await startApp({ QUEUE_PREFIX: `${RUN}-p2` });
-    try {
-      const enq = await S.waitEnqueued(pg, since, Date.parse(dueAt) - 500);
-      const pending = await S.pendingCount(pg);
-      const usage = await S.redisUsage(redis, `${RUN}-p2`);
-      results.p2Redis = {
-        pendingDeadlines: pending,
-        notEnqueuedBeforeDue: enq.left,
-        enqueuedMsBeforeDue: Date.parse(dueAt) - enq.atMs,
-        keys: usage.keys,
-        bytes: usage.bytes,
-        bytesPerPending: Math.round(usage.bytes / Math.max(1, pending)),
-        usedMemoryDeltaPerPending: Math.round(((await S.usedMemory(redis)) - mem0) / Math.max(1, pending)),
-      };
-      log(`P2: storm of ${N} due at ${dueAt}`, JSON.stringify(results.p2Redis));
-      await S.sleep(Math.max(0, Date.parse(dueAt) - Date.now()));
-      results.storm = await S.storm(pg, s1.ids, dueAt, [child.pid], STORM_TIMEOUT_MS);
-      log('P2 storm', JSON.stringify(results.storm));
-    } finally {
-      await stopApp(child);
+    if (runs('p2')) {
+      // ---- P2: an isolated deadline, while nothing else is due (P1's jobs are already in Redis) ----
+      child = await startApp({ TIME_ACCELERATION: '100000' });
+      try {
+        await S.sleep(3000); // the start's reconcile pass
+        log(`P2: isolated deadline x${ISOLATED}`);
+        results.isolated = await S.isolated(pg, http, w.commissioner.token, drafts);
+      } finally {
+        await stopApp(child);
+      }
+
+      // ---- P2: N tenders closing in the same second ----
+      log(`P2: cloning ${N} tendering cases (two bids each) in SQL`);
+      s1 = await S.seedStorm(pg, templates.tendering, N);
+      if (SCALE_OUT && !ONLY.size) s2 = await S.seedStorm(pg, templates.tendering, N);
+      results.p2Seed = { cases: N * (s2 ? 2 : 1), ms: s1.seedMs + (s2?.seedMs ?? 0) };
+      log(`P2: seeded in ${results.p2Seed.ms} ms`);
+      const dueAt = new Date(Math.ceil((Date.now() + STORM_LEAD_MS) / 1000) * 1000).toISOString();
+      await S.moveDue(pg, s1.ids, dueAt);
+      const since = new Date();
+      const mem0 = await S.usedMemory(redis);
+      child = await startApp({ QUEUE_PREFIX: `${RUN}-p2` });
+      try {
+        const enq = await S.waitEnqueued(pg, since, Date.parse(dueAt) - 500);
+        const pending = await S.pendingCount(pg);
+        const usage = await S.redisUsage(redis, `${RUN}-p2`);
+        results.p2Redis = {
+          pendingDeadlines: pending,
+          notEnqueuedBeforeDue: enq.left,
+          enqueuedMsBeforeDue: Date.parse(dueAt) - enq.atMs,
+          keys: usage.keys,
+          bytes: usage.bytes,
+          bytesPerPending: Math.round(usage.bytes / Math.max(1, pending)),
+          usedMemoryDeltaPerPending: Math.round(((await S.usedMemory(redis)) - mem0) / Math.max(1, pending)),
+        };
+        log(`P2: storm of ${N} due at ${dueAt}`, JSON.stringify(results.p2Redis));
+        await S.sleep(Math.max(0, Date.parse(dueAt) - Date.now()));
+        results.storm = await S.storm(pg, s1.ids, dueAt, [child.pid], STORM_TIMEOUT_MS);
+        log('P2 storm', JSON.stringify(results.storm));
+      } finally {
+        await stopApp(child);
+      }
+      // a storm cut off by the timeout must not fire into the phases after it (bench bookkeeping)
+      results.storm.cancelledAfterTimeout = await S.cancelLeft(pg, s1.ids);
     }
-    // a storm cut off by the timeout must not fire into the phases after it (bench bookkeeping)
-    results.storm.cancelledAfterTimeout = await S.cancelLeft(pg, s1.ids);
 
     // ---- scale-out: two API and two worker processes ----
     if (s2) {
@@ -537,6 +556,7 @@ async function main() {
     }
 
     // ---- P3: 100,000 cases, 16 readers ----
+    if (!runs('p3')) return console.log(JSON.stringify(results, null, 2));
     const have = (await pg.query('SELECT count(*)::int AS n FROM cases')).rows[0].n;
     const toAdd = Math.max(0, P3_CASES - have);
     log(`P3: cloning ${toAdd} cases (a mix of states over ${P3_WORLDS} worlds) to reach ${P3_CASES}`);
@@ -657,6 +677,7 @@ async function main() {
     await redis.quit().catch(() => {});
   }
   results.benchSeconds = Math.round((Date.now() - started) / 1000);
+  if (ONLY.size) return console.log(JSON.stringify(results, null, 2));
   await report(results);
 }
 
