@@ -74,9 +74,7 @@ export class CaseAccess {
     }
     if (viewer.personId) {
       parts.push(`${alias}.created_by = :v_person`);
-      // the viewer's panel cases as an array computed once (not EXISTS per row): every arm of the
-      // OR is then an index condition, and PostgreSQL combines them with the filters' indexes
-      parts.push(`${alias}.id = ANY (ARRAY(SELECT cp.case_id FROM case_panel cp WHERE cp.person_id = :v_person))`);
+      parts.push(`EXISTS (SELECT 1 FROM case_panel cp WHERE cp.case_id = ${alias}.id AND cp.person_id = :v_person)`);
       params.v_person = viewer.personId;
     }
     if (viewer.roles.includes('commissioner') && viewer.consortiumId && !params.v_consortium) {
