@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, Role } from '@makebuy/domain';
-import { CaseEntity, CasePanelEntity } from './case.entities';
+import { CaseEntity } from './case.entities';
+import { CasePanel } from './case-panel.service';
 import { CasesRepository } from './cases.repository';
 
 export interface Viewer {
@@ -21,6 +22,7 @@ export class CaseAccess {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly repo: CasesRepository,
+    private readonly panel: CasePanel,
   ) {}
 
   /**
@@ -39,7 +41,8 @@ export class CaseAccess {
     if (viewer.roles.includes('commissioner') && viewer.consortiumId && viewer.consortiumId === row.consortiumId)
       return true;
     if (onPanel !== undefined) return onPanel;
-    if (viewer.personId) return tx.existsBy(CasePanelEntity, { caseId: row.id, personId: viewer.personId });
+    // inside a case transaction: the panel held with the lock (no statement)
+    if (viewer.personId) return this.panel.isMember(row.id, viewer.personId, tx);
     return false;
   }
 
