@@ -127,6 +127,8 @@ INSERT INTO outbox (case_id, payload) VALUES (:id, '{"job":"notify"}');
 COMMIT;
 `,
   );
+  const cpu = S.cpuMeter([]);
+  const own0 = S.endedChildrenCpuMs();
   const out = execFileSync(
     'pgbench',
     [
@@ -149,8 +151,15 @@ COMMIT;
   );
   const tps = Number(/tps = ([\d.]+)/.exec(out)[1]);
   const lat = Number(/latency average = ([\d.]+) ms/.exec(out)?.[1]);
+  const txns = Number(/number of transactions actually processed: (\d+)/.exec(out)?.[1] ?? 0);
+  const c1 = cpu(txns);
+  // CPU per transaction: pgbench itself (the client side) and PostgreSQL (quiet machine)
+  const cpuMsPerTransaction = {
+    client: Math.round(((S.endedChildrenCpuMs() - own0) / txns) * 100) / 100,
+    postgres: c1.postgres,
+  };
   await adminQuery(`DROP DATABASE IF EXISTS ${PGBENCH_DB} WITH (FORCE)`);
-  return { clients: 32, seconds: DURATION, statementsPerTransaction: 7, tps, latencyAvgMs: lat };
+  return { clients: 32, seconds: DURATION, statementsPerTransaction: 7, tps, latencyAvgMs: lat, cpuMsPerTransaction };
 }
 
 // ---- baseline 2: raw BullMQ drain of N no-op delayed jobs due at the same instant ----
@@ -314,7 +323,8 @@ async function statementsPerRequest(w) {
 }
 
 /** `clients` loops, each driving cases through every step for DURATION seconds */
-async function caseEvents(w, clients, bases = [BASE]) {
+async function caseEvents(w, clients, bases = [BASE], pids = []) {
+  const cpu = S.cpuMeter(pids);
   const s = steps(w);
   const lat = [];
   const status = {};
@@ -356,6 +366,8 @@ async function caseEvents(w, clients, bases = [BASE]) {
     clients,
     seconds: Math.round(seconds * 10) / 10,
     writesPerSec: Math.round((writes / seconds) * 10) / 10,
+    // CPU per successful write: the app's processes, and every PostgreSQL process (quiet machine)
+    cpuMsPerWrite: cpu(writes),
     latencyMs: { p50: pct(lat, 50), p90: pct(lat, 90), p99: pct(lat, 99), max: lat[lat.length - 1] ?? null },
     status,
     http5xx: count((k) => k === 'network' || Number(k) >= 500),
@@ -444,7 +456,7 @@ async function main() {
         results.caseEvents = [];
         for (const n of CLIENTS) {
           log(`case events, ${n} clients`);
-          results.caseEvents.push(await caseEvents(w, n));
+          results.caseEvents.push(await caseEvents(w, n, [BASE], [child.pid]));
         }
         results.memoryMb.afterCaseEvents = rssMb(child.pid);
       } finally {
@@ -538,7 +550,12 @@ async function main() {
         st.cancelledAfterTimeout = await S.cancelLeft(pg, s2.ids);
         const bases = [PORT + 1, PORT + 2].map((p) => `http://127.0.0.1:${p}`);
         log('scale-out: case events, 32 clients over two API processes');
-        const p1 = await caseEvents(w, 32, bases);
+        const p1 = await caseEvents(
+          w,
+          32,
+          bases,
+          [...apis, ...workers].map((c) => c.pid),
+        );
         const one = results.caseEvents.find((r) => r.clients === 32);
         results.scaleOut = {
           processes: { api: 2, worker: 2 },
@@ -657,7 +674,7 @@ async function main() {
         const cnt = await counters(false);
         log(`P3: ${name}, 16 clients, ${P3_SECONDS} s`);
         results.p3[name] = {
-          ...(await S.readLoad(base, 16, P3_SECONDS, pick)),
+          ...(await S.readLoad(base, 16, P3_SECONDS, pick, [child.pid])),
           statements: cnt.statements,
           poolCheckouts: cnt.checkouts,
         };
@@ -690,7 +707,7 @@ function report(results) {
   const p3 = (k, max) =>
     t(
       `P3 ${k} p99, 16 clients, ${results.p3Seed.cases} cases`,
-      `${results.p3[k].latencyMs.p99} ms (p50 ${results.p3[k].latencyMs.p50}, ${results.p3[k].perSec}/s, ${results.p3[k].statements} statements, ${results.p3[k].non200} non-200)`,
+      `${results.p3[k].latencyMs.p99} ms (p50 ${results.p3[k].latencyMs.p50}, ${results.p3[k].perSec}/s, ${results.p3[k].statements} statements, CPU app ${results.p3[k].cpuMsPerRequest.app} + PostgreSQL ${results.p3[k].cpuMsPerRequest.postgres} ms, ${results.p3[k].non200} non-200)`,
       `<= ${max} ms`,
       results.p3[k].latencyMs.p99 <= max && results.p3[k].non200 === 0,
     );
@@ -698,7 +715,7 @@ function report(results) {
   const targets = [
     t(
       'P1 case events at 32 clients vs pgbench at 32 clients',
-      `${at(32).writesPerSec} writes/s vs ${results.pgbench.tps.toFixed(0)} tps: ${ratio.toFixed(3)}x`,
+      `${at(32).writesPerSec} writes/s vs ${results.pgbench.tps.toFixed(0)} tps: ${ratio.toFixed(3)}x (CPU per write: app ${at(32).cpuMsPerWrite.app} ms, PostgreSQL ${at(32).cpuMsPerWrite.postgres} ms; per pgbench transaction: pgbench ${results.pgbench.cpuMsPerTransaction.client} ms, PostgreSQL ${results.pgbench.cpuMsPerTransaction.postgres} ms)`,
       '>= 0.35x (goal 0.6x)',
       ratio >= 0.35,
     ),
@@ -724,7 +741,7 @@ function report(results) {
     t(
       `P2 ${st.deadlines} tender closes due in the same second: first due to last applied vs raw BullMQ drain of ${results.bullmq.jobs}`,
       st.fired === st.deadlines
-        ? `${st.firstDueToLastAppliedMs} ms vs ${results.bullmq.drainMs} ms: ${p2ratio.toFixed(1)}x`
+        ? `${st.firstDueToLastAppliedMs} ms vs ${results.bullmq.drainMs} ms: ${p2ratio.toFixed(1)}x (CPU per close: app ${st.cpuMsPerClose.app} ms, PostgreSQL ${st.cpuMsPerClose.postgres} ms)`
         : `only ${st.fired} applied when the bench stopped waiting (${STORM_TIMEOUT_MS} ms after the due instant): more than ${(STORM_TIMEOUT_MS / results.bullmq.drainMs).toFixed(0)}x ${results.bullmq.drainMs} ms`,
       '<= 10x (goal 3x)',
       st.fired === st.deadlines && p2ratio <= 10,

@@ -5,7 +5,7 @@
  * cloned in SQL (bench/clone.js); every job reaches Redis through the app's own reconciler.
  */
 const { spawn } = require('node:child_process');
-const { readFileSync } = require('node:fs');
+const { readFileSync, readdirSync } = require('node:fs');
 const { join } = require('node:path');
 const { Client } = require('pg');
 const IORedis = require('ioredis');
@@ -34,6 +34,54 @@ function rssMb(pid) {
   } catch {
     return null;
   }
+}
+
+// CPU time from /proc/<pid>/stat: utime and stime (fields 14, 15), cutime and cstime of reaped
+// children (16, 17), in clock ticks (USER_HZ, 100 on Linux)
+const TICK_MS = 10;
+function statOf(pid) {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = s.lastIndexOf(')');
+    const f = s.slice(close + 2).split(' ');
+    return {
+      comm: s.slice(s.indexOf('(') + 1, close),
+      ms: (Number(f[11]) + Number(f[12])) * TICK_MS,
+      children: (Number(f[13]) + Number(f[14])) * TICK_MS,
+    };
+  } catch {
+    return null;
+  }
+}
+/** CPU milliseconds used so far by `pids` (the app's processes). */
+function cpuMs(pids) {
+  return pids.reduce((n, p) => n + (statOf(p)?.ms ?? 0), 0);
+}
+/**
+ * CPU milliseconds used so far by every PostgreSQL process on this machine (backends that ended are
+ * counted in the postmaster's reaped-children time). Meaningful only on a quiet machine.
+ */
+function postgresCpuMs() {
+  let n = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    const st = statOf(d);
+    if (st && st.comm === 'postgres') n += st.ms + st.children;
+  }
+  return n;
+}
+/** CPU milliseconds of this process's children that ended (pgbench, once it returned). */
+function endedChildrenCpuMs() {
+  return statOf(process.pid)?.children ?? 0;
+}
+/** Starts counting CPU of `pids` and of PostgreSQL; the returned function gives ms per `n` units of work. */
+function cpuMeter(pids) {
+  const a0 = cpuMs(pids);
+  const p0 = postgresCpuMs();
+  return (n) => {
+    const per = (x) => (n ? Math.round((x / n) * 100) / 100 : null);
+    return { app: per(cpuMs(pids) - a0), postgres: per(postgresCpuMs() - p0) };
+  };
 }
 
 /** Samples the RSS of `pids` every 200 ms until stopped; gives the peak of each. */
@@ -200,6 +248,7 @@ async function moveDue(pg, ids, at) {
  */
 async function storm(pg, ids, dueAt, pids, timeoutMs) {
   const stopRss = rssSampler(pids);
+  const cpu = cpuMeter(pids);
   let fired = 0;
   const give = Date.now() + timeoutMs;
   while (Date.now() < give) {
@@ -213,6 +262,7 @@ async function storm(pg, ids, dueAt, pids, timeoutMs) {
     await sleep(100);
   }
   const peakRssMb = stopRss();
+  const cpuMsPerClose = cpu(fired);
   const d = (
     await pg.query(
       `SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM settled_at - due_at)) * 1000) AS p50,
@@ -247,6 +297,7 @@ async function storm(pg, ids, dueAt, pids, timeoutMs) {
     firstDueToLastAppliedMs: Number(d.window),
     lagMs: { p50: Number(d.p50), p99: Number(d.p99) },
     peakRssMb,
+    cpuMsPerClose,
     closedExactlyOnce: v.ok,
     closedTwice: v.twice,
     neverClosed: v.never,
@@ -288,7 +339,8 @@ async function isolated(pg, http, tok, draftIds) {
 }
 
 /** `clients` loops calling `pick()` -> [path, token] for `seconds`; latency percentiles and statuses. */
-async function readLoad(base, clients, seconds, pick) {
+async function readLoad(base, clients, seconds, pick, pids = []) {
+  const cpu = cpuMeter(pids);
   const lat = [];
   const status = {};
   const end = Date.now() + seconds * 1000;
@@ -315,6 +367,7 @@ async function readLoad(base, clients, seconds, pick) {
   return {
     requests: lat.length,
     perSec: Math.round(lat.length / seconds),
+    cpuMsPerRequest: cpu(lat.length),
     latencyMs: { p50: r(pct(lat, 50)), p90: r(pct(lat, 90)), p99: r(pct(lat, 99)), max: r(lat.at(-1) ?? null) },
     status,
     non200: Object.entries(status).reduce((n, [k, v]) => (k === '200' ? n : n + v), 0),
@@ -377,6 +430,8 @@ module.exports = {
   log,
   rssMb,
   rssSampler,
+  cpuMeter,
+  endedChildrenCpuMs,
   spawnApp,
   stop,
   redisUsage,

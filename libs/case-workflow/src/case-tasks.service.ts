@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError, FINAL_STATES, type Role } from '@makebuy/domain';
-import { CaseEntity } from '@makebuy/cases';
+import { CaseEntity, type ListFilter } from '@makebuy/cases';
 import { decodeCursor, encodeCursor, Page } from '@makebuy/database';
 import { CaseObligations } from './case-obligations.service';
 import type { Obligation, TaskKind } from './obligations.rules';
@@ -87,7 +87,9 @@ export class CaseTasks {
   /**
    * GET /cases?awaiting=me as one SQL predicate over the cases row `alias`: true exactly when
    * `obligationsOf` gives the case an obligation that falls to the viewer (`all` above), written
-   * set-based so a page is one indexed query instead of reading every candidate case's inputs.
+   * set-based so a page is one indexed query instead of reading every candidate case's inputs:
+   * `narrow` the candidate cases (indexes: the viewer's panel seats and own cases, governance's
+   * states), `rules` the obligations, evaluated over candidates in list order until the page is full.
    * The same rules, state by state (the worklist e2e checks the two agree at every step of a case):
    * - conflict_check: `declare` for a panel member with no current declaration; for governance
    *   `review_declaration` while a panel member's current declaration is unreviewed, and
@@ -100,8 +102,8 @@ export class CaseTasks {
    * - governance_review: always a governance task; standstill: while a representation of the
    *   current standstill is open.
    */
-  awaitingSql(alias: string, viewer: TaskViewer): { sql: string; params: Record<string, unknown> } {
-    if (!viewer.personId) return { sql: 'FALSE', params: {} };
+  awaitingSql(alias: string, viewer: TaskViewer): ListFilter {
+    if (!viewer.personId) return { narrow: 'FALSE', rules: 'FALSE', params: {} };
     const c = alias;
     const current = (p: string) =>
       `d.case_id = ${p}.case_id AND d.person_id = ${p}.person_id AND d.superseded_at IS NULL`;
@@ -153,7 +155,7 @@ export class CaseTasks {
           ` OR ${c}.state = 'governance_review' OR (${c}.state = 'standstill' AND ${openRepresentation})))`,
       );
     }
-    return { sql: `(${c}.id IN (${candidates.join(' UNION ALL ')}) AND (${mine.join(' OR ')}))`, params };
+    return { narrow: `${c}.id IN (${candidates.join(' UNION ALL ')})`, rules: `(${mine.join(' OR ')})`, params };
   }
 
   private fallsTo(o: Obligation, viewer: TaskViewer, governance: boolean): boolean {

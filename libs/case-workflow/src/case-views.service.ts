@@ -11,12 +11,12 @@ import {
   Role,
   SnapshotRestoreError,
 } from '@makebuy/domain';
-import { CaseAccess, CaseEntity, CaseHistory, CaseListRow, CaseViewer, HistoryEntry } from '@makebuy/cases';
+import { CaseAccess, CaseEntity, CaseHistory, CaseViewer, HistoryEntry } from '@makebuy/cases';
 import type { Page } from '@makebuy/database';
 import { ConflictsCaseParts } from '@makebuy/conflicts';
 import { TenderingCaseParts } from '@makebuy/tendering';
 import { AwardChecks, FlagsService, toFlagView } from '@makebuy/flags';
-import { DeadlineQueries, DeadlineScheduler } from '@makebuy/deadlines';
+import { DeadlineScheduler } from '@makebuy/deadlines';
 
 /** GET /cases/{id}: the case's own fields, `allowedEvents`, then each feature's part. */
 @Injectable()
@@ -30,29 +30,7 @@ export class CaseViews {
     private readonly awardChecks: AwardChecks,
     private readonly deadlines: DeadlineScheduler,
     private readonly caseHistory: CaseHistory,
-    private readonly deadlineQueries: DeadlineQueries,
   ) {}
-
-  /** GET /cases: one summary per case (the full view is GET /cases/{id}). */
-  async summaries(rows: CaseListRow[]) {
-    const next = await this.deadlineQueries.nextDue(rows.map((r) => r.id));
-    return rows.map((r) => {
-      const d = next.get(r.id);
-      return {
-        id: r.id,
-        ocid: r.ocid,
-        title: r.title,
-        serviceName: r.serviceName,
-        consortiumId: r.consortiumId,
-        state: r.state,
-        track: r.track,
-        route: r.context.route,
-        version: r.version,
-        updatedAt: r.updatedAt.toISOString(),
-        nextDeadline: d ? { kind: d.kind, dueAt: d.dueAt.toISOString() } : null,
-      };
-    });
-  }
 
   /**
    * GET /cases/{id}/history for one reader: a panel member excluded from evaluation (or entirely)

@@ -10,6 +10,7 @@ import { CaseWorkflow } from './case-workflow.service';
 import { CaseViews } from './case-views.service';
 import { CaseObligations } from './case-obligations.service';
 import { CaseTasks } from './case-tasks.service';
+import { CaseList } from './case-list.service';
 import { CaseFeed } from './case-feed.service';
 import { FeedModule } from '@makebuy/feed';
 
@@ -29,7 +30,7 @@ import { FeedModule } from '@makebuy/feed';
     FeedModule,
     OcdsModule,
   ],
-  providers: [CaseWorkflow, CaseViews, CaseObligations, CaseFeed, CaseTasks],
-  exports: [CaseWorkflow, CaseViews, CaseObligations, CaseTasks],
+  providers: [CaseWorkflow, CaseViews, CaseObligations, CaseFeed, CaseTasks, CaseList],
+  exports: [CaseWorkflow, CaseViews, CaseObligations, CaseTasks, CaseList],
 })
 export class CaseWorkflowModule {}

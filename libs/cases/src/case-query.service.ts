@@ -6,20 +6,30 @@ import { decodeCursor, Page, pageOf } from '@makebuy/database';
 import { CaseEntity } from './case.entities';
 import { CaseAccess, Viewer } from './case-access.service';
 
-/** What GET /cases reads of each case (CaseViews.summaries). */
-export const CASE_LIST_COLUMNS = [
-  'id',
-  'ocid',
-  'title',
-  'serviceName',
-  'consortiumId',
-  'state',
-  'track',
-  'context',
-  'version',
-  'updatedAt',
-] as const;
-export type CaseListRow = Pick<CaseEntity, (typeof CASE_LIST_COLUMNS)[number]>;
+/**
+ * A further filter of GET /cases over the cases row `c` (named parameters): `narrow`, a cheap
+ * condition indexes serve (which rows are candidates), and `rules`, a costly per-row condition
+ * evaluated over the candidates in list order, so a page stops once it is full.
+ */
+export interface ListFilter {
+  narrow: string;
+  rules?: string;
+  params: Record<string, unknown>;
+}
+
+/** One row of GET /cases as the list query returns it (CaseList builds the summaries). */
+export interface CaseListRow {
+  id: string;
+  ocid: string;
+  title: string;
+  service_name: string;
+  consortium_id: string;
+  state: CaseState;
+  track: string;
+  route: string | null;
+  version: number;
+  updated_at: Date;
+}
 
 @Injectable()
 export class CaseQueries {
@@ -29,43 +39,72 @@ export class CaseQueries {
   ) {}
 
   /**
-   * GET /cases: the cases the viewer may see, most recently updated first, filtered by state,
-   * consortium, words in title or service name (each word a prefix) and `caseIds` (awaiting=me).
+   * GET /cases as one SQL query (positional parameters): the cases the viewer may see, most
+   * recently updated first, filtered by state, consortium, words in title or service name (each
+   * word a prefix) and a further predicate (awaiting=me: CaseTasks.awaitingSql), `limit + 1` rows
+   * of summary columns only (the route out of the context, never the whole context or snapshot:
+   * a page of full rows costs the API process more CPU to receive than the query costs
+   * PostgreSQL). Raw SQL: the caller may wrap it (the next deadline of each row) and sends it.
    */
-  async list(
+  listQuery(
     viewer: Viewer,
     q: {
       state?: CaseState;
       consortiumId?: string;
       q?: string;
-      caseIds?: string[];
-      /** a further predicate over `c` (awaiting=me: CaseTasks.awaitingSql) */
-      where?: { sql: string; params: Record<string, unknown> };
+      /** a further filter (awaiting=me: CaseTasks.awaitingSql) */
+      where?: ListFilter;
       limit: number;
       cursor?: string;
     },
-  ): Promise<Page<CaseListRow>> {
-    const qb = this.ds
-      .getRepository(CaseEntity)
-      .createQueryBuilder('c')
-      // a summary's columns only: a page of 50 full rows (snapshot, state value) costs the API
-      // process more CPU to receive and hydrate than the query costs PostgreSQL
-      .select(CASE_LIST_COLUMNS.map((k) => `c.${k}`))
-      .orderBy('c.updated_at', 'DESC')
-      .addOrderBy('c.id', 'DESC')
-      .limit(q.limit + 1);
+  ): { sql: string; params: unknown[] } {
     const vis = this.access.visibilitySql('c', viewer);
-    qb.where(vis.sql, vis.params);
-    if (q.state) qb.andWhere('c.state = :state', { state: q.state });
-    if (q.consortiumId) qb.andWhere('c.consortium_id = :consortiumId', { consortiumId: q.consortiumId });
-    if (q.caseIds) qb.andWhere('c.id = ANY(:caseIds::uuid[])', { caseIds: q.caseIds });
-    if (q.where) qb.andWhere(q.where.sql, q.where.params);
+    const where = [vis.sql];
+    const params: Record<string, unknown> = { ...vis.params, limit: q.limit + 1 };
+    if (q.state) {
+      where.push('c.state = :state');
+      params.state = q.state;
+    }
+    if (q.consortiumId) {
+      where.push('c.consortium_id = :consortiumId');
+      params.consortiumId = q.consortiumId;
+    }
+    if (q.where) {
+      where.push(q.where.narrow);
+      Object.assign(params, q.where.params);
+    }
     const words = wordsQuery(q.q);
-    if (words)
-      qb.andWhere(`to_tsvector('simple', c.title || ' ' || c.service_name) @@ to_tsquery('simple', :words)`, { words });
+    if (words) {
+      where.push(`to_tsvector('simple', c.title || ' ' || c.service_name) @@ to_tsquery('simple', :words)`);
+      params.words = words;
+    }
     const after = decodeCursor(q.cursor);
-    if (after) qb.andWhere('(c.updated_at, c.id) < (:t, :id)', { t: after.t, id: after.id });
-    return pageOf(await qb.getMany(), q.limit, (c) => ({ t: c.updatedAt.toISOString(), id: c.id }));
+    if (after) {
+      where.push('(c.updated_at, c.id) < (:after_t::timestamptz, :after_id::uuid)');
+      params.after_t = after.t;
+      params.after_id = after.id;
+    }
+    const conditions = where.map((w) => `(${w})`).join(' AND ');
+    const order = 'ORDER BY c.updated_at DESC, c.id DESC';
+    const columns = `c.id, c.ocid, c.title, c.service_name, c.consortium_id, c.state, c.track,
+              c.context->>'route' AS route, c.version, c.updated_at`;
+    // costly rules run over the candidates already in order (OFFSET 0 keeps PostgreSQL from
+    // pulling the rules into the scan): the LIMIT stops at the page's last row instead of
+    // evaluating them for every candidate
+    const text = q.where?.rules
+      ? `SELECT ${columns}
+           FROM (SELECT c.id, c.ocid, c.title, c.service_name, c.consortium_id, c.state, c.track, c.context,
+                        c.version, c.updated_at, c.created_by
+                   FROM cases c WHERE ${conditions} ${order} OFFSET 0) c
+          WHERE ${q.where.rules} ${order} LIMIT :limit`
+      : `SELECT ${columns} FROM cases c WHERE ${conditions} ${order} LIMIT :limit`;
+    const [sql, positional] = this.ds.driver.escapeQueryWithParameters(text, params, {});
+    return { sql, params: positional };
+  }
+
+  /** The page of rows a `listQuery` returned (fetched with limit + 1), its cursor from the last. */
+  listPage<T extends Pick<CaseListRow, 'id' | 'updated_at'>>(rows: T[], limit: number): Page<T> {
+    return pageOf(rows, limit, (c) => ({ t: c.updated_at.toISOString(), id: c.id }));
   }
 
   find(caseId: string, tx: EntityManager = this.ds.manager): Promise<CaseEntity | null> {

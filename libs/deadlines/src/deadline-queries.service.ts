@@ -13,9 +13,15 @@ export class DeadlineQueries {
     return this.repo.forCase(caseId, tx);
   }
 
-  /** GET /cases summaries: each case's next pending stage deadline. */
-  nextDue(caseIds: string[]): Promise<Map<string, { kind: string; dueAt: Date }>> {
-    return this.repo.nextDue(caseIds);
+  /**
+   * GET /cases summaries: a case's next pending stage deadline as a LATERAL subquery over the case
+   * id expression `caseId` (columns `kind`, `due_at`; no row when none is pending), so a page and
+   * its deadlines are one statement.
+   */
+  nextDueSql(caseId: string): string {
+    return `SELECT d.kind, d.due_at FROM deadlines d
+             WHERE d.case_id = ${caseId} AND d.status = 'pending' AND d.purpose = 'transition'
+             ORDER BY d.due_at LIMIT 1`;
   }
 
   escalations(caseId: string): Promise<EscalationEntity[]> {

@@ -253,17 +253,6 @@ export class DeadlinesRepository {
   }
 
   /** The earliest pending stage deadline (not a reminder) of each case. */
-  async nextDue(caseIds: string[]): Promise<Map<string, { kind: string; dueAt: Date }>> {
-    if (!caseIds.length) return new Map();
-    const rows: { case_id: string; kind: string; due_at: Date }[] = await this.ds.query(
-      `SELECT DISTINCT ON (case_id) case_id, kind, due_at FROM deadlines
-        WHERE case_id = ANY($1::uuid[]) AND status = 'pending' AND purpose = 'transition'
-        ORDER BY case_id, due_at`,
-      [caseIds],
-    );
-    return new Map(rows.map((r) => [r.case_id, { kind: r.kind, dueAt: r.due_at }]));
-  }
-
   /** One escalation per deadline (a second firing of the same deadline cannot add another). */
   async insertEscalation(tx: EntityManager, e: Omit<EscalationEntity, 'id'>): Promise<void> {
     await tx.createQueryBuilder().insert().into(EscalationEntity).values(e).orIgnore().execute();

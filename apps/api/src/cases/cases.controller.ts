@@ -12,8 +12,8 @@ import {
 import type { Response } from 'express';
 import { DomainError } from '@makebuy/domain';
 import { CurrentPrincipal, Principal, Roles } from '@makebuy/auth';
-import { CaseCommands, CaseHistory, CaseQueries, EventInput } from '@makebuy/cases';
-import { CaseTasks, CaseViews } from '@makebuy/case-workflow';
+import { CaseCommands, CaseHistory, EventInput } from '@makebuy/cases';
+import { CaseList, CaseViews } from '@makebuy/case-workflow';
 import { BidReceipts } from '@makebuy/tendering';
 import { ApiSignedIn } from '../http/api-problems.decorator';
 import { validateBody } from '../http/validation';
@@ -47,9 +47,8 @@ const IF_MATCH = ApiHeader({
 export class CasesController {
   constructor(
     private readonly commands: CaseCommands,
-    private readonly queries: CaseQueries,
     private readonly views: CaseViews,
-    private readonly tasks: CaseTasks,
+    private readonly caseList: CaseList,
   ) {}
 
   @Post()
@@ -78,10 +77,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseSummaryPageDto })
   @ApiSignedIn('VALIDATION_FAILED')
   async list(@CurrentPrincipal() p: Principal, @Query() q: ListCasesQuery): Promise<CaseSummaryPageDto> {
-    const { awaiting, ...filters } = q;
-    const where = awaiting === 'me' ? this.tasks.awaitingSql('c', p) : undefined;
-    const page = await this.queries.list(callerOf(p), { ...filters, where, limit: q.limit ?? 50 });
-    return { items: await this.views.summaries(page.items), nextCursor: page.nextCursor };
+    return this.caseList.page(callerOf(p), { ...q, limit: q.limit ?? 50 });
   }
 
   @Get(':id')
