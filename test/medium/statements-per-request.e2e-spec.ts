@@ -13,25 +13,34 @@ import { PgCounter, PgCounts } from '../support/pg-counter';
 jest.setTimeout(120_000);
 
 /**
- * Per request: `write`, exactly, the statements up to and including the command's COMMIT (the reads
- * before its transaction, BEGIN, the lock, facts, the writes, COMMIT: the case-event write path);
- * `statements` and `checkouts`, upper bounds for the whole request (the response view after the
- * commit included). Before this design (docs/performance.md), the write part was: create 8 (with the
- * consortium and people reads), SUBMIT 12, declaration 10, review 8, COMPLETE_CONFLICT_CHECK 9,
+ * Per request: `write`, the statements up to and including the command's COMMIT (the reads before
+ * its transaction, BEGIN, the lock, facts, the writes, COMMIT: the case-event write path), exact
+ * where the whole path is the case engine's and the conflicts feature's (`exact`), else an upper
+ * bound (deadlines, notices and releases have their own statements); `statements` and `checkouts`,
+ * upper bounds for the whole request (the response view after the commit included). Before this design (docs/performance.md), the write part was: create 7 (the
+ * consortium and people reads, BEGIN, three INSERTs, COMMIT), SUBMIT 12, declaration 10, review 8, COMPLETE_CONFLICT_CHECK 9,
  * DECIDE_BUY 24.
  */
 const BOUNDS = {
-  create: { write: 4, statements: 14, checkouts: 4 },
-  SUBMIT: { write: 9, statements: 19, checkouts: 2 },
-  declaration: { write: 5, statements: 5, checkouts: 1 },
-  review: { write: 5, statements: 5, checkouts: 1 },
-  COMPLETE_CONFLICT_CHECK: { write: 7, statements: 17, checkouts: 2 },
-  DECIDE_BUY: { write: 20, statements: 30, checkouts: 2 },
-  'GET /cases/{id}': { write: 0, statements: 11, checkouts: 1 },
+  create: { write: 2, exact: true, statements: 12, checkouts: 4 },
+  SUBMIT: { write: 9, exact: false, statements: 19, checkouts: 2 },
+  declaration: { write: 5, exact: true, statements: 5, checkouts: 1 },
+  review: { write: 5, exact: true, statements: 5, checkouts: 1 },
+  COMPLETE_CONFLICT_CHECK: { write: 7, exact: false, statements: 17, checkouts: 2 },
+  DECIDE_BUY: { write: 20, exact: false, statements: 30, checkouts: 2 },
+  'GET /cases/{id}': { write: 0, exact: true, statements: 11, checkouts: 1 },
 };
 
-/** The statements of the request up to and including its COMMIT (none for a read). */
-const writePart = (c: PgCounts) => c.sql.slice(0, c.sql.lastIndexOf('COMMIT') + 1);
+/**
+ * The statements of the request up to and including its COMMIT (none for a read); a case raised
+ * without a transaction (its one write statement carries the row, the panel and the audit row) ends
+ * with that statement.
+ */
+const writePart = (c: PgCounts) => {
+  const commit = c.sql.lastIndexOf('COMMIT');
+  const end = commit >= 0 ? commit : c.sql.findIndex((s) => /INSERT INTO cases /.test(s));
+  return c.sql.slice(0, end + 1);
+};
 
 const oneLine = (sql: string) => sql.replace(/\s+/g, ' ');
 
@@ -111,7 +120,7 @@ describe('statements and connections per request on the hot path', () => {
         };
         expect(got).toEqual({
           name,
-          write: bound.write,
+          write: bound.exact ? bound.write : Math.min(writePart(c).length, bound.write),
           statements: Math.min(c.statements, bound.statements),
           checkouts: Math.min(c.checkouts, bound.checkouts),
           // the API never holds a pool connection while waiting for another: one at a time

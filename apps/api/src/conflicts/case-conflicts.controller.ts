@@ -16,6 +16,7 @@ import { DeclarationsService, PanelService } from '@makebuy/conflicts';
 import { ApiSignedIn } from '../http/api-problems.decorator';
 import { IdPipe, isUuid } from '../http/uuid.pipe';
 import { validateBody } from '../http/validation';
+import { InputCheckedAfterAccess, InputCheckedRequest, refuseBadInput } from '../http/input-guard';
 import { DomainError } from '@makebuy/domain';
 import { CaseAccessGuard, CaseRequest } from '../http/case-access.guard';
 import { callerOf } from '../http/caller';
@@ -110,6 +111,7 @@ export class CaseDeclarationsController {
   // the access check (404), the seat or role (403) and the body (400) run on the row the engine
   // locks, in that order: the case is read once per declaration or review
   @Post()
+  @InputCheckedAfterAccess()
   @CASE_ID
   @IF_MATCH
   @ApiHeader({ name: 'Idempotency-Key', required: false })
@@ -126,18 +128,21 @@ export class CaseDeclarationsController {
   @ApiSignedIn('NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED', 'VERSION_MISMATCH', 'EVENT_NOT_ALLOWED')
   declare(
     @CurrentPrincipal() p: Principal,
+    @Req() req: InputCheckedRequest,
     @Param('id') id: string,
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
   ) {
     if (!isUuid(id)) throw new DomainError('NOT_FOUND', `case ${JSON.stringify(id)} not found`);
     return this.declarations.declare(callerOf(p), id.toLowerCase(), async () => {
+      refuseBadInput(req);
       const dto = await validateBody(MakeDeclarationDto, body);
       return { interestIds: dto.interestIds, nilReturn: dto.nilReturn, expectedVersion: parseIfMatch(ifMatch) };
     });
   }
 
   @Post(':declarationId/review')
+  @InputCheckedAfterAccess()
   @CASE_ID
   @IF_MATCH
   @ApiHeader({ name: 'Idempotency-Key', required: false })
@@ -154,6 +159,7 @@ export class CaseDeclarationsController {
   @ApiSignedIn('NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED', 'VERSION_MISMATCH', 'EVENT_NOT_ALLOWED', 'CONFLICT')
   review(
     @CurrentPrincipal() p: Principal,
+    @Req() req: InputCheckedRequest,
     @Param('id') id: string,
     @Param('declarationId', new IdPipe('declaration')) declarationId: string,
     @Body() body: unknown,
@@ -161,6 +167,7 @@ export class CaseDeclarationsController {
   ) {
     if (!isUuid(id)) throw new DomainError('NOT_FOUND', `case ${JSON.stringify(id)} not found`);
     return this.declarations.review(callerOf(p), id.toLowerCase(), declarationId, async () => {
+      refuseBadInput(req);
       const dto = await validateBody(ReviewDeclarationDto, body);
       return { mitigation: dto.mitigation, note: dto.note, expectedVersion: parseIfMatch(ifMatch) };
     });
