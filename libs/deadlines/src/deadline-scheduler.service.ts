@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { CaseEffect, DeadlineKind } from '@makebuy/domain';
 import { CaseEntity, CaseTimePolicy } from '@makebuy/cases';
 import { deadlineJobId, JOBS, OutboxWriter } from '@makebuy/queue';
-import { DeadlinesRepository } from './deadlines.repository';
+import { DeadlinesRepository, NewDeadline } from './deadlines.repository';
 import { isSlaKind, reminderKind } from './deadline-kinds';
 import type { DeadlinePurpose } from './deadline.entity';
 
@@ -50,25 +50,31 @@ export class DeadlineScheduler {
     return this.time.dueFor(effect.policyKey, row, new Date(effect.from ?? now.toISOString()), now);
   }
 
+  /**
+   * The stage's deadline (and, for a human stage, its reminder) with their jobs in the outbox; a
+   * newer schedule of the same kind replaces any older one still pending. The rows and the
+   * supersede are one statement, then one outbox row per deadline inserted.
+   */
   async schedule(tx: EntityManager, row: CaseEntity, effect: Schedule, now: Date): Promise<void> {
     const dueAt = this.dueAt(row, effect, now);
-    const id = await this.add(tx, row, effect.kind, 'transition', effect, dueAt, now);
-    // a newer schedule of the same kind replaces any older one still pending
-    if (id) {
-      await this.repo.settlePendingOfCase(
-        tx,
-        row.id,
-        [effect.kind],
-        'superseded',
-        now,
-        `replaced by revision ${effect.revision} of stage ${effect.stageSeq}`,
-        [id],
-      );
-    }
+    const rows = [this.pending(row, effect.kind, 'transition', effect, dueAt, now)];
     if (isSlaKind(effect.kind)) {
       const remindAt = this.time.reminderBefore(row, dueAt, now);
-      if (remindAt) await this.add(tx, row, reminderKind(effect.kind), 'reminder', effect, remindAt, now);
+      if (remindAt) rows.push(this.pending(row, reminderKind(effect.kind), 'reminder', effect, remindAt, now));
     }
+    const inserted = await this.repo.insertPending(tx, rows, {
+      caseId: row.id,
+      kind: effect.kind,
+      at: now,
+      outcome: `replaced by revision ${effect.revision} of stage ${effect.stageSeq}`,
+    });
+    for (const d of inserted)
+      await this.outbox.enqueue(
+        tx,
+        JOBS.fireDeadline,
+        { deadlineId: d.id, caseId: row.id },
+        { jobId: d.jobId, caseId: row.id, delayUntil: d.dueAt },
+      );
   }
 
   async cancel(tx: EntityManager, row: CaseEntity, effect: Cancel, now: Date, outcome: string): Promise<void> {
@@ -77,34 +83,23 @@ export class DeadlineScheduler {
     await this.repo.settlePendingOfCase(tx, row.id, kinds, 'cancelled', now, outcome);
   }
 
-  private async add(
-    tx: EntityManager,
+  private pending(
     row: CaseEntity,
     kind: string,
     purpose: DeadlinePurpose,
     effect: Schedule,
     dueAt: Date,
     now: Date,
-  ): Promise<string | null> {
-    const jobId = deadlineJobId(row.id, kind, effect.stageSeq, effect.revision);
-    const id = await this.repo.insertPending(tx, {
+  ): NewDeadline {
+    return {
       caseId: row.id,
       kind,
       purpose,
       stageSeq: effect.stageSeq,
       revision: effect.revision,
       dueAt,
-      jobId,
+      jobId: deadlineJobId(row.id, kind, effect.stageSeq, effect.revision),
       createdAt: now,
-    });
-    if (id) {
-      await this.outbox.enqueue(
-        tx,
-        JOBS.fireDeadline,
-        { deadlineId: id, caseId: row.id },
-        { jobId, caseId: row.id, delayUntil: dueAt },
-      );
-    }
-    return id;
+    };
   }
 }

@@ -77,17 +77,47 @@ export class DeadlinesRepository {
     return this.claimedIn.get(tx)?.get(id) ?? this.find(id, tx);
   }
 
-  /** Inserts a pending deadline unless its job id exists. Returns the new row's id, or null. */
-  async insertPending(tx: EntityManager, d: NewDeadline): Promise<string | null> {
-    const r = await tx
-      .createQueryBuilder()
-      .insert()
-      .into(DeadlineEntity)
-      .values({ ...d, status: 'pending' })
-      .orIgnore()
-      .returning('id')
-      .execute();
-    return (r.raw as { id: string }[])[0]?.id ?? null;
+  /**
+   * Inserts pending deadlines (a stage's deadline and its reminder), each unless its job id exists,
+   * and, when `supersede` names a kind and a deadline of that kind was inserted, settles the case's
+   * other pending deadlines of that kind as superseded: one statement (the UPDATE does not see the
+   * rows the INSERT adds, so the new one is never among them). Answers the rows inserted.
+   */
+  async insertPending(
+    tx: EntityManager,
+    rows: NewDeadline[],
+    supersede: { caseId: string; kind: string; at: Date; outcome: string } | null,
+  ): Promise<{ id: string; jobId: string; dueAt: Date }[]> {
+    if (!rows.length) return [];
+    const inserted: { id: string; job_id: string; due_at: Date }[] = await tx.query(
+      `WITH ins AS (
+         INSERT INTO deadlines (case_id, kind, purpose, stage_seq, revision, due_at, job_id, created_at, status)
+         SELECT v.case_id, v.kind, v.purpose, v.stage_seq, v.revision, v.due_at, v.job_id, v.created_at, 'pending'
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::int[], $6::timestamptz[], $7::text[],
+                       $8::timestamptz[]) AS v(case_id, kind, purpose, stage_seq, revision, due_at, job_id, created_at)
+         ON CONFLICT (job_id) DO NOTHING
+         RETURNING id, kind, job_id, due_at),
+       superseded AS (
+         UPDATE deadlines d SET status = 'superseded', settled_at = $10, outcome = $11, claimed_until = NULL
+          WHERE $9::uuid IS NOT NULL AND d.case_id = $9 AND d.status = 'pending' AND d.kind = $12
+            AND EXISTS (SELECT 1 FROM ins WHERE ins.kind = $12))
+       SELECT id, job_id, due_at FROM ins`,
+      [
+        rows.map((d) => d.caseId),
+        rows.map((d) => d.kind),
+        rows.map((d) => d.purpose),
+        rows.map((d) => d.stageSeq),
+        rows.map((d) => d.revision),
+        rows.map((d) => d.dueAt),
+        rows.map((d) => d.jobId),
+        rows.map((d) => d.createdAt),
+        supersede?.caseId ?? null,
+        supersede?.at ?? null,
+        supersede?.outcome.slice(0, 500) ?? null,
+        supersede?.kind ?? null,
+      ],
+    );
+    return inserted.map((r) => ({ id: r.id, jobId: r.job_id, dueAt: r.due_at }));
   }
 
   /** One transaction on a pool connection (a batch of closes). */
@@ -116,7 +146,7 @@ export class DeadlinesRepository {
     return affected > 0;
   }
 
-  /** Settles the pending deadlines of a case, of these kinds (all kinds when null). */
+  /** Settles the pending deadlines of a case, of these kinds (all kinds when null). Raw SQL: once per close. */
   async settlePendingOfCase(
     tx: EntityManager,
     caseId: string,
@@ -126,15 +156,14 @@ export class DeadlinesRepository {
     outcome: string,
     exceptIds: string[] = [],
   ): Promise<number> {
-    const qb = tx
-      .createQueryBuilder()
-      .update(DeadlineEntity)
-      .set({ status, settledAt: at, outcome: outcome.slice(0, 500), claimedUntil: null })
-      .where('case_id = :caseId AND status = :pending', { caseId, pending: 'pending' });
-    if (kinds) qb.andWhere('kind IN (:...kinds)', { kinds });
-    if (exceptIds.length) qb.andWhere('id NOT IN (:...exceptIds)', { exceptIds });
-    const r = await qb.execute();
-    return r.affected ?? 0;
+    // TypeORM answers an UPDATE with [rows, rowCount]
+    const [, affected]: [unknown[], number] = await tx.query(
+      `UPDATE deadlines SET status = $2, settled_at = $3, outcome = $4, claimed_until = NULL
+        WHERE case_id = $1 AND status = 'pending' AND ($5::text[] IS NULL OR kind = ANY($5::text[]))
+          AND NOT (id = ANY($6::uuid[]))`,
+      [caseId, status, at, outcome.slice(0, 500), kinds, exceptIds],
+    );
+    return affected;
   }
 
   /** The transition deadline a reminder belongs to. */

@@ -22,11 +22,20 @@ const LONDON = new Intl.DateTimeFormat('en-GB', {
   timeZoneName: 'short',
 });
 
+/** Texts of instants already formatted (bounded). */
+const LONDON_TEXT = new Map<string, string>();
+
 /** An instant as a person in England reads it, with the ISO 8601 instant beside it:
  * "14:00 GMT on Tuesday 1 December 2026 (2026-12-01T14:00:00.000Z)". */
 export function londonInstant(iso: string): string {
+  const known = LONDON_TEXT.get(iso);
+  if (known !== undefined) return known;
   const p = Object.fromEntries(LONDON.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
-  return `${p.hour}:${p.minute} ${p.timeZoneName} on ${p.weekday} ${p.day} ${p.month} ${p.year} (${new Date(iso).toISOString()})`;
+  const text = `${p.hour}:${p.minute} ${p.timeZoneName} on ${p.weekday} ${p.day} ${p.month} ${p.year} (${new Date(iso).toISOString()})`;
+  // a storm of closes names the same few instants thousands of times (Intl formatting is not cheap)
+  if (LONDON_TEXT.size >= 1000) LONDON_TEXT.delete(LONDON_TEXT.keys().next().value as string);
+  LONDON_TEXT.set(iso, text);
+  return text;
 }
 
 export interface NoticeCase {

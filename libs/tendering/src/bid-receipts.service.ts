@@ -7,6 +7,7 @@ import { CaseEngine, CaseEntity, CaseEventEntity, CaseHistory, VerifyResult } fr
 import { DocumentsService } from '@makebuy/documents';
 import { BidEntity, BidResponses } from './tendering.entities';
 import { TenderingQueries } from './tendering-queries.service';
+import type { ClosingBid } from './bids.repository';
 
 /** What a bidder keeps to check later that the bid opened is the bid it sealed. */
 export interface BidReceipt {
@@ -65,6 +66,23 @@ export function bidReceiptHash(input: {
     .digest('hex');
 }
 
+/** The receipt of a bid whose current attachments have these hashes. */
+function receiptOf(
+  bid: Pick<BidEntity, 'id' | 'providerId' | 'priceAmount' | 'responses' | 'updatedAt'>,
+  documentSha256s: string[],
+): BidReceipt {
+  return {
+    sha256: bidReceiptHash({
+      bidId: bid.id,
+      providerId: bid.providerId,
+      priceAmount: bid.priceAmount,
+      responses: bid.responses,
+      documentSha256s,
+    }),
+    submittedAt: bid.updatedAt.toISOString(),
+  };
+}
+
 /** Receipts for sealed bids, the BIDS_OPENED row written when tendering closes, and its check. */
 @Injectable()
 export class BidReceipts {
@@ -83,23 +101,30 @@ export class BidReceipts {
 
   async receiptOf(bid: BidEntity, tx: EntityManager = this.ds.manager): Promise<BidReceipt> {
     const docs = this.documents.latest(await this.documents.ofBid(bid.id, tx));
-    return {
-      sha256: bidReceiptHash({
-        bidId: bid.id,
-        providerId: bid.providerId,
-        priceAmount: bid.priceAmount,
-        responses: bid.responses,
-        documentSha256s: docs.map((d) => d.sha256),
-      }),
-      submittedAt: bid.updatedAt.toISOString(),
-    };
+    return receiptOf(
+      bid,
+      docs.map((d) => d.sha256),
+    );
   }
 
-  /** Tendering closed: one audit row lists every live bid's receipt (in the close's transaction). */
-  async openBids(tx: EntityManager, row: CaseEntity, now: Date): Promise<void> {
+  /**
+   * Tendering closed: one audit row lists every live bid's receipt (in the close's transaction).
+   * `received`: the bids the close already read under the case lock (else read here).
+   */
+  async openBids(tx: EntityManager, row: CaseEntity, now: Date, received?: ClosingBid[]): Promise<void> {
     const bids: OpenedBid[] = [];
-    for (const b of await this.queries.liveBidRows(row.id, tx)) {
-      const r = await this.receiptOf(b, tx);
+    const live: {
+      bid: Pick<BidEntity, 'id' | 'providerId' | 'priceAmount' | 'responses' | 'updatedAt'>;
+      docs: string[];
+    }[] = [];
+    if (received) {
+      for (const b of received) if (b.status === 'submitted') live.push({ bid: b, docs: b.documentSha256s });
+    } else {
+      for (const b of await this.queries.liveBidRows(row.id, tx))
+        live.push({ bid: b, docs: this.documents.latest(await this.documents.ofBid(b.id, tx)).map((d) => d.sha256) });
+    }
+    for (const { bid: b, docs } of live) {
+      const r = receiptOf(b, docs);
       bids.push({ bidId: b.id, providerId: b.providerId, submittedAt: r.submittedAt, sha256: r.sha256 });
     }
     await this.engine.appendAudit(tx, row.id, {

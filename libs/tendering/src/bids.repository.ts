@@ -3,12 +3,84 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { CursorKey } from '@makebuy/database';
 import { CaseEntity } from '@makebuy/cases';
-import { BidEntity, BidRevisionEntity, RepresentationEntity } from './tendering.entities';
+import { BidEntity, BidResponses, BidRevisionEntity, BidStatus, RepresentationEntity } from './tendering.entities';
+
+/** A received bid (live or closed) as a tender close reads it, with what its receipt and its notices need. */
+export interface ClosingBid {
+  id: string;
+  providerId: string;
+  priceAmount: number;
+  responses: BidResponses;
+  status: BidStatus;
+  submittedAt: Date;
+  updatedAt: Date;
+  /** the sha256 of each current attachment (the latest version of each) */
+  documentSha256s: string[];
+  /** the provider's users (people with its providerId) */
+  providerUsers: string[];
+}
+
+/** Everything a tender close reads of its case's tendering, in one statement. */
+export interface TenderCloseRead {
+  unansweredQuestions: number;
+  /** received bids (live and closed), oldest first */
+  bids: ClosingBid[];
+}
+
+interface TenderCloseRow {
+  unanswered: number;
+  id: string | null;
+  provider_id: string;
+  price_amount: string;
+  responses: BidResponses;
+  status: BidStatus;
+  submitted_at: Date;
+  updated_at: Date;
+  document_sha256s: string[];
+  provider_users: string[];
+}
 
 /** The SQL of bids and their revisions. Pass the command's `tx` when inside one. */
 @Injectable()
 export class BidsRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /**
+   * What a tender close needs, read once under the case lock: the unanswered questions, the
+   * received bids with their current attachments' hashes (receipts) and their providers' users
+   * (notices). One row per bid (one row with a null id when there is none). Raw SQL: this runs
+   * for every close of a deadline storm, where it replaced seven TypeORM reads.
+   */
+  async tenderClose(tx: EntityManager, caseId: string): Promise<TenderCloseRead> {
+    const rows: TenderCloseRow[] = await tx.query(
+      `SELECT q.unanswered, b.id, b.provider_id, b.price_amount, b.responses, b.status, b.submitted_at, b.updated_at,
+              ARRAY(SELECT d.sha256 FROM documents d
+                     WHERE d.bid_id = b.id
+                       AND NOT EXISTS (SELECT 1 FROM documents r WHERE r.bid_id = b.id AND r.replaces_id = d.id)
+                     ORDER BY d.sha256) AS document_sha256s,
+              ARRAY(SELECT p.id FROM people p WHERE p.provider_id = b.provider_id ORDER BY p.id) AS provider_users
+         FROM (SELECT count(*)::int AS unanswered FROM questions WHERE case_id = $1 AND answer IS NULL) q
+         LEFT JOIN bids b ON b.case_id = $1 AND b.status IN ('submitted', 'closed')
+        ORDER BY b.submitted_at, b.id`,
+      [caseId],
+    );
+    return {
+      unansweredQuestions: rows[0]?.unanswered ?? 0,
+      bids: rows
+        .filter((r) => r.id !== null)
+        .map((r) => ({
+          id: r.id!,
+          providerId: r.provider_id,
+          priceAmount: Number(r.price_amount),
+          responses: r.responses,
+          status: r.status,
+          submittedAt: r.submitted_at,
+          updatedAt: r.updated_at,
+          documentSha256s: r.document_sha256s,
+          providerUsers: r.provider_users,
+        })),
+    };
+  }
 
   /** The provider's live bid on the case, if any. */
   liveOf(tx: EntityManager, caseId: string, providerId: string): Promise<BidEntity | null> {

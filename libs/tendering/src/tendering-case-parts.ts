@@ -10,6 +10,7 @@ import { EvaluationService } from './evaluation.service';
 import { RepresentationsService } from './representations.service';
 import { TenderAccess } from './tender-access.service';
 import { BidReceipts } from './bid-receipts.service';
+import { BidsRepository, TenderCloseRead } from './bids.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -39,6 +40,13 @@ type EventOf<T extends CaseEvent['type']> = Omit<Extract<CaseEvent, { type: T }>
  */
 @Injectable()
 export class TenderingCaseParts {
+  /**
+   * What a tender close read under the case lock, kept on the locked row for the rest of that one
+   * command (the engine hands the same row to the facts and to every effect): the bids read for the
+   * facts are the ones opened, receipted, notified and checked for conflicts, read once.
+   */
+  private readonly closing = new WeakMap<CaseEntity, TenderCloseRead>();
+
   constructor(
     private readonly time: CaseTimePolicy,
     private readonly directory: DirectoryService,
@@ -48,6 +56,7 @@ export class TenderingCaseParts {
     private readonly representations: RepresentationsService,
     private readonly access: TenderAccess,
     private readonly receipts: BidReceipts,
+    private readonly bids: BidsRepository,
   ) {}
 
   /** DECIDE_BUY: the closing instant (client-supplied, never scaled; else the policy minimum, scaled). */
@@ -75,9 +84,11 @@ export class TenderingCaseParts {
 
   /** DEADLINE_DUE tender_close: close, extend (a question is unanswered) or end unsuccessful. */
   async tenderCloseFacts(tx: EntityManager, row: CaseEntity, now: Date): Promise<CaseFacts> {
+    const read = await this.bids.tenderClose(tx, row.id);
+    this.closing.set(row, read);
     return {
-      unansweredQuestions: await this.queries.unansweredQuestions(row.id, tx),
-      bidCount: (await this.queries.liveBidRows(row.id, tx)).length,
+      unansweredQuestions: read.unansweredQuestions,
+      bidCount: read.bids.filter((b) => b.status === 'submitted').length,
       extendedTenderClosesAt: this.time.dueFor('unansweredQuestionExtension', row, now).toISOString(),
     };
   }
@@ -107,7 +118,7 @@ export class TenderingCaseParts {
 
   /** Effect openBids: tendering closed; one BIDS_OPENED audit row lists every live bid's receipt. */
   openBids(tx: EntityManager, row: CaseEntity, now: Date): Promise<void> {
-    return this.receipts.openBids(tx, row, now);
+    return this.receipts.openBids(tx, row, now, this.closing.get(row)?.bids);
   }
 
   /** Effect closeBids: live bids are closed (a cancellation or an unsuccessful close). */
@@ -117,7 +128,7 @@ export class TenderingCaseParts {
 
   /** Effect recordBidderConflicts: tendering closed, the panel's links to the bidders are recorded. */
   async recordBidderConflicts(tx: EntityManager, row: CaseEntity, now: Date): Promise<void> {
-    const bidders = await this.queries.bidderProviderIds(row.id, tx);
+    const bidders = await this.bidderProviderIds(tx, row);
     if (bidders.length) await this.conflicts.recordDetectedConflicts(tx, row.id, bidders, 'bidders_revealed', now);
   }
 
@@ -166,7 +177,14 @@ export class TenderingCaseParts {
 
   /** The providers that bid (a live or closed bid): each gets its debrief. */
   bidderProviders(tx: EntityManager, row: CaseEntity): Promise<string[]> {
-    return row.context.tenderPublishedAt ? this.queries.bidderProviderIds(row.id, tx) : Promise.resolve([]);
+    return row.context.tenderPublishedAt ? this.bidderProviderIds(tx, row) : Promise.resolve([]);
+  }
+
+  /** Providers with a live or closed bid: from the close's read when this command is a close. */
+  private async bidderProviderIds(tx: EntityManager, row: CaseEntity): Promise<string[]> {
+    const read = this.closing.get(row);
+    if (!read) return this.queries.bidderProviderIds(row.id, tx);
+    return [...new Set(read.bids.map((b) => b.providerId))].sort();
   }
 
   /** The provider that lodged a representation. */
@@ -178,6 +196,8 @@ export class TenderingCaseParts {
   /** Provider users of the providers that bid (a live or closed bid). */
   private async bidderUsers(tx: EntityManager, row: CaseEntity): Promise<string[]> {
     if (!row.context.tenderPublishedAt) return [];
+    const read = this.closing.get(row);
+    if (read) return [...new Set(read.bids.flatMap((b) => b.providerUsers))];
     const providers = await this.queries.bidderProviderIds(row.id, tx);
     return (await this.directory.providerUsers(providers, tx)).map((p) => p.id);
   }
