@@ -23,11 +23,11 @@ jest.setTimeout(120_000);
  */
 const BOUNDS = {
   create: { write: 2, exact: true, statements: 12, checkouts: 4 },
-  SUBMIT: { write: 9, exact: false, statements: 19, checkouts: 2 },
+  SUBMIT: { write: 6, exact: false, statements: 16, checkouts: 2 },
   declaration: { write: 5, exact: true, statements: 5, checkouts: 1 },
   review: { write: 5, exact: true, statements: 5, checkouts: 1 },
   COMPLETE_CONFLICT_CHECK: { write: 7, exact: false, statements: 17, checkouts: 2 },
-  DECIDE_BUY: { write: 20, exact: false, statements: 30, checkouts: 2 },
+  DECIDE_BUY: { write: 16, exact: false, statements: 26, checkouts: 2 },
   'GET /cases/{id}': { write: 0, exact: true, statements: 11, checkouts: 1 },
 };
 
