@@ -11,11 +11,20 @@ import {
   Role,
   SnapshotRestoreError,
 } from '@makebuy/domain';
-import { CaseAccess, CaseEntity, CaseHistory, CaseViewer, HistoryEntry } from '@makebuy/cases';
+import {
+  CaseAccess,
+  CaseEntity,
+  CaseHistory,
+  CaseViewer,
+  CaseViewSql,
+  CaseViewStatement,
+  HistoryEntry,
+  queryCaseView,
+} from '@makebuy/cases';
 import type { Page } from '@makebuy/database';
 import { ConflictsCaseParts } from '@makebuy/conflicts';
 import { TenderingCaseParts } from '@makebuy/tendering';
-import { AwardChecks, FlagsService, toFlagView } from '@makebuy/flags';
+import { AwardChecks, FlagsService } from '@makebuy/flags';
 import { DeadlineScheduler } from '@makebuy/deadlines';
 
 /** GET /cases/{id}: the case's own fields, `allowedEvents`, then each feature's part. */
@@ -56,42 +65,50 @@ export class CaseViews {
   }
 
   /**
-   * The full case view, read on ONE connection (`tx`, or one pool connection taken for it, never
-   * two at once): the parts one after another, and `allowedEvents` from the panel the conflicts part
-   * already read (no second membership or declaration read).
+   * The full case view of a row in hand (a write's answer), in ONE statement: on `tx`, or on one
+   * pool connection taken for it. The statement reads every part's rows at once (`reads`); the
+   * case's own fields come from the row.
    */
   async view(row: CaseEntity, viewer: CaseViewer, tx?: EntityManager): Promise<Record<string, unknown>> {
-    if (tx) return this.viewOn(tx, row, viewer);
-    const qr = this.ds.createQueryRunner();
+    // the row in hand stands in for the case row `c` the parts read over
+    const q = new CaseViewStatement(row, [row.id, row.consortiumId, row.state, JSON.stringify(row.context)]);
+    const sql = `SELECT ${CaseViewStatement.columns(this.reads(q, viewer))}
+      FROM (SELECT $1::uuid AS id, $2::uuid AS consortium_id, $3::text AS state, $4::jsonb AS context) c`;
     try {
-      await qr.connect();
-      return await this.viewOn(qr.manager, row, viewer);
+      const parts = (await queryCaseView(this.ds, tx, sql, q.params)) as unknown as PartRows;
+      return this.viewOf(row, viewer, parts);
     } catch (e) {
       throw lostConnection(e);
-    } finally {
-      await qr.release();
     }
   }
 
   /**
-   * GET /cases/{id}: the row (404 if the viewer may not see it: the same rule as CaseAccessGuard,
-   * the row and the viewer's panel seat in one statement) and its view, on one connection.
+   * GET /cases/{id}: the row (404 if the viewer may not see it: the same rule as CaseAccessGuard),
+   * the viewer's panel seat and every part's rows, in ONE statement.
    */
   async visibleView(viewer: CaseViewer, caseId: string): Promise<{ row: CaseEntity; view: Record<string, unknown> }> {
-    const qr = this.ds.createQueryRunner();
     try {
-      await qr.connect();
-      const { row } = await this.access.visible(viewer, caseId, qr.manager);
-      return { row, view: await this.viewOn(qr.manager, row, viewer) };
+      const { row, reads } = await this.access.visible(viewer, caseId, this.ds.manager, (q) => this.reads(q, viewer));
+      return { row, view: this.viewOf(row, viewer, reads as unknown as PartRows) };
     } catch (e) {
       throw lostConnection(e);
-    } finally {
-      await qr.release();
     }
   }
 
-  private async viewOn(tx: EntityManager, row: CaseEntity, viewer: CaseViewer): Promise<Record<string, unknown>> {
-    const conflicts = (await this.conflicts.view(row, tx)) as { panel: PanelSeat[] };
+  /** What each part of the view reads: one json column each. */
+  private reads(q: CaseViewSql, viewer: CaseViewer): Record<keyof PartRows, string> {
+    return {
+      conflicts: this.conflicts.viewSql(q),
+      deadlines: this.deadlines.viewSql(),
+      flags: this.flags.caseViewSql(),
+      awardChecks: this.awardChecks.latestRunSql(),
+      tendering: this.tendering.viewSql(q, viewer),
+    };
+  }
+
+  /** The view from the row and its parts' rows; `allowedEvents` from the panel the conflicts part shows. */
+  private viewOf(row: CaseEntity, viewer: CaseViewer, parts: PartRows): Record<string, unknown> {
+    const conflicts = this.conflicts.view(row, parts.conflicts) as { panel: PanelSeat[] };
     const seat = viewer.personId ? (conflicts.panel.find((m) => m.personId === viewer.personId) ?? null) : null;
     const ctx = row.context;
     const base = {
@@ -129,11 +146,10 @@ export class CaseViews {
       deadlines: [],
       flags: [],
     };
-    // the features' parts, one after another on the one connection
-    const deadlines = await this.deadlines.view(row, tx);
-    const flags = (await this.flags.forCase(row.id, tx)).map((f) => toFlagView(f, row.state));
-    const awardChecks = await this.awardChecks.latestRun(row.id, tx);
-    const tendering = await this.tendering.view(row, viewer, tx);
+    const deadlines = this.deadlines.view(parts.deadlines);
+    const flags = this.flags.caseView(parts.flags, row.state);
+    const awardChecks = this.awardChecks.latestRun(parts.awardChecks);
+    const tendering = this.tendering.view(row, viewer, parts.tendering);
     return Object.assign(base, conflicts, deadlines, { flags }, { awardChecks }, tendering);
   }
 
@@ -165,14 +181,23 @@ export class CaseViews {
 }
 
 /**
- * The view's one connection dropped mid-read (a database restart): TypeORM releases the query
- * runner on the connection's error, and the next read says "already released". That is a lost
- * connection (503 OVERLOADED, retry), not a bug of ours (500).
+ * The view's connection dropped mid-read (a database restart): TypeORM may release the query
+ * runner on the connection's error and then say "already released". That is a lost connection
+ * (503 OVERLOADED, retry), not a bug of ours (500).
  */
 function lostConnection(e: unknown): unknown {
   if (e instanceof QueryRunnerAlreadyReleasedError)
     return new DomainError('OVERLOADED', 'the database connection was lost while reading the case; retry later');
   return e;
+}
+
+/** Each part's rows, as the view's one statement reads them (one json column per part). */
+interface PartRows {
+  conflicts: Parameters<ConflictsCaseParts['view']>[1];
+  deadlines: Parameters<DeadlineScheduler['view']>[0];
+  flags: Parameters<FlagsService['caseView']>[0];
+  awardChecks: Parameters<AwardChecks['latestRun']>[0];
+  tendering: Parameters<TenderingCaseParts['view']>[2];
 }
 
 /** A member's row in the conflicts part of the view (what allowedEvents needs of it). */

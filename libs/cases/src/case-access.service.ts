@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { DomainError, Role } from '@makebuy/domain';
 import { CaseEntity } from './case.entities';
 import { CasePanel } from './case-panel.service';
-import { CasesRepository } from './cases.repository';
+import { CaseViewReads, CaseViewSql, CaseViewStatement, queryCaseView } from './case-view-sql';
+
+export * from './case-view-sql';
 
 export interface Viewer {
   personId: string | null;
@@ -19,9 +22,10 @@ export interface Viewer {
  */
 @Injectable()
 export class CaseAccess {
+  private columns?: ColumnMetadata[];
+
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
-    private readonly repo: CasesRepository,
     private readonly panel: CasePanel,
   ) {}
 
@@ -54,16 +58,40 @@ export class CaseAccess {
   /**
    * The case if the viewer may see it (else NOT_FOUND), and whether the viewer sits on its panel:
    * one statement (the row and the membership together), what the read-only routes' guard needs.
+   * `reads`: more columns read in the same statement (GET /cases/{id}: the whole case view), over
+   * the case row `c`; their values come back in `reads` (read even when the answer is NOT_FOUND,
+   * and then never shown).
    */
   async visible(
     viewer: Viewer,
     caseId: string,
     tx: EntityManager = this.ds.manager,
-  ): Promise<{ row: CaseEntity; onPanel: boolean }> {
-    const found = await this.repo.findWithPanelSeat(tx, caseId, viewer.personId);
-    if (!found || !(await this.canSee(viewer, found.row, tx, found.onPanel)))
-      throw new DomainError('NOT_FOUND', `case ${caseId} not found`);
-    return found;
+    reads?: (q: CaseViewSql) => CaseViewReads,
+  ): Promise<{ row: CaseEntity; onPanel: boolean; reads: Record<string, unknown> }> {
+    const q = new CaseViewStatement(null, [caseId, viewer.personId]);
+    const more = reads ? reads(q) : {};
+    const columns = this.caseColumns();
+    const raw = await queryCaseView(
+      this.ds,
+      tx,
+      `SELECT ${columns.map((col) => `c."${col.databaseName}"`).join(', ')},
+         EXISTS (SELECT 1 FROM case_panel p WHERE p.case_id = c.id AND p.person_id = $2) AS on_panel${
+           Object.keys(more).length ? `,\n  ${CaseViewStatement.columns(more)}` : ''
+         }
+       FROM cases c WHERE c.id = $1`,
+      q.params,
+    );
+    if (!raw) throw new DomainError('NOT_FOUND', `case ${caseId} not found`);
+    const row = new CaseEntity();
+    for (const col of columns) col.setEntityValue(row, this.ds.driver.prepareHydratedValue(raw[col.databaseName], col));
+    const onPanel = raw.on_panel === true;
+    if (!(await this.canSee(viewer, row, tx, onPanel))) throw new DomainError('NOT_FOUND', `case ${caseId} not found`);
+    return { row, onPanel, reads: Object.fromEntries(Object.keys(more).map((k) => [k, raw[k]])) };
+  }
+
+  /** Every column of `cases`, hydrated as TypeORM would (a raw read, without its per-row cost). */
+  private caseColumns(): ColumnMetadata[] {
+    return (this.columns ??= this.ds.getMetadata(CaseEntity).columns);
   }
 
   /** SQL condition (for lists) matching the same rule; parameters are prefixed with v_. */

@@ -1,16 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { CaseFacts } from '@makebuy/domain';
-import { Clock } from '@makebuy/settings';
-import { DirectoryService } from '@makebuy/directory';
-import { CaseEntity, CasePanel } from '@makebuy/cases';
-import { conflictCheckStatus, exclusionFor } from './conflict.rules';
-import { ConflictDetection, linkKey } from './conflict-detection.service';
+import type { CaseFacts, PolicyBook } from '@makebuy/domain';
+import { Clock, POLICY_BOOK } from '@makebuy/settings';
+import { CaseEntity, CaseViewSql } from '@makebuy/cases';
+import { endedInterestCutoff } from './conflict.rules';
+import { ConflictDetection } from './conflict-detection.service';
 import { ConflictsService } from './conflicts.service';
-import { DeclarationsService } from './declarations.service';
+import { conflictsView, conflictsViewSql, ConflictsViewRows } from './conflicts-case-view';
 
-/** States in which the case view carries `conflictCheck` (why COMPLETE_CONFLICT_CHECK would fail). */
-const CHECKED_STATES = ['conflict_check'];
+export type { ConflictsViewRows } from './conflicts-case-view';
 
 /**
  * The conflicts feature's parts of a case, called by the case workflow: the facts the
@@ -22,11 +20,9 @@ const CHECKED_STATES = ['conflict_check'];
 export class ConflictsCaseParts {
   constructor(
     private readonly conflicts: ConflictsService,
-    private readonly declarations: DeclarationsService,
     private readonly detection: ConflictDetection,
-    private readonly panel: CasePanel,
-    private readonly directory: DirectoryService,
     private readonly clock: Clock,
+    @Inject(POLICY_BOOK) private readonly policy: PolicyBook,
   ) {}
 
   /** SUBMIT: how many sit on the panel. */
@@ -79,97 +75,13 @@ export class ConflictsCaseParts {
     return { reviewed: e.mitigation !== null, fromDecision: e.fromDecision, fromEvaluation: e.fromEvaluation };
   }
 
-  /** The case view's conflicts part. */
-  async view(row: CaseEntity, tx?: EntityManager): Promise<Record<string, unknown>> {
-    // one after another: the view is read on one connection
-    const members = await this.panel.members(row.id, tx);
-    const all = await this.declarations.all(row.id, tx);
-    const recorded = await this.detection.recorded(row.id, tx);
-    const memberIds = members.map((m) => m.personId);
-    const current = new Map(all.filter((d) => !d.supersededAt).map((d) => [d.personId, d]));
-    const declarationViews = await this.declarations.views(all, tx);
+  /** The case view's conflicts part: what it reads, in the view's one statement... */
+  viewSql(q: CaseViewSql): string {
+    return conflictsViewSql(q, endedInterestCutoff(this.clock.now(), this.policy.register.endedInterestVisibleMonths));
+  }
 
-    // links to member practices are relevant from the start: shown live even before they are
-    // recorded (on a panel change, a declaration or a review)
-    const practices = await this.detection.memberPractices(row.consortiumId, tx);
-    const live = await this.detection.detect(
-      memberIds,
-      practices.map((p) => p.id),
-      this.clock.now(),
-      tx,
-    );
-    const onPanel = new Set(memberIds);
-    const links = new Map<
-      string,
-      {
-        personId: string;
-        providerId: string;
-        relationship: string | null;
-        interestId: string | null;
-        reason: string;
-        detectedAt: string | null;
-      }
-    >();
-    for (const r of recorded.filter((r) => onPanel.has(r.personId)))
-      links.set(linkKey(r), { ...r, detectedAt: r.detectedAt.toISOString() });
-    for (const l of live)
-      if (!links.has(linkKey(l))) links.set(linkKey(l), { ...l, reason: 'member_practices', detectedAt: null });
-
-    // declared: the member's current declaration names an interest in that provider
-    const declaredProviders = new Map<string, Set<string>>();
-    for (const v of declarationViews.filter((v) => v.current))
-      declaredProviders.set(v.personId, new Set(v.interests.flatMap((i) => (i.providerId ? [i.providerId] : []))));
-
-    const providerIds = [...new Set([...links.values()].map((l) => l.providerId))];
-    const people = await this.directory.findPeople(memberIds, tx);
-    const providerName = new Map(practices.map((p) => [p.id, p.name]));
-    // only providers that are not the consortium's member practices (named above) are read
-    const others = providerIds.filter((id) => !providerName.has(id));
-    if (others.length) for (const p of await this.directory.findProviders(others, tx)) providerName.set(p.id, p.name);
-    const personName = new Map(people.map((p) => [p.id, p.name]));
-
-    const panel = members.map((m) => {
-      const d = current.get(m.personId);
-      const ex = exclusionFor(d?.mitigation ?? null);
-      return {
-        personId: m.personId,
-        name: personName.get(m.personId) ?? null,
-        addedAt: m.addedAt.toISOString(),
-        mitigation: ex.mitigation,
-        excludedFromDecision: ex.fromDecision,
-        excludedFromEvaluation: ex.fromEvaluation,
-        declared: !!d,
-        reviewed: !!d?.mitigation,
-        declarationId: d?.id ?? null,
-      };
-    });
-    const detectedConflicts = [...links.values()]
-      .map((l) => ({
-        personId: l.personId,
-        personName: personName.get(l.personId) ?? null,
-        providerId: l.providerId,
-        providerName: providerName.get(l.providerId) ?? null,
-        relationship: l.relationship,
-        interestId: l.interestId,
-        source: l.interestId ? 'interest' : 'affiliation',
-        reason: l.reason,
-        declared: declaredProviders.get(l.personId)?.has(l.providerId) ?? false,
-        detectedAt: l.detectedAt,
-      }))
-      .sort((a, b) => (linkKey(a) < linkKey(b) ? -1 : 1));
-
-    const conflictCheck = CHECKED_STATES.includes(row.state)
-      ? {
-          ...conflictCheckStatus(
-            members.map((m) => {
-              const d = current.get(m.personId);
-              return { personId: m.personId, declaration: d ? { id: d.id, mitigation: d.mitigation } : null };
-            }),
-            this.conflicts.quorumOf(row),
-          ),
-          undeclaredConflicts: detectedConflicts.filter((c) => !c.declared).length,
-        }
-      : null;
-    return { panel, declarations: declarationViews, detectedConflicts, conflictCheck };
+  /** ...and its panel, declarations, detectedConflicts and conflictCheck from those rows. */
+  view(row: CaseEntity, rows: ConflictsViewRows): Record<string, unknown> {
+    return conflictsView(row, rows, this.conflicts.quorumOf(row));
   }
 }

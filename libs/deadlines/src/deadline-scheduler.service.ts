@@ -6,16 +6,12 @@ import { deadlineJobId, JOBS, OutboxWriter } from '@makebuy/queue';
 import { DeadlinesRepository, NewDeadline } from './deadlines.repository';
 import { isSlaKind, reminderKind } from './deadline-kinds';
 import type { DeadlinePurpose } from './deadline.entity';
+import { deadlinesView, deadlinesViewSql, DeadlineView } from './deadlines-case-view';
+
+export type { DeadlineView } from './deadlines-case-view';
 
 type Schedule = Extract<CaseEffect, { type: 'scheduleDeadline' }>;
 type Cancel = Extract<CaseEffect, { type: 'cancelDeadlines' }>;
-
-/** A deadline as GET /cases/{id} shows it. */
-export interface DeadlineView {
-  kind: string;
-  dueAt: string;
-  status: string;
-}
 
 /**
  * Carries out `scheduleDeadline` and `cancelDeadlines` (called by the case workflow) in the
@@ -30,17 +26,14 @@ export class DeadlineScheduler {
     private readonly repo: DeadlinesRepository,
   ) {}
 
-  /** The case view's `deadlines` and `standstillEndsAt`. */
-  async view(
-    row: CaseEntity,
-    tx?: EntityManager,
-  ): Promise<{ deadlines: DeadlineView[]; standstillEndsAt: string | null }> {
-    const rows = await this.repo.forCase(row.id, tx);
-    const standstill = rows.find((d) => d.kind === 'standstill_end' && d.status === 'pending');
-    return {
-      deadlines: rows.map((d): DeadlineView => ({ kind: d.kind, dueAt: d.dueAt.toISOString(), status: d.status })),
-      standstillEndsAt: standstill ? standstill.dueAt.toISOString() : null,
-    };
+  /** The case view's deadlines: what it reads, in the view's one statement... */
+  viewSql(): string {
+    return deadlinesViewSql();
+  }
+
+  /** ...and its `deadlines` and `standstillEndsAt` from those rows. */
+  view(rows: DeadlineView[]): { deadlines: DeadlineView[]; standstillEndsAt: string | null } {
+    return deadlinesView(rows);
   }
 
   /** The due instant: as given (already final, e.g. tenderClosesAt), else from policy, accelerated. */

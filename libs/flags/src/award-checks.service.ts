@@ -15,6 +15,7 @@ import { Clock, POLICY_BOOK } from '@makebuy/settings';
 import { AwardCheckRunEntity, AwardCheckRunStatus } from './flag.entities';
 import { FlagsService } from './flags.service';
 import { AwardCheckRunsRepository } from './award-check-runs.repository';
+import { awardCheckRunOf, AwardCheckRunViewRow, latestRunViewSql } from './flags-case-view';
 import { AwardFactsGatherer } from './award-facts.gatherer';
 import { assembleAwardFacts, enrichFlag, flagDedupeKey, lookupFor } from './award-facts.assembly';
 
@@ -172,10 +173,14 @@ export class AwardChecks {
     return { outcome: 'stale' };
   }
 
-  /** The latest run of a case (null before any proposal). */
-  async latestRun(caseId: string, tx?: EntityManager): Promise<AwardChecksView | null> {
-    const run = await this.runs.latest(caseId, tx);
-    return run ? toRunView(run) : null;
+  /** The case view's awardChecks: what it reads, in the view's one statement (the latest run)... */
+  latestRunSql(): string {
+    return latestRunViewSql();
+  }
+
+  /** ...and the run as the view shows it (null before any proposal). */
+  latestRun(run: AwardCheckRunViewRow | null): AwardChecksView | null {
+    return run ? toRunView(awardCheckRunOf(run)) : null;
   }
 }
 

@@ -14,6 +14,9 @@ import { decodeCursor, invalidCursor, Page, pageOf } from '@makebuy/database';
 import { Clock } from '@makebuy/settings';
 import { DeferredWrites } from '@makebuy/queue';
 import { FlagEntity, FlagStatus } from './flag.entities';
+import { flagOf, flagsViewSql, FlagViewRow } from './flags-case-view';
+
+export type { FlagViewRow, AwardCheckRunViewRow } from './flags-case-view';
 
 /** States in which the current proposal stands (its flags may block). */
 const PROPOSAL_STATES: readonly CaseState[] = ['award_checks', 'governance_review', 'standstill'];
@@ -158,16 +161,15 @@ export class FlagsService {
     return rows.map((f) => f.id);
   }
 
-  /** Every flag of a case: newest proposal first, then in the order raised. */
-  forCase(caseId: string, tx: EntityManager = this.ds.manager): Promise<FlagEntity[]> {
-    return tx
-      .getRepository(FlagEntity)
-      .createQueryBuilder('f')
-      .where('f.case_id = :caseId', { caseId })
-      .orderBy('f.proposal_seq', 'DESC')
-      .addOrderBy('f.created_at', 'ASC')
-      .addOrderBy('f.dedupe_key', 'ASC')
-      .getMany();
+  /** The case view's flags: what it reads, in the view's one statement (every flag of the case:
+   * newest proposal first, then in the order raised)... */
+  caseViewSql(): string {
+    return flagsViewSql();
+  }
+
+  /** ...and the flags as clients see them, each with the case's state. */
+  caseView(rows: FlagViewRow[], caseState: string): FlagView[] {
+    return rows.map((f) => toFlagView(flagOf(f), caseState));
   }
 
   find(id: string, tx: EntityManager = this.ds.manager): Promise<FlagEntity | null> {

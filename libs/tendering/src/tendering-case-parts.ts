@@ -1,16 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CaseEvent, CaseFacts, NoticeKind } from '@makebuy/domain';
-import { CaseEntity, CaseTimePolicy, CaseViewer } from '@makebuy/cases';
+import { CaseEntity, CaseTimePolicy, CaseViewer, CaseViewSql } from '@makebuy/cases';
 import { DirectoryService } from '@makebuy/directory';
 import { ConflictsService } from '@makebuy/conflicts';
 import { BidEntity, RepresentationEntity } from './tendering.entities';
 import { TenderingQueries } from './tendering-queries.service';
 import { EvaluationService } from './evaluation.service';
 import { RepresentationsService } from './representations.service';
-import { TenderAccess } from './tender-access.service';
 import { BidReceipts } from './bid-receipts.service';
 import { BidsRepository, TenderCloseRead } from './bids.repository';
+import { tenderingView, tenderingViewSql, TenderingViewRows } from './tendering-case-view';
+
+export type { TenderingViewRows } from './tendering-case-view';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -54,7 +56,6 @@ export class TenderingCaseParts {
     private readonly queries: TenderingQueries,
     private readonly evaluation: EvaluationService,
     private readonly representations: RepresentationsService,
-    private readonly access: TenderAccess,
     private readonly receipts: BidReceipts,
     private readonly bids: BidsRepository,
   ) {}
@@ -132,24 +133,17 @@ export class TenderingCaseParts {
     if (bidders.length) await this.conflicts.recordDetectedConflicts(tx, row.id, bidders, 'bidders_revealed', now);
   }
 
+  /** The case view's tendering part: what it reads for `viewer`, in the view's one statement... */
+  viewSql(q: CaseViewSql, viewer: CaseViewer): string {
+    return tenderingViewSql(q, viewer);
+  }
+
   /**
-   * GET /cases/{id}: after tendering closed, a `tenderSummary` (how many bids) and, once every
-   * unexcluded evaluator scored every live bid, the `ranking`. Nothing at all before the close.
+   * ...and from those rows, after tendering closed, a `tenderSummary` (how many bids) and, once
+   * every unexcluded evaluator scored every live bid, the `ranking`. Nothing at all before the close.
    */
-  async view(row: CaseEntity, viewer: CaseViewer, tx?: EntityManager): Promise<Record<string, unknown>> {
-    if (!row.context.tenderPublishedAt || !(await this.access.hasClosed(row, tx))) return {};
-    const received = await this.queries.receivedBidRows(row.id, tx);
-    const out: Record<string, unknown> = { tenderSummary: { bidCount: received.length } };
-    // a member excluded entirely sees no ranking
-    if (
-      row.state !== 'cancelled' &&
-      row.state !== 'unsuccessful' &&
-      (await this.access.evaluationSight(viewer, row.id, tx)).ranking
-    ) {
-      const ranking = await this.evaluation.ranking(row, tx);
-      if (ranking) out.ranking = ranking;
-    }
-    return out;
+  view(row: CaseEntity, viewer: CaseViewer, rows: TenderingViewRows | null): Record<string, unknown> {
+    return tenderingView(row, viewer, rows);
   }
 
   /** The provider users a notice goes to: the bidders, those that asked or bid, or every provider for a public tender change. */

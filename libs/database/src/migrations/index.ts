@@ -11,6 +11,7 @@ import { FeedWebhooks1733500000000 } from './1733500000000-feed-webhooks';
 import { CaseAuditHead1734000000000 } from './1734000000000-case-audit-head';
 import { CaseListIndexes1734200000000 } from './1734200000000-case-list-indexes';
 import { CursorPrecision1734300000000 } from './1734300000000-cursor-precision';
+import { CaseViewIndexes1735100000000 } from './1735100000000-case-view-indexes';
 
 /** Every migration, in order. New migrations are added here. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   CaseAuditHead1734000000000,
   CaseListIndexes1734200000000,
   CursorPrecision1734300000000,
+  CaseViewIndexes1735100000000,
 ];
