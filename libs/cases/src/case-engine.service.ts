@@ -116,9 +116,9 @@ export class CaseEngine {
     audit?: Record<string, unknown>,
   ): Promise<{ row: CaseEntity; result: T | undefined }> {
     const now = this.clock.now();
-    // the new row, its panel and its first audit row: one statement, no BEGIN/COMMIT, unless an
-    // effect of the start needs more (then a transaction begins before it)
-    const out = await DeferredWrites.transaction(this.ds, async (tx) => {
+    const out = await this.ds.transaction(async (tx) => {
+      // the new row, its panel and its first audit row reach PostgreSQL in one statement
+      DeferredWrites.open(tx);
       const decision = startCase({ caseId: input.id, track: input.track, now: now.toISOString() });
       const row = tx.create(CaseEntity, {
         ...input,

@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type { EntityManager, QueryRunner } from 'typeorm';
 
 /** One data-modifying statement (INSERT, UPDATE or DELETE, no WITH of its own), numbered from $1. */
 export interface DeferredWrite {
@@ -16,10 +16,6 @@ interface Buffer {
   flushing: Promise<unknown> | null;
   /** the query runner's own `query` */
   send: QueryRunner['query'];
-  /** `transaction`: BEGIN not sent yet (nothing but deferred writes so far) */
-  beginPending: boolean;
-  /** `transaction`: BEGIN was sent */
-  began: boolean;
 }
 
 const buffers = new WeakMap<QueryRunner, Buffer>();
@@ -47,64 +43,17 @@ const buffers = new WeakMap<QueryRunner, Buffer>();
  */
 export const DeferredWrites = {
   /** Lets `write` defer on this transaction from now on (idempotent). */
-  open(tx: EntityManager, opts: { beginPending?: boolean } = {}): void {
+  open(tx: EntityManager): void {
     const qr = tx.queryRunner;
     if (!qr || buffers.has(qr)) return;
     const send = qr.query.bind(qr) as QueryRunner['query'];
-    const buffer: Buffer = {
-      writes: [],
-      params: 0,
-      flushing: null,
-      send,
-      beginPending: !!opts.beginPending,
-      began: false,
-    };
+    const buffer: Buffer = { writes: [], params: 0, flushing: null, send };
     buffers.set(qr, buffer);
     qr.query = (async (query: string, parameters?: unknown[], structured?: boolean) => {
       if (/^\s*ROLLBACK\b/i.test(query)) DeferredWrites.discard(tx);
-      else {
-        if (buffer.beginPending) {
-          buffer.beginPending = false;
-          buffer.began = true;
-          await send('START TRANSACTION');
-        }
-        await flushNow(buffer);
-      }
+      else await flushNow(buffer);
       return send(query, parameters, structured as never);
     }) as QueryRunner['query'];
-  },
-
-  /**
-   * A transaction whose BEGIN waits for its first statement that is not a deferred write: one that
-   * only writes deferred rows (raising a case: the row, its panel, its first audit row) is ONE
-   * statement, atomic on its own, with no BEGIN or COMMIT. Anything else it sends begins the
-   * transaction first, and it ends with COMMIT (ROLLBACK on a failure), as `DataSource.transaction`.
-   */
-  async transaction<T>(ds: DataSource, fn: (tx: EntityManager) => Promise<T>): Promise<T> {
-    const qr = ds.createQueryRunner();
-    try {
-      await qr.connect();
-      DeferredWrites.open(qr.manager, { beginPending: true });
-      const buffer = buffers.get(qr)!;
-      try {
-        const out = await fn(qr.manager);
-        if (buffer.beginPending) {
-          buffer.beginPending = false;
-          await flushNow(buffer);
-        } else {
-          await flushNow(buffer);
-          await buffer.send('COMMIT');
-        }
-        return out;
-      } catch (e) {
-        buffer.writes = [];
-        buffer.beginPending = false;
-        if (buffer.began) await buffer.send('ROLLBACK').catch(() => undefined);
-        throw e;
-      }
-    } finally {
-      await qr.release();
-    }
   },
 
   /** The write, deferred when the transaction is open for it, else sent now. */
