@@ -239,8 +239,11 @@ describe('tender closes in batches (statements per close)', () => {
           .map(([k, n]) => `${String(n).padStart(5)}  ${k}`)
           .join('\n'),
     );
-    // one transaction per close, TypeORM-built, cost 34.6 statements per tender close of this storm
-    // (main at 38caa35); the close's own reads and writes in set form: 20.3
-    expect(perClose).toBeLessThan(21);
+    // a batched close reading and writing one statement at a time, TypeORM-built, cost 34.6
+    // statements per tender close of this storm (main at 38caa35); with its reads combined and its
+    // inserts and cancels held and written per batch in set form, 14.8: what is left is the
+    // engine's (lock, snapshot+audit, the BIDS_OPENED audit row) and the workflow's (panel, feed,
+    // flags, conflict detection), a statement or two each
+    expect(perClose).toBeLessThan(15.5);
   });
 });

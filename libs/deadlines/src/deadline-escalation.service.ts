@@ -73,7 +73,7 @@ export class DeadlineEscalation {
     });
     const stage = humanStage(e.stage);
     const names = (await this.directory.findPeople(e.waitingOn, tx)).map((p) => p.name).sort();
-    await this.notifications.notify(
+    await this.notifications.deliver(
       tx,
       e.escalatedTo,
       {

@@ -5,6 +5,7 @@ import { CaseEngine } from '@makebuy/cases';
 import { APP_CONFIG, AppConfig, Clock } from '@makebuy/settings';
 import { londonInstant, NotificationsService } from '@makebuy/notifications';
 import { Metrics } from '@makebuy/metrics';
+import { OcdsReleaseService } from '@makebuy/ocds';
 import { DeadlinesRepository } from './deadlines.repository';
 import { DeadlineEntity, DeadlineStatus } from './deadline.entity';
 import { fenceDeadline, FenceVerdict } from './deadline-fencing';
@@ -34,6 +35,12 @@ class Poisoned extends Error {
   constructor(readonly failure: unknown) {
     super(`batch needs savepoints: ${(failure as Error)?.message ?? String(failure)}`);
   }
+}
+
+/** A writer that can hold its writes in a transaction and make them later, in set form. */
+interface WriteHolder {
+  holdWrites(tx: EntityManager): void;
+  flushHeld(tx: EntityManager): Promise<void>;
 }
 
 /** Back-off for a deadline whose firing failed (the reconciler retries it after this). */
@@ -84,6 +91,7 @@ export class DeadlineFiring {
     private readonly clock: Clock,
     private readonly repo: DeadlinesRepository,
     private readonly notifications: NotificationsService,
+    private readonly releases: OcdsReleaseService,
     private readonly metrics: Metrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -238,7 +246,18 @@ export class DeadlineFiring {
       const run: BatchRun = { outcomes: new Map(), transitions: 0, wrote: false, migrate: [] };
       const superseded: { id: string; reason: string }[] = [];
       const failed: { id: string; error: string; retryAt: Date }[] = [];
+      // without savepoints the closes' inserts and cancels are held and written in set form (a
+      // close that fails voids the batch anyway); with savepoints each close writes its own
+      if (!savepoints) this.holdWrites(tx);
+      /** cases whose transition's writes are held (a reminder writes its own at once) */
+      const held = new Set<string>();
       for (const d of order) {
+        // a case closed again in this batch reads what the close before it wrote
+        if (held.has(d.caseId)) {
+          await this.flushHeld(tx);
+          held.clear();
+        }
+        if (!savepoints && d.purpose === 'transition') held.add(d.caseId);
         const step = { wrote: false };
         if (savepoints) await tx.query('SAVEPOINT deadline_close');
         try {
@@ -278,10 +297,34 @@ export class DeadlineFiring {
           }
         }
       }
+      if (!savepoints) await this.flushHeld(tx);
       if (superseded.length) run.wrote = true;
       await this.repo.settleBatch(tx, this.clock.now(), superseded, failed);
       return run;
     });
+  }
+
+  /**
+   * The closes' pure inserts and cancels (deadlines with their jobs, escalations, notifications,
+   * OCDS releases) are held by their writers and written per batch in set form, one statement per
+   * table. Nothing a close reads is held: the writers flush before the next close of the same case.
+   */
+  private holdWrites(tx: EntityManager): void {
+    for (const h of this.holders) h.holdWrites(tx);
+  }
+
+  /** Writes what the batch holds; a refusal by the database voids the batch (run again with savepoints). */
+  private async flushHeld(tx: EntityManager): Promise<void> {
+    try {
+      for (const h of this.holders) await h.flushHeld(tx);
+    } catch (e) {
+      throw new Poisoned(e);
+    }
+  }
+
+  /** Cancels and schedules first (deadlines), in the order a close makes them in; the rest are pure inserts. */
+  private get holders(): WriteHolder[] {
+    return [this.repo, this.notifications, this.releases];
   }
 
   /** DEADLINE_DUE through the engine, inside the batch's transaction. */

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CaseEffect, DeadlineKind } from '@makebuy/domain';
 import { CaseEntity, CaseTimePolicy } from '@makebuy/cases';
-import { deadlineJobId, JOBS, OutboxWriter } from '@makebuy/queue';
-import { DeadlinesRepository, NewDeadline } from './deadlines.repository';
+import { randomUUID } from 'node:crypto';
+import { deadlineJobId, JobPayloads, JOBS } from '@makebuy/queue';
+import { DeadlinesRepository, ScheduledDeadline } from './deadlines.repository';
 import { isSlaKind, reminderKind } from './deadline-kinds';
 import type { DeadlinePurpose } from './deadline.entity';
 import { deadlinesView, deadlinesViewSql, DeadlineView } from './deadlines-case-view';
@@ -22,7 +23,6 @@ type Cancel = Extract<CaseEffect, { type: 'cancelDeadlines' }>;
 export class DeadlineScheduler {
   constructor(
     private readonly time: CaseTimePolicy,
-    private readonly outbox: OutboxWriter,
     private readonly repo: DeadlinesRepository,
   ) {}
 
@@ -45,8 +45,8 @@ export class DeadlineScheduler {
 
   /**
    * The stage's deadline (and, for a human stage, its reminder) with their jobs in the outbox; a
-   * newer schedule of the same kind replaces any older one still pending. The rows and the
-   * supersede are one statement, then one outbox row per deadline inserted.
+   * newer schedule of the same kind replaces any older one still pending. One statement (or held
+   * with the batch of closes whose transaction this is, and written with the whole batch's).
    */
   async schedule(tx: EntityManager, row: CaseEntity, effect: Schedule, now: Date): Promise<void> {
     const dueAt = this.dueAt(row, effect, now);
@@ -55,25 +55,19 @@ export class DeadlineScheduler {
       const remindAt = this.time.reminderBefore(row, dueAt, now);
       if (remindAt) rows.push(this.pending(row, reminderKind(effect.kind), 'reminder', effect, remindAt, now));
     }
-    const inserted = await this.repo.insertPending(tx, rows, {
+    await this.repo.schedule(tx, rows, {
       caseId: row.id,
       kind: effect.kind,
       at: now,
       outcome: `replaced by revision ${effect.revision} of stage ${effect.stageSeq}`,
     });
-    for (const d of inserted)
-      await this.outbox.enqueue(
-        tx,
-        JOBS.fireDeadline,
-        { deadlineId: d.id, caseId: row.id },
-        { jobId: d.jobId, caseId: row.id, delayUntil: d.dueAt },
-      );
   }
 
+  /** The pending deadlines of these kinds (and their reminders) cancelled; held with a batch of closes. */
   async cancel(tx: EntityManager, row: CaseEntity, effect: Cancel, now: Date, outcome: string): Promise<void> {
     const kinds =
       effect.kinds === 'all' ? null : effect.kinds.flatMap((k: DeadlineKind) => [k as string, reminderKind(k)]);
-    await this.repo.settlePendingOfCase(tx, row.id, kinds, 'cancelled', now, outcome);
+    await this.repo.cancelPendingOfCase(tx, row.id, kinds, now, outcome);
   }
 
   private pending(
@@ -83,8 +77,11 @@ export class DeadlineScheduler {
     effect: Schedule,
     dueAt: Date,
     now: Date,
-  ): NewDeadline {
+  ): ScheduledDeadline {
+    const id = randomUUID();
+    const payload: JobPayloads[typeof JOBS.fireDeadline] = { deadlineId: id, caseId: row.id };
     return {
+      id,
       caseId: row.id,
       kind,
       purpose,
@@ -93,6 +90,8 @@ export class DeadlineScheduler {
       dueAt,
       jobId: deadlineJobId(row.id, kind, effect.stageSeq, effect.revision),
       createdAt: now,
+      // the `deadline.fire` job's outbox row, as OutboxWriter writes it (the relay publishes it after commit)
+      job: { topic: JOBS.fireDeadline, payload: { ...payload } },
     };
   }
 }

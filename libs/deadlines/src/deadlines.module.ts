@@ -2,6 +2,7 @@ import { DirectoryModule } from '@makebuy/directory';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { NotificationsModule } from '@makebuy/notifications';
+import { OcdsModule } from '@makebuy/ocds';
 import { DeadlineEntity, EscalationEntity } from './deadline.entity';
 import { DeadlinesRepository } from './deadlines.repository';
 import { DeadlineScheduler } from './deadline-scheduler.service';
@@ -12,7 +13,12 @@ import { DeadlineQueries } from './deadline-queries.service';
 
 /** Deadlines: durable timers in PostgreSQL, fired through BullMQ, reconciled from the database. */
 @Module({
-  imports: [TypeOrmModule.forFeature([DeadlineEntity, EscalationEntity]), NotificationsModule, DirectoryModule],
+  imports: [
+    TypeOrmModule.forFeature([DeadlineEntity, EscalationEntity]),
+    NotificationsModule,
+    DirectoryModule,
+    OcdsModule,
+  ],
   providers: [
     DeadlinesRepository,
     DeadlineScheduler,

@@ -42,6 +42,37 @@ const fromRaw = (r: RawDeadline): DeadlineEntity =>
     lastError: r.last_error,
   });
 
+/** A deadline to insert with its `deadline.fire` job (the id is chosen here, so the job can name it). */
+export interface ScheduledDeadline extends NewDeadline {
+  id: string;
+  /** the outbox row of its job, written only if the deadline is inserted */
+  job: { topic: string; payload: Record<string, unknown> };
+}
+
+/** A newer schedule of `kind` replaces the case's older pending ones (once a deadline of the kind is inserted). */
+export interface Supersede {
+  caseId: string;
+  kind: string;
+  at: Date;
+  outcome: string;
+}
+
+interface Cancel {
+  caseId: string;
+  kinds: string[] | null;
+  at: Date;
+  outcome: string;
+}
+
+/** The writes a batch of closes holds until its end, to make them in set form. */
+interface HeldWrites {
+  cancels: Cancel[];
+  schedules: { rows: ScheduledDeadline[]; supersede: Supersede | null }[];
+  escalations: Omit<EscalationEntity, 'id'>[];
+  /** cases with a held write */
+  cases: Set<string>;
+}
+
 export interface NewDeadline {
   caseId: string;
   kind: string;
@@ -58,6 +89,8 @@ export interface NewDeadline {
 export class DeadlinesRepository {
   /** The rows a batch of closes claimed, by its transaction (their identity fields never change). */
   private readonly claimedIn = new WeakMap<EntityManager, Map<string, DeadlineEntity>>();
+  /** Writes held by a batch's transaction until `flushHeld` (only while the batch runs without savepoints). */
+  private readonly held = new WeakMap<EntityManager, HeldWrites>();
 
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
@@ -78,31 +111,71 @@ export class DeadlinesRepository {
   }
 
   /**
-   * Inserts pending deadlines (a stage's deadline and its reminder), each unless its job id exists,
-   * and, when `supersede` names a kind and a deadline of that kind was inserted, settles the case's
-   * other pending deadlines of that kind as superseded: one statement (the UPDATE does not see the
-   * rows the INSERT adds, so the new one is never among them). Answers the rows inserted.
+   * From now until `flushHeld`, the cancels, schedules and escalations written through `tx` are
+   * held and then written together in set form (a batch of closes sharing one transaction). The
+   * holder flushes before anything could read them: the next close of a case with a held write,
+   * and the end of the batch.
    */
-  async insertPending(
+  holdWrites(tx: EntityManager): void {
+    this.held.set(tx, { cancels: [], schedules: [], escalations: [], cases: new Set() });
+  }
+
+  /** Writes what `tx` holds (cancels first, then schedules, then escalations: the order a close makes them in). */
+  async flushHeld(tx: EntityManager): Promise<void> {
+    const h = this.held.get(tx);
+    if (!h || !h.cases.size) return;
+    this.held.set(tx, { cancels: [], schedules: [], escalations: [], cases: new Set() });
+    if (h.cancels.length) await this.cancelPending(tx, h.cancels);
+    if (h.schedules.length) await this.writeSchedules(tx, h.schedules);
+    if (h.escalations.length) await this.writeEscalations(tx, h.escalations);
+  }
+
+  /**
+   * Schedules pending deadlines (a stage's deadline and its reminder) with their jobs: each unless
+   * its job id exists, its outbox row only if it was inserted, and, once a deadline of the
+   * superseding kind is inserted, the case's other pending deadlines of that kind superseded (the
+   * UPDATE does not see the rows the INSERT adds, so the new one is never among them). One
+   * statement for any number of cases.
+   */
+  async schedule(tx: EntityManager, rows: ScheduledDeadline[], supersede: Supersede | null): Promise<void> {
+    if (!rows.length) return;
+    const h = this.held.get(tx);
+    if (h) {
+      // a cancel held for the case runs before this schedule at the flush: the order a close makes them in
+      h.schedules.push({ rows, supersede });
+      h.cases.add(rows[0].caseId);
+      return;
+    }
+    await this.writeSchedules(tx, [{ rows, supersede }]);
+  }
+
+  private async writeSchedules(
     tx: EntityManager,
-    rows: NewDeadline[],
-    supersede: { caseId: string; kind: string; at: Date; outcome: string } | null,
-  ): Promise<{ id: string; jobId: string; dueAt: Date }[]> {
-    if (!rows.length) return [];
-    const inserted: { id: string; job_id: string; due_at: Date }[] = await tx.query(
-      `WITH ins AS (
-         INSERT INTO deadlines (case_id, kind, purpose, stage_seq, revision, due_at, job_id, created_at, status)
-         SELECT v.case_id, v.kind, v.purpose, v.stage_seq, v.revision, v.due_at, v.job_id, v.created_at, 'pending'
-           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::int[], $6::timestamptz[], $7::text[],
-                       $8::timestamptz[]) AS v(case_id, kind, purpose, stage_seq, revision, due_at, job_id, created_at)
+    schedules: { rows: ScheduledDeadline[]; supersede: Supersede | null }[],
+  ): Promise<void> {
+    const rows = schedules.flatMap((s) => s.rows);
+    const sup = schedules.flatMap((s) => (s.supersede ? [s.supersede] : []));
+    await tx.query(
+      `WITH v AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::int[],
+                              $7::timestamptz[], $8::text[], $9::timestamptz[], $10::text[], $11::text[])
+           AS v(id, case_id, kind, purpose, stage_seq, revision, due_at, job_id, created_at, topic, payload)),
+       ins AS (
+         INSERT INTO deadlines (id, case_id, kind, purpose, stage_seq, revision, due_at, job_id, created_at, status)
+         SELECT id, case_id, kind, purpose, stage_seq, revision, due_at, job_id, created_at, 'pending' FROM v
          ON CONFLICT (job_id) DO NOTHING
-         RETURNING id, kind, job_id, due_at),
-       superseded AS (
-         UPDATE deadlines d SET status = 'superseded', settled_at = $10, outcome = $11, claimed_until = NULL
-          WHERE $9::uuid IS NOT NULL AND d.case_id = $9 AND d.status = 'pending' AND d.kind = $12
-            AND EXISTS (SELECT 1 FROM ins WHERE ins.kind = $12))
-       SELECT id, job_id, due_at FROM ins`,
+         RETURNING id, case_id, kind),
+       jobs AS (
+         INSERT INTO outbox (case_id, topic, job_id, payload, delay_until)
+         SELECT v.case_id, v.topic, v.job_id, v.payload::jsonb, v.due_at FROM v JOIN ins ON ins.id = v.id),
+       s AS (
+         SELECT * FROM unnest($12::uuid[], $13::text[], $14::timestamptz[], $15::text[]) AS s(case_id, kind, at, outcome))
+       UPDATE deadlines d SET status = 'superseded', settled_at = s.at, outcome = s.outcome, claimed_until = NULL
+         FROM s
+        WHERE d.case_id = s.case_id AND d.kind = s.kind AND d.status = 'pending'
+          AND EXISTS (SELECT 1 FROM ins WHERE ins.case_id = s.case_id AND ins.kind = s.kind)`,
       [
+        rows.map((d) => d.id),
         rows.map((d) => d.caseId),
         rows.map((d) => d.kind),
         rows.map((d) => d.purpose),
@@ -111,13 +184,14 @@ export class DeadlinesRepository {
         rows.map((d) => d.dueAt),
         rows.map((d) => d.jobId),
         rows.map((d) => d.createdAt),
-        supersede?.caseId ?? null,
-        supersede?.at ?? null,
-        supersede?.outcome.slice(0, 500) ?? null,
-        supersede?.kind ?? null,
+        rows.map((d) => d.job.topic),
+        rows.map((d) => JSON.stringify(d.job.payload)),
+        sup.map((x) => x.caseId),
+        sup.map((x) => x.kind),
+        sup.map((x) => x.at),
+        sup.map((x) => x.outcome.slice(0, 500)),
       ],
     );
-    return inserted.map((r) => ({ id: r.id, jobId: r.job_id, dueAt: r.due_at }));
   }
 
   /** One transaction on a pool connection (a batch of closes). */
@@ -125,8 +199,10 @@ export class DeadlinesRepository {
     return this.ds.transaction(fn);
   }
 
-  find(id: string, tx: EntityManager = this.ds.manager): Promise<DeadlineEntity | null> {
-    return tx.findOneBy(DeadlineEntity, { id });
+  /** One deadline by id. Raw SQL: a job that wakes for a deadline it has not seen settled reads it. */
+  async find(id: string, tx: EntityManager = this.ds.manager): Promise<DeadlineEntity | null> {
+    const rows: RawDeadline[] = await tx.query(`SELECT * FROM deadlines WHERE id = $1`, [id]);
+    return rows.length ? fromRaw(rows[0]) : null;
   }
 
   /** pending -> fired | cancelled | superseded; a settled row never changes again. Raw SQL: once per close. */
@@ -146,24 +222,44 @@ export class DeadlinesRepository {
     return affected > 0;
   }
 
-  /** Settles the pending deadlines of a case, of these kinds (all kinds when null). Raw SQL: once per close. */
-  async settlePendingOfCase(
+  /** Cancels the pending deadlines of a case, of these kinds (all kinds when null): held while `tx` holds writes. */
+  async cancelPendingOfCase(
     tx: EntityManager,
     caseId: string,
     kinds: string[] | null,
-    status: 'cancelled' | 'superseded',
     at: Date,
     outcome: string,
-    exceptIds: string[] = [],
-  ): Promise<number> {
-    // TypeORM answers an UPDATE with [rows, rowCount]
-    const [, affected]: [unknown[], number] = await tx.query(
-      `UPDATE deadlines SET status = $2, settled_at = $3, outcome = $4, claimed_until = NULL
-        WHERE case_id = $1 AND status = 'pending' AND ($5::text[] IS NULL OR kind = ANY($5::text[]))
-          AND NOT (id = ANY($6::uuid[]))`,
-      [caseId, status, at, outcome.slice(0, 500), kinds, exceptIds],
+  ): Promise<void> {
+    const h = this.held.get(tx);
+    if (h) {
+      // a schedule of the case already held must not be cancelled by a cancel that came after it
+      if (h.schedules.some((s) => s.rows[0].caseId === caseId)) await this.flushHeld(tx);
+      const now = this.held.get(tx)!;
+      now.cancels.push({ caseId, kinds, at, outcome });
+      now.cases.add(caseId);
+      return;
+    }
+    await this.cancelPending(tx, [{ caseId, kinds, at, outcome }]);
+  }
+
+  /** One statement for any number of cases' cancels; a cancel with null kinds cancels every kind. */
+  private async cancelPending(tx: EntityManager, cancels: Cancel[]): Promise<void> {
+    // one (case, kind) pair per line; a null kind: every kind of the case
+    const lines = cancels.flatMap((c): (Cancel & { kind: string | null })[] =>
+      c.kinds ? c.kinds.map((k) => ({ ...c, kind: k })) : [{ ...c, kind: null }],
     );
-    return affected;
+    if (!lines.length) return;
+    await tx.query(
+      `UPDATE deadlines d SET status = 'cancelled', settled_at = c.at, outcome = c.outcome, claimed_until = NULL
+         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[]) AS c(case_id, kind, at, outcome)
+        WHERE d.case_id = c.case_id AND d.status = 'pending' AND (c.kind IS NULL OR d.kind = c.kind)`,
+      [
+        lines.map((c) => c.caseId),
+        lines.map((c) => c.kind),
+        lines.map((c) => c.at),
+        lines.map((c) => c.outcome.slice(0, 500)),
+      ],
+    );
   }
 
   /** The transition deadline a reminder belongs to. */
@@ -281,10 +377,33 @@ export class DeadlinesRepository {
     return tx.find(DeadlineEntity, { where: { caseId }, order: { dueAt: 'ASC', createdAt: 'ASC' } });
   }
 
-  /** The earliest pending stage deadline (not a reminder) of each case. */
-  /** One escalation per deadline (a second firing of the same deadline cannot add another). */
+  /** One escalation per deadline (a second firing of the same deadline cannot add another); held while `tx` holds writes. */
   async insertEscalation(tx: EntityManager, e: Omit<EscalationEntity, 'id'>): Promise<void> {
-    await tx.createQueryBuilder().insert().into(EscalationEntity).values(e).orIgnore().execute();
+    const h = this.held.get(tx);
+    if (h) {
+      h.escalations.push(e);
+      h.cases.add(e.caseId);
+      return;
+    }
+    await this.writeEscalations(tx, [e]);
+  }
+
+  private async writeEscalations(tx: EntityManager, rows: Omit<EscalationEntity, 'id'>[]): Promise<void> {
+    await tx.query(
+      `INSERT INTO escalations (case_id, deadline_id, stage, due_at, breached_at, escalated_to)
+       SELECT case_id, deadline_id, stage, due_at, breached_at, ARRAY(SELECT jsonb_array_elements_text(escalated_to::jsonb))::uuid[]
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[])
+           AS v(case_id, deadline_id, stage, due_at, breached_at, escalated_to)
+       ON CONFLICT (deadline_id) DO NOTHING`,
+      [
+        rows.map((e) => e.caseId),
+        rows.map((e) => e.deadlineId),
+        rows.map((e) => e.stage),
+        rows.map((e) => e.dueAt),
+        rows.map((e) => e.breachedAt),
+        rows.map((e) => JSON.stringify(e.escalatedTo)),
+      ],
+    );
   }
 
   escalationsOf(caseId: string, tx: EntityManager = this.ds.manager): Promise<EscalationEntity[]> {

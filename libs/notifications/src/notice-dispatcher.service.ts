@@ -21,7 +21,7 @@ export class NoticeDispatcher {
   ) {}
 
   async send(tx: EntityManager, row: CaseEntity, notice: NoticeKind, people: readonly string[], now: Date) {
-    await this.notifications.notify(
+    await this.notifications.deliver(
       tx,
       people,
       {

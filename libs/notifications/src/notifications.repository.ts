@@ -31,6 +31,31 @@ export class NotificationsRepository {
     return rows.length;
   }
 
+  /** Many notices at once, each to its people (ids that are not people skipped; (person, dedupe key) once). */
+  async insertMany(tx: EntityManager, notices: { personIds: string[]; n: NotificationRow }[]): Promise<void> {
+    const lines = notices.flatMap(({ personIds, n }) => personIds.map((p) => ({ p, n })));
+    if (!lines.length) return;
+    await tx.query(
+      `INSERT INTO notifications (person_id, case_id, kind, title, body, data, dedupe_key, created_at)
+       SELECT p.id, v.case_id, v.kind, v.title, v.body, v.data::jsonb, v.dedupe_key, v.created_at
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                     $8::timestamptz[]) WITH ORDINALITY AS v(person_id, case_id, kind, title, body, data, dedupe_key, created_at, i)
+         JOIN people p ON p.id = v.person_id
+        ORDER BY v.i
+       ON CONFLICT (person_id, dedupe_key) DO NOTHING`,
+      [
+        lines.map((l) => l.p),
+        lines.map((l) => l.n.caseId),
+        lines.map((l) => l.n.kind),
+        lines.map((l) => l.n.title),
+        lines.map((l) => l.n.body),
+        lines.map((l) => JSON.stringify(l.n.data)),
+        lines.map((l) => l.n.dedupeKey),
+        lines.map((l) => l.n.createdAt),
+      ],
+    );
+  }
+
   /** A page of the person's notifications, newest first (limit + 1 rows: the caller pages). */
   page(personId: string, q: { limit: number; after: CursorKey | null; unreadOnly?: boolean }) {
     const qb = this.ds

@@ -5,7 +5,7 @@ import { DomainError } from '@makebuy/domain';
 import { decodeCursor, Page, pageOf } from '@makebuy/database';
 import { Clock } from '@makebuy/settings';
 import { NotificationEntity } from './notification.entity';
-import { NotificationsRepository } from './notifications.repository';
+import { NotificationRow, NotificationsRepository } from './notifications.repository';
 import type { NotificationKind } from './notices';
 
 export interface NotificationInput {
@@ -45,9 +45,17 @@ export const toNotificationView = (n: NotificationEntity): NotificationView => (
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The ids that can be people, lower-cased, once each. */
+const people = (personIds: readonly string[]) => [
+  ...new Set(personIds.filter((p) => UUID.test(p)).map((p) => p.toLowerCase())),
+];
+
 /** People's reminders and notices (GET /notifications). */
 @Injectable()
 export class NotificationsService {
+  /** Notifications held by a transaction until its holder flushes them (a batch of deadline closes). */
+  private readonly held = new WeakMap<EntityManager, { personIds: string[]; n: NotificationRow }[]>();
+
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly clock: Clock,
@@ -60,9 +68,39 @@ export class NotificationsService {
    * tokens) are skipped rather than failing the caller's transaction. Returns how many were new.
    */
   async notify(tx: EntityManager, personIds: readonly string[], n: NotificationInput, now?: Date): Promise<number> {
-    const ids = [...new Set(personIds.filter((p) => UUID.test(p)).map((p) => p.toLowerCase()))];
+    const ids = people(personIds);
     if (ids.length === 0) return 0;
-    return this.repo.insertForPeople(tx, ids, {
+    return this.repo.insertForPeople(tx, ids, this.row(n, now));
+  }
+
+  /**
+   * `notify` when the caller needs no count: in a transaction that holds its writes (a batch of
+   * deadline closes), the notification is written with the batch's others in one statement, at
+   * `flushHeld`, still in that transaction.
+   */
+  async deliver(tx: EntityManager, personIds: readonly string[], n: NotificationInput, now?: Date): Promise<void> {
+    const ids = people(personIds);
+    if (ids.length === 0) return;
+    const held = this.held.get(tx);
+    if (held) held.push({ personIds: ids, n: this.row(n, now) });
+    else await this.repo.insertForPeople(tx, ids, this.row(n, now));
+  }
+
+  /** From now until `flushHeld`, what `deliver` writes through `tx` is held (see DeadlineFiring). */
+  holdWrites(tx: EntityManager): void {
+    this.held.set(tx, []);
+  }
+
+  /** Writes the held notifications of `tx` (one statement), and holds again from empty. */
+  async flushHeld(tx: EntityManager): Promise<void> {
+    const held = this.held.get(tx);
+    if (!held?.length) return;
+    this.held.set(tx, []);
+    await this.repo.insertMany(tx, held);
+  }
+
+  private row(n: NotificationInput, now?: Date): NotificationRow {
+    return {
       caseId: n.caseId ?? null,
       kind: n.kind,
       title: n.title,
@@ -70,7 +108,7 @@ export class NotificationsService {
       data: n.data ?? {},
       dedupeKey: n.dedupeKey,
       createdAt: now ?? this.clock.now(),
-    });
+    };
   }
 
   /** The person's own notifications, newest first. */

@@ -116,17 +116,37 @@ const RELEASE_READ = `
     (SELECT coalesce(json_agg(json_build_object('id', p.id, 'name', p.name, 'address', p.address,
               'odsCode', p.ods_code, 'companiesHouseNumber', p.companies_house_number)), '[]')
        FROM providers p
-      WHERE p.id::text IN (
-        SELECT o.provider_id::text FROM opened o
-        UNION SELECT jsonb_array_elements_text(
-          CASE WHEN jsonb_typeof(c.context->'proposal'->'providerIds') = 'array'
-               THEN c.context->'proposal'->'providerIds' ELSE '[]'::jsonb END)
-        UNION SELECT s->>'id'
-          FROM jsonb_array_elements(CASE WHEN jsonb_typeof(prev.release->'awards') = 'array'
-                                         THEN prev.release->'awards' ELSE '[]'::jsonb END) a,
-               jsonb_array_elements(CASE WHEN jsonb_typeof(a->'suppliers') = 'array'
-                                         THEN a->'suppliers' ELSE '[]'::jsonb END) s)) AS organisations
+      WHERE p.id = ANY(ARRAY(
+        SELECT o.provider_id FROM opened o
+        UNION SELECT x::uuid FROM (
+          SELECT jsonb_array_elements_text(
+            CASE WHEN jsonb_typeof(c.context->'proposal'->'providerIds') = 'array'
+                 THEN c.context->'proposal'->'providerIds' ELSE '[]'::jsonb END) AS x
+          UNION SELECT s->>'id'
+            FROM jsonb_array_elements(CASE WHEN jsonb_typeof(prev.release->'awards') = 'array'
+                                           THEN prev.release->'awards' ELSE '[]'::jsonb END) a,
+                 jsonb_array_elements(CASE WHEN jsonb_typeof(a->'suppliers') = 'array'
+                                           THEN a->'suppliers' ELSE '[]'::jsonb END) s) ids
+         -- provider ids only (an id that is no uuid names no provider)
+         WHERE x ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'))) AS organisations
     FROM c LEFT JOIN prev ON true`;
+
+/** The node-postgres client under a transaction's query runner (what TypeORM's runner sends through). */
+interface PgClient {
+  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * A statement on the transaction's own connection, as a named prepared statement: PostgreSQL plans
+ * it once per connection instead of at every close (for this statement planning cost several times
+ * its execution). Outside a transaction's runner, an ordinary query.
+ */
+async function preparedQuery<T>(tx: EntityManager, name: string, text: string, values: unknown[]): Promise<T[]> {
+  const runner = tx.queryRunner as (typeof tx.queryRunner & { databaseConnection?: PgClient }) | undefined;
+  const client = runner && !runner.isReleased ? runner.databaseConnection : undefined;
+  if (!client) return tx.query(text, values);
+  return (await client.query({ name, text, values })).rows as T[];
+}
 
 /** What the next release of a case is built from. */
 export interface ReleaseInputs {
@@ -149,7 +169,7 @@ export class OcdsFactsReader {
 
   /** The case's previous release and the facts of its next one, read in one statement. */
   async read(tx: EntityManager, caseId: string): Promise<ReleaseInputs> {
-    const [row]: ReleaseReadRow[] = await tx.query(RELEASE_READ, [caseId, AFTER_CLOSE]);
+    const [row] = await preparedQuery<ReleaseReadRow>(tx, 'ocds-release-read', RELEASE_READ, [caseId, AFTER_CLOSE]);
     if (!row) throw new Error(`case ${caseId} not found while publishing its OCDS release`);
     const previous: PreviousRelease | null =
       row.prev_seq === null ? null : { seq: row.prev_seq, date: row.prev_date!, release: row.prev_release! };

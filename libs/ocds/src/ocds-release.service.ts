@@ -12,6 +12,16 @@ export interface PublishRelease {
   now: Date;
 }
 
+interface ReleaseRow {
+  id: string;
+  ocid: string;
+  caseId: string;
+  seq: number;
+  tags: OcdsReleaseTag[];
+  date: Date;
+  release: JsonObject;
+}
+
 /**
  * Publishes the OCDS release of a change, in the transaction of that change (an effect of the
  * statechart). Takes only `tx` for I/O: the caller holds the case lock, so releases of one ocid
@@ -19,7 +29,47 @@ export interface PublishRelease {
  */
 @Injectable()
 export class OcdsReleaseService {
+  /** Releases held by a transaction until its holder flushes them (a batch of deadline closes). */
+  private readonly held = new WeakMap<EntityManager, ReleaseRow[]>();
+
   constructor(private readonly reader: OcdsFactsReader) {}
+
+  /**
+   * From now until `flushHeld`, the releases published through `tx` are held and then inserted
+   * together, in publication order, still in that transaction. The holder flushes before the
+   * next release of a case with a held one is built (it reads the previous release).
+   */
+  holdWrites(tx: EntityManager): void {
+    this.held.set(tx, []);
+  }
+
+  async flushHeld(tx: EntityManager): Promise<void> {
+    const held = this.held.get(tx);
+    if (!held?.length) return;
+    this.held.set(tx, []);
+    await this.insert(tx, held);
+  }
+
+  /** One statement for any number of releases; their `position` follows the order given. */
+  private async insert(tx: EntityManager, rows: ReleaseRow[]): Promise<void> {
+    await tx.query(
+      `INSERT INTO ocds_releases (id, ocid, case_id, seq, tags, date, release)
+       SELECT v.id, v.ocid, v.case_id, v.seq, ARRAY(SELECT jsonb_array_elements_text(v.tags::jsonb)), v.date,
+              v.release::jsonb
+         FROM unnest($1::text[], $2::text[], $3::uuid[], $4::int[], $5::text[], $6::timestamptz[], $7::text[])
+              WITH ORDINALITY AS v(id, ocid, case_id, seq, tags, date, release, i)
+        ORDER BY v.i`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.ocid),
+        rows.map((r) => r.caseId),
+        rows.map((r) => r.seq),
+        rows.map((r) => JSON.stringify(r.tags)),
+        rows.map((r) => r.date),
+        rows.map((r) => JSON.stringify(r.release)),
+      ],
+    );
+  }
 
   /** Returns the release written, or null when there is nothing to publish (a cancellation before any release). */
   async publish(tx: EntityManager, cmd: PublishRelease): Promise<JsonObject | null> {
@@ -31,10 +81,10 @@ export class OcdsReleaseService {
     // release dates never go backwards within an ocid, even if the clock does
     const at = previous && previous.date.getTime() > cmd.now.getTime() ? previous.date : cmd.now;
     const release = buildRelease({ id: `${ocid}-${seq}`, date: at.toISOString(), tag: tags, facts: facts() });
-    await tx.query(
-      `INSERT INTO ocds_releases (id, ocid, case_id, seq, tags, date, release) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [release.id as string, ocid, cmd.caseId, seq, tags, at, JSON.stringify(release)],
-    );
+    const row: ReleaseRow = { id: release.id as string, ocid, caseId: cmd.caseId, seq, tags, date: at, release };
+    const held = this.held.get(tx);
+    if (held) held.push(row);
+    else await this.insert(tx, [row]);
     return release;
   }
 }
