@@ -139,12 +139,9 @@ export async function referenceCaseView(
     clock: get(Clock),
     conflicts: get(ConflictsService),
   };
-  let row: CaseEntity;
-  try {
-    row = (await get(CaseAccess).visible(viewer, caseId, tx)).row;
-  } catch {
-    return null;
-  }
+  // the row as TypeORM hydrates it, and the visibility rule with its own membership read
+  const row = await tx.findOneBy(CaseEntity, { id: caseId });
+  if (!row || !(await get(CaseAccess).canSee(viewer, row, tx))) return null;
   const conflicts = (await conflictsPart(s, row, tx)) as {
     panel: { personId: string; excludedFromDecision: boolean; reviewed: boolean }[];
   };

@@ -174,7 +174,7 @@ export class CaseWorkflow implements CaseHooks {
    */
   async noticeAudience(tx: EntityManager, row: CaseEntity, notice: NoticeKind): Promise<string[]> {
     const people = new Set<string>([row.createdBy]);
-    for (const m of await this.panel.members(row.id, tx)) people.add(m.personId);
+    for (const m of await this.panel.memberIds(row.id, tx)) people.add(m);
     for (const p of await this.tendering.noticeAudience(tx, row, notice)) people.add(p);
     if (tellsWhoMustAct(notice))
       for (const p of await this.obligations.people(tx, row, await this.obligations.of(tx, row))) people.add(p);

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { DomainError, Role } from '@makebuy/domain';
-import { CaseEntity, CasePanelEntity } from './case.entities';
+import { CaseEntity } from './case.entities';
+import { CasePanel } from './case-panel.service';
 import { CaseViewReads, CaseViewSql, CaseViewStatement, queryCaseView } from './case-view-sql';
 
 export * from './case-view-sql';
@@ -23,7 +24,10 @@ export interface Viewer {
 export class CaseAccess {
   private columns?: ColumnMetadata[];
 
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly panel: CasePanel,
+  ) {}
 
   /**
    * `onPanel`, when the caller already knows whether the viewer sits on the panel (read with the
@@ -41,7 +45,8 @@ export class CaseAccess {
     if (viewer.roles.includes('commissioner') && viewer.consortiumId && viewer.consortiumId === row.consortiumId)
       return true;
     if (onPanel !== undefined) return onPanel;
-    if (viewer.personId) return tx.existsBy(CasePanelEntity, { caseId: row.id, personId: viewer.personId });
+    // inside a case transaction: the panel held with the lock (no statement)
+    if (viewer.personId) return this.panel.isMember(row.id, viewer.personId, tx);
     return false;
   }
 

@@ -7,7 +7,6 @@ import {
   DomainError,
   EVENT_ROLES,
   EXCLUDED_FROM_DECISION_EVENTS,
-  isDomainError,
   Track,
 } from '@makebuy/domain';
 import { APP_CONFIG, AppConfig } from '@makebuy/settings';
@@ -51,15 +50,14 @@ export class CaseCommands {
     if (!caller.personId) throw new DomainError('FORBIDDEN', 'only a person in the directory can raise a case');
     if (caller.consortiumId !== input.consortiumId)
       throw new DomainError('FORBIDDEN', 'a commissioner raises cases only in its own consortium');
-    await this.directory.getConsortium(input.consortiumId).catch((e) => {
-      // only "not found" is the caller's mistake; a database outage is not bad input
-      if (!isDomainError(e) || e.code !== 'NOT_FOUND') throw e;
+    const panelIds = [...new Set(input.panelPersonIds.map((p) => p.toLowerCase()))];
+    // the consortium and the panel's people: one read
+    const { consortium, people } = await this.directory.consortiumAndPeople(input.consortiumId, panelIds);
+    if (!consortium)
       throw new DomainError('VALIDATION_FAILED', `consortiumId: consortium ${input.consortiumId} does not exist`, {
         errors: [{ field: 'consortiumId', message: 'unknown consortium' }],
       });
-    });
-    const panelIds = [...new Set(input.panelPersonIds.map((p) => p.toLowerCase()))];
-    await this.requirePanelCandidates(panelIds, input.consortiumId);
+    panelCandidatesProblem(panelIds, input.consortiumId, people);
     const id = randomUUID();
     const { row } = await this.engine.create(
       {
@@ -88,16 +86,7 @@ export class CaseCommands {
 
   /** The panel is made of commissioners of the case's consortium (400 otherwise). */
   async requirePanelCandidates(personIds: string[], consortiumId: string, field = 'panelPersonIds'): Promise<void> {
-    const people = await this.directory.findPeople(personIds);
-    const found = new Map(people.map((p) => [p.id, p]));
-    const errors = personIds.flatMap((id) => {
-      const p = found.get(id);
-      if (!p) return [{ field, message: `person ${id} does not exist` }];
-      if (!p.roles.includes('commissioner') || p.consortiumId !== consortiumId)
-        return [{ field, message: `person ${id} is not a commissioner of the case's consortium` }];
-      return [];
-    });
-    if (errors.length) throw new DomainError('VALIDATION_FAILED', errors.map((e) => e.message).join('; '), { errors });
+    panelCandidatesProblem(personIds, consortiumId, await this.directory.findPeople(personIds), field);
   }
 
   /**
@@ -161,4 +150,21 @@ export class CaseCommands {
     });
     return row;
   }
+}
+
+function panelCandidatesProblem(
+  personIds: string[],
+  consortiumId: string,
+  people: { id: string; roles: readonly string[]; consortiumId: string | null }[],
+  field = 'panelPersonIds',
+): void {
+  const found = new Map(people.map((p) => [p.id, p]));
+  const errors = personIds.flatMap((id) => {
+    const p = found.get(id);
+    if (!p) return [{ field, message: `person ${id} does not exist` }];
+    if (!p.roles.includes('commissioner') || p.consortiumId !== consortiumId)
+      return [{ field, message: `person ${id} is not a commissioner of the case's consortium` }];
+    return [];
+  });
+  if (errors.length) throw new DomainError('VALIDATION_FAILED', errors.map((e) => e.message).join('; '), { errors });
 }

@@ -15,10 +15,11 @@ import {
   startCase,
 } from '@makebuy/domain';
 import { Clock } from '@makebuy/settings';
-import { OutboxSignal } from '@makebuy/queue';
+import { DeferredWrites, OutboxSignal } from '@makebuy/queue';
 import { Metrics } from '@makebuy/metrics';
 import { CaseEntity, CaseEventEntity } from './case.entities';
 import { CasesRepository } from './cases.repository';
+import { CasePanel } from './case-panel.service';
 import { auditHash, GENESIS_HASH } from './audit-chain';
 import type { CaseHooks, EffectContext, FactEvent } from './case-hooks';
 
@@ -89,6 +90,7 @@ export class CaseEngine {
     private readonly signal: OutboxSignal,
     private readonly repo: CasesRepository,
     private readonly metrics: Metrics,
+    private readonly panel: CasePanel,
   ) {}
 
   /** Binds the case workflow. Once: a second, different binding is a programming error. */
@@ -115,6 +117,8 @@ export class CaseEngine {
   ): Promise<{ row: CaseEntity; result: T | undefined }> {
     const now = this.clock.now();
     const out = await this.ds.transaction(async (tx) => {
+      // the new row, its panel and its first audit row reach PostgreSQL in one statement
+      DeferredWrites.open(tx);
       const decision = startCase({ caseId: input.id, track: input.track, now: now.toISOString() });
       const row = tx.create(CaseEntity, {
         ...input,
@@ -175,49 +179,59 @@ export class CaseEngine {
    * one transaction). The caller commits, then calls `committed` for each applied event.
    */
   async applyIn<T = undefined>(tx: EntityManager, cmd: ApplyCommand<T>): Promise<ApplyResult<T>> {
-    const row = await this.lock(tx, cmd.caseId);
-    const admitted = cmd.admit ? await cmd.admit(tx, row) : undefined;
-    const input = admitted?.event ?? cmd.event;
-    const expectedVersion = admitted && 'expectedVersion' in admitted ? admitted.expectedVersion : cmd.expectedVersion;
-    if (expectedVersion !== undefined && expectedVersion !== row.version) {
-      throw new DomainError('VERSION_MISMATCH', `the case is at version ${row.version}, not ${expectedVersion}`, {
-        currentVersion: row.version,
+    // writes nobody in the command reads back (snapshot, audit row, outbox, feed...) ride with the
+    // command's next statement; what is left is sent before this returns, so a failure is the command's
+    DeferredWrites.open(tx);
+    try {
+      const row = await this.lock(tx, cmd.caseId);
+      const admitted = cmd.admit ? await cmd.admit(tx, row) : undefined;
+      const input = admitted?.event ?? cmd.event;
+      const expectedVersion =
+        admitted && 'expectedVersion' in admitted ? admitted.expectedVersion : cmd.expectedVersion;
+      if (expectedVersion !== undefined && expectedVersion !== row.version) {
+        throw new DomainError('VERSION_MISMATCH', `the case is at version ${row.version}, not ${expectedVersion}`, {
+          currentVersion: row.version,
+        });
+      }
+      if (row.needsMigration)
+        throw new DomainError(
+          'CASE_NEEDS_MIGRATION',
+          `case ${row.id} needs a machine migration before it can move: ${row.migrationError ?? ''}`,
+        );
+      const now = this.clock.now();
+      // the workflow's facts for this event type first; a command's own facts win
+      const facts = {
+        ...(await this.workflow.factsFor(tx, row, { ...input, actor: cmd.actor }, now)),
+        ...(cmd.facts ? await cmd.facts(tx, row, now) : {}),
+      };
+      const event = { ...input, actor: cmd.actor, now: now.toISOString(), facts } as CaseEvent;
+      const decision = decideCase(row.machineVersion, row.snapshot, event);
+      const result = (cmd.within ? await cmd.within(tx, row, decision, now) : undefined) as T;
+      row.snapshot = decision.snapshot;
+      row.state = decision.state;
+      row.stateValue = decision.stateValue;
+      row.context = decision.context;
+      row.version += 1;
+      row.updatedAt = now;
+      // the audit row and the chain's new head (kept on the case row) go with the snapshot: one statement
+      const entry = chainNext(row, {
+        at: now,
+        actor: cmd.actor,
+        type: input.type,
+        fromState: decision.fromState,
+        toState: decision.toState,
+        payload: cmd.audit ? cmd.audit(result) : eventPayload(input),
       });
+      await this.repo.saveTransition(tx, row, entry);
+      const ctx = { tx, row, decision, now, actor: cmd.actor };
+      await this.carryOut(ctx);
+      await this.workflow.recorded(ctx, { ...input, actor: cmd.actor } as FactEvent);
+      await DeferredWrites.flush(tx);
+      return { row, decision, result };
+    } catch (e) {
+      DeferredWrites.discard(tx);
+      throw e;
     }
-    if (row.needsMigration)
-      throw new DomainError(
-        'CASE_NEEDS_MIGRATION',
-        `case ${row.id} needs a machine migration before it can move: ${row.migrationError ?? ''}`,
-      );
-    const now = this.clock.now();
-    // the workflow's facts for this event type first; a command's own facts win
-    const facts = {
-      ...(await this.workflow.factsFor(tx, row, { ...input, actor: cmd.actor }, now)),
-      ...(cmd.facts ? await cmd.facts(tx, row, now) : {}),
-    };
-    const event = { ...input, actor: cmd.actor, now: now.toISOString(), facts } as CaseEvent;
-    const decision = decideCase(row.machineVersion, row.snapshot, event);
-    const result = (cmd.within ? await cmd.within(tx, row, decision, now) : undefined) as T;
-    row.snapshot = decision.snapshot;
-    row.state = decision.state;
-    row.stateValue = decision.stateValue;
-    row.context = decision.context;
-    row.version += 1;
-    row.updatedAt = now;
-    // the audit row and the chain's new head (kept on the case row) go with the snapshot: one statement
-    const entry = chainNext(row, {
-      at: now,
-      actor: cmd.actor,
-      type: input.type,
-      fromState: decision.fromState,
-      toState: decision.toState,
-      payload: cmd.audit ? cmd.audit(result) : eventPayload(input),
-    });
-    await this.repo.saveTransition(tx, row, entry);
-    const ctx = { tx, row, decision, now, actor: cmd.actor };
-    await this.carryOut(ctx);
-    await this.workflow.recorded(ctx, { ...input, actor: cmd.actor } as FactEvent);
-    return { row, decision, result };
   }
 
   /** After the caller's transaction of `applyIn` committed: wake the relay, count the transition. */
@@ -228,9 +242,11 @@ export class CaseEngine {
 
   /** Locks the case row for the rest of the transaction (serialises every writer of one case). */
   async lock(tx: EntityManager, caseId: string): Promise<CaseEntity> {
-    const row = await this.repo.lock(tx, caseId);
-    if (!row) throw new DomainError('NOT_FOUND', `case ${caseId} not found`);
-    return row;
+    const locked = await this.repo.lock(tx, caseId);
+    if (!locked) throw new DomainError('NOT_FOUND', `case ${caseId} not found`);
+    // the panel read with the lock serves the rest of the transaction (membership, quorum, audiences)
+    if (locked.panel) this.panel.hold(tx, caseId, locked.panel);
+    return locked.row;
   }
 
   /** The people the case waits on in a human stage, read through `tx` (the workflow's obligations). */
@@ -240,7 +256,10 @@ export class CaseEngine {
 
   /** Runs work under the case lock without a transition (e.g. a bid checked against the closing instant). */
   async withCaseLock<T>(caseId: string, fn: (tx: EntityManager, row: CaseEntity, now: Date) => Promise<T>): Promise<T> {
-    const out = await this.ds.transaction(async (tx) => fn(tx, await this.lock(tx, caseId), this.clock.now()));
+    const out = await this.ds.transaction(async (tx) => {
+      DeferredWrites.open(tx);
+      return fn(tx, await this.lock(tx, caseId), this.clock.now());
+    });
     this.signal.wake();
     return out;
   }

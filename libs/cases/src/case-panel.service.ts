@@ -1,43 +1,72 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { DeferredWrites } from '@makebuy/queue';
 import { CasePanelEntity } from './case.entities';
 
-/** The panel of a case: its decision makers and evaluators. */
+/**
+ * The panel of a case: its decision makers and evaluators.
+ *
+ * Inside a case transaction the panel is read once, with the case lock (`CasesRepository.lock`),
+ * and kept for that transaction (`held`): membership checks, the quorum fact and notice audiences
+ * ask it without a statement. A change made here drops it, so a later ask reads again.
+ */
 @Injectable()
 export class CasePanel {
+  /** member ids per case, per transaction, as read under that transaction's case lock */
+  private readonly held = new WeakMap<EntityManager, Map<string, string[]>>();
+
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  async add(tx: EntityManager, caseId: string, personId: string, at: Date): Promise<boolean> {
-    const r = await tx
-      .createQueryBuilder()
-      .insert()
-      .into(CasePanelEntity)
-      .values({ caseId, personId, addedAt: at })
-      .orIgnore()
-      .execute();
-    return (r.raw as unknown[]).length > 0 || (r.identifiers?.length ?? 0) > 0;
+  /** The panel as the lock read it (member ids, oldest seat first), kept for the rest of `tx`. */
+  hold(tx: EntityManager, caseId: string, memberIds: string[]): void {
+    let m = this.held.get(tx);
+    if (!m) this.held.set(tx, (m = new Map()));
+    m.set(caseId, memberIds);
   }
 
-  /** Seats several people at once (a new case's panel): one statement. */
+  private forget(tx: EntityManager, caseId: string): void {
+    this.held.get(tx)?.delete(caseId);
+  }
+
+  async add(tx: EntityManager, caseId: string, personId: string, at: Date): Promise<boolean> {
+    this.forget(tx, caseId);
+    const rows: unknown[] = await tx.query(
+      `INSERT INTO case_panel (case_id, person_id, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING person_id`,
+      [caseId, personId, at],
+    );
+    return rows.length > 0;
+  }
+
+  /** Seats several people at once (a new case's panel): one statement, deferred (nothing reads it back first). */
   async addAll(tx: EntityManager, caseId: string, personIds: string[], at: Date): Promise<void> {
     if (!personIds.length) return;
-    await tx
-      .createQueryBuilder()
-      .insert()
-      .into(CasePanelEntity)
-      .values(personIds.map((personId) => ({ caseId, personId, addedAt: at })))
-      .orIgnore()
-      .execute();
+    this.forget(tx, caseId);
+    await DeferredWrites.write(
+      tx,
+      `INSERT INTO case_panel (case_id, person_id, added_at)
+       SELECT $1, p, $3 FROM unnest($2::uuid[]) AS p ON CONFLICT DO NOTHING`,
+      [caseId, personIds, at],
+    );
   }
 
   async remove(tx: EntityManager, caseId: string, personId: string): Promise<boolean> {
+    this.forget(tx, caseId);
     const r = await tx.delete(CasePanelEntity, { caseId, personId });
     return (r.affected ?? 0) > 0;
   }
 
   async isMember(caseId: string, personId: string, tx: EntityManager = this.ds.manager): Promise<boolean> {
+    const held = this.held.get(tx)?.get(caseId);
+    if (held) return held.includes(personId);
     return tx.existsBy(CasePanelEntity, { caseId, personId });
+  }
+
+  /** Member ids, oldest seat first (the panel held under the case lock when there is one). */
+  async memberIds(caseId: string, tx: EntityManager = this.ds.manager): Promise<string[]> {
+    const held = this.held.get(tx)?.get(caseId);
+    if (held) return [...held];
+    return (await this.members(caseId, tx)).map((m) => m.personId);
   }
 
   async members(caseId: string, tx: EntityManager = this.ds.manager): Promise<{ personId: string; addedAt: Date }[]> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { DeferredWrites } from '@makebuy/queue';
 import { CaseEntity, CaseEventEntity } from './case.entities';
 
 /** What a transition or a migration rewrites on the case row. */
@@ -113,12 +114,25 @@ export class CasesRepository {
   }
 
   /**
-   * The case row, locked for the rest of the transaction (serialises every writer of one case).
-   * Raw SQL: this runs on every write, and a QueryBuilder `getOne` costs about three times the CPU.
+   * The case row, locked for the rest of the transaction (serialises every writer of one case), and
+   * its panel (member ids, oldest seat first) in the same statement. Raw SQL: this runs on every
+   * write, and a QueryBuilder `getOne` costs about three times the CPU.
+   *
+   * `panel` is null when it may be stale: the subquery reads the statement's snapshot, taken before
+   * the lock was granted; when a writer committed in between (the locked row's version is not the
+   * snapshot's), the panel must be read again. Every panel change moves the case version.
    */
-  async lock(tx: EntityManager, caseId: string): Promise<CaseEntity | null> {
-    const rows: CaseRowSql[] = await tx.query(`SELECT ${CASE_COLUMNS} FROM cases WHERE id = $1 FOR UPDATE`, [caseId]);
-    return rows.length ? caseOf(rows[0]) : null;
+  async lock(tx: EntityManager, caseId: string): Promise<{ row: CaseEntity; panel: string[] | null } | null> {
+    const rows: (CaseRowSql & { seen_version: number; panel: string[] })[] = await tx.query(
+      `SELECT ${CASE_COLUMNS},
+         (SELECT s.version FROM cases s WHERE s.id = $1) AS seen_version,
+         ARRAY(SELECT p.person_id::text FROM case_panel p WHERE p.case_id = $1 ORDER BY p.added_at, p.person_id) AS panel
+       FROM cases WHERE id = $1 FOR UPDATE`,
+      [caseId],
+    );
+    if (!rows.length) return null;
+    const r = rows[0];
+    return { row: caseOf(r), panel: r.seen_version === r.version ? r.panel : null };
   }
 
   /** The case row, unlocked (the read-only paths: GET, the access guard). */
@@ -142,30 +156,68 @@ export class CasesRepository {
     return rows.length ? { row: caseOf(rows[0]), onPanel: rows[0].on_panel } : null;
   }
 
+  /** A new case row: deferred (rides with the transaction's next statement, see DeferredWrites). */
   async insert(tx: EntityManager, row: CaseEntity): Promise<void> {
-    await tx.insert(CaseEntity, row as never);
+    await DeferredWrites.write(
+      tx,
+      `INSERT INTO cases (id, ocid, title, service_name, description, cpv_code, consortium_id, from_setting, to_setting,
+         estimated_annual_value, currency, term_months, track, created_by, state, state_value, context, snapshot,
+         machine_version, version, needs_migration, migration_error, created_at, updated_at, audit_seq, audit_head_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
+         $24, $25, $26)`,
+      [
+        row.id,
+        row.ocid,
+        row.title,
+        row.serviceName,
+        row.description ?? null,
+        row.cpvCode ?? null,
+        row.consortiumId,
+        row.fromSetting,
+        row.toSetting,
+        row.estimatedAnnualValue,
+        row.currency,
+        row.termMonths,
+        row.track,
+        row.createdBy,
+        row.state,
+        JSON.stringify(row.stateValue),
+        JSON.stringify(row.context),
+        JSON.stringify(row.snapshot),
+        row.machineVersion,
+        row.version,
+        row.needsMigration,
+        row.migrationError,
+        row.createdAt,
+        row.updatedAt,
+        row.auditSeq,
+        row.auditHeadHash,
+      ],
+    );
   }
 
   /**
-   * A transition: the locked row's new snapshot and audit head, and the audit row itself, in one
-   * statement (a data-modifying CTE: one round trip where there were three).
+   * A transition: the locked row's new snapshot and audit head, and the audit row itself. Both
+   * deferred: they ride with the transaction's next statement (one round trip where there were three).
    */
   async saveTransition(tx: EntityManager, row: CaseEntity, audit: CaseEventEntity): Promise<void> {
-    await tx.query(
-      `WITH saved AS (
-         UPDATE cases SET snapshot = $11, state = $12, state_value = $13, context = $14, version = $15,
-           updated_at = $16, audit_seq = $2, audit_head_hash = $10 WHERE id = $1)
-       ${INSERT_AUDIT}`,
+    await DeferredWrites.write(
+      tx,
+      `UPDATE cases SET snapshot = $2, state = $3, state_value = $4, context = $5, version = $6, updated_at = $7,
+         audit_seq = $8, audit_head_hash = $9 WHERE id = $1`,
       [
-        ...auditParams(audit),
+        row.id,
         JSON.stringify(row.snapshot),
         row.state,
         JSON.stringify(row.stateValue),
         JSON.stringify(row.context),
         row.version,
         row.updatedAt,
+        audit.seq,
+        audit.hash,
       ],
     );
+    await DeferredWrites.write(tx, INSERT_AUDIT, auditParams(audit));
   }
 
   async update(tx: EntityManager, caseId: string, change: CaseRowChange): Promise<void> {
@@ -184,9 +236,9 @@ export class CasesRepository {
     return rows[0] ?? null;
   }
 
-  /** An audit row (the first of a new case, inserted with its head). */
+  /** An audit row (the first of a new case, inserted with its head): deferred. */
   async appendAudit(tx: EntityManager, e: CaseEventEntity): Promise<void> {
-    await tx.query(INSERT_AUDIT, auditParams(e));
+    await DeferredWrites.write(tx, INSERT_AUDIT, auditParams(e));
   }
 
   /** An audit row after `advanceAuditSeq`, moving the head's hash with it (one statement). */

@@ -6,6 +6,7 @@ import type { PolicyBook } from '@makebuy/domain';
 import { Clock, POLICY_BOOK } from '@makebuy/settings';
 import { DirectoryService } from '@makebuy/directory';
 import { CasePanel } from '@makebuy/cases';
+import { DeferredWrites } from '@makebuy/queue';
 import { DetectedConflictEntity, InterestEntity } from './conflicts.entities';
 import { endedInterestCutoff } from './conflict.rules';
 
@@ -55,10 +56,9 @@ export class ConflictDetection {
     const personIds =
       opts.seated && opts.personIds
         ? opts.personIds
-        : await this.panel.members(caseId, tx).then((ms) => {
-            const members = ms.map((m) => m.personId);
-            return opts.personIds ? members.filter((p) => opts.personIds!.includes(p)) : members;
-          });
+        : await this.panel
+            .memberIds(caseId, tx)
+            .then((members) => (opts.personIds ? members.filter((p) => opts.personIds!.includes(p)) : members));
     const links = await this.detect(personIds, providerIds, now, tx);
     if (links.length) {
       await tx
@@ -83,16 +83,40 @@ export class ConflictDetection {
     return links;
   }
 
-  /** Member practices of the case's consortium are relevant from the start. */
+  /**
+   * Member practices of the case's consortium are relevant from the start: the links of `personIds`
+   * (the current panel members among them, unless `seated` says the caller checked their seats under
+   * the case lock) to those practices, found and recorded in ONE statement (the same rule as `detect`:
+   * affiliations, and register interests not ended or ended within the visible period). Deferred where
+   * the transaction allows (a pure insert; nothing in the command reads detected links back).
+   */
   async recordMemberPracticeConflicts(
     tx: EntityManager,
     row: { id: string; consortiumId: string },
     personIds: string[] | undefined,
     now: Date,
     opts: { seated?: boolean } = {},
-  ): Promise<ConflictLink[]> {
-    const practices = await this.memberPracticeIds(row.consortiumId, tx);
-    return this.recordDetectedConflicts(tx, row.id, practices, 'member_practices', { personIds, now, ...opts });
+  ): Promise<void> {
+    const members = await this.panel.memberIds(row.id, tx);
+    const people =
+      opts.seated && personIds ? personIds : personIds ? members.filter((p) => personIds.includes(p)) : members;
+    if (!people.length) return;
+    const cutoff = endedInterestCutoff(now, this.policy.register.endedInterestVisibleMonths);
+    await DeferredWrites.write(
+      tx,
+      `INSERT INTO detected_conflicts (id, case_id, person_id, provider_id, relationship, interest_id, reason, detected_at)
+       SELECT gen_random_uuid(), $1, l.person_id, l.provider_id, l.relationship, l.interest_id, 'member_practices', $4
+         FROM (SELECT a.person_id, a.provider_id, a.relationship::text AS relationship, NULL::uuid AS interest_id
+                 FROM affiliations a JOIN providers p ON p.id = a.provider_id
+                WHERE a.person_id = ANY($2::uuid[]) AND p.member_of_consortium_id = $3
+               UNION ALL
+               SELECT i.person_id, i.provider_id, NULL::text, i.id
+                 FROM interests i JOIN providers p ON p.id = i.provider_id
+                WHERE i.person_id = ANY($2::uuid[]) AND p.member_of_consortium_id = $3
+                  AND (i.ends_on IS NULL OR i.ends_on >= $5::date)) l
+       ON CONFLICT DO NOTHING`,
+      [row.id, people, row.consortiumId, now, cutoff],
+    );
   }
 
   /**

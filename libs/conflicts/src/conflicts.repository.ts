@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { DeferredWrites } from '@makebuy/queue';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CursorKey } from '@makebuy/database';
 import { AnnualDeclarationStatusEntity } from './conflicts.entities';
@@ -18,9 +19,14 @@ export interface AnnualCandidate {
 export class ConflictsRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  /** The person declared at `at`: up to date (one row per person, shared by every case they sit on). */
+  /**
+   * The person declared at `at`: up to date (one row per person, shared by every case they sit on).
+   * Deferred where the transaction allows: this hot row is then locked only by the command's last
+   * statement before COMMIT.
+   */
   async markDeclared(tx: EntityManager, personId: string, at: Date): Promise<void> {
-    await tx.query(
+    await DeferredWrites.write(
+      tx,
       `INSERT INTO annual_declaration_status (person_id, last_declared_at, overdue_since, reminded_at, checked_at)
        VALUES ($1, $2, NULL, NULL, $2)
        ON CONFLICT (person_id) DO UPDATE SET

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Mitigation, PanelMemberFacts, PolicyBook, policyFor } from '@makebuy/domain';
 import { POLICY_BOOK } from '@makebuy/settings';
 import { DirectoryService } from '@makebuy/directory';
 import { CaseEntity, CasePanel } from '@makebuy/cases';
-import { DeclarationEntity } from './conflicts.entities';
+import { currentDeclarations } from './declarations.sql';
 import { ConflictCheckStatus, conflictCheckStatus, Exclusion, exclusionFor } from './conflict.rules';
 import { ConflictDetection, ConflictLink, DetectionReason } from './conflict-detection.service';
 import { InterestsService, RegisterInterestFacts } from './interests.service';
@@ -52,8 +52,11 @@ export class ConflictsService {
 
   /** The person's mitigation on the case (from their current, reviewed declaration). */
   async exclusionOf(caseId: string, personId: string, tx: EntityManager = this.ds.manager): Promise<Exclusion> {
-    const d = await tx.findOneBy(DeclarationEntity, { caseId, personId, supersededAt: IsNull() });
-    return exclusionFor(d?.mitigation ?? null);
+    const rows: { mitigation: Mitigation | null }[] = await tx.query(
+      `SELECT mitigation FROM declarations WHERE case_id = $1 AND person_id = $2 AND superseded_at IS NULL LIMIT 1`,
+      [caseId, personId],
+    );
+    return exclusionFor(rows[0]?.mitigation ?? null);
   }
 
   /** Panel members who may score: not excluded from evaluation (exclude_from_evaluation, exclude_entirely). */
@@ -167,17 +170,13 @@ export class ConflictsService {
   }
 
   async panelSize(caseId: string, tx: EntityManager = this.ds.manager): Promise<number> {
-    return (await this.panel.members(caseId, tx)).length;
+    return (await this.panel.memberIds(caseId, tx)).length;
   }
 
+  /** The panel (held under the case lock when there is one) and each member's current declaration. */
   private async panelState(caseId: string, tx: EntityManager) {
-    const [members, declarations] = await Promise.all([
-      this.panel.members(caseId, tx),
-      tx.find(DeclarationEntity, { where: { caseId, supersededAt: IsNull() } }),
-    ]);
-    return {
-      members: members.map((m) => m.personId),
-      current: new Map(declarations.map((d) => [d.personId, d])),
-    };
+    const members = await this.panel.memberIds(caseId, tx);
+    const declarations = await currentDeclarations(tx, caseId);
+    return { members, current: new Map(declarations.map((d) => [d.personId, d])) };
   }
 }

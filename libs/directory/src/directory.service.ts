@@ -42,6 +42,31 @@ export interface DirectoryReader {
   consortiumId: string | null;
 }
 
+const PERSON_COLUMNS = `id, name, email, consortium_id, provider_id, roles, created_at`;
+
+interface PersonRowSql {
+  id: string;
+  name: string;
+  email: string;
+  consortium_id: string | null;
+  provider_id: string | null;
+  roles: DirectoryRole[];
+  created_at: Date;
+}
+
+/** A raw `people` row as the entity (the hot paths read people raw: a TypeORM find costs several times the CPU). */
+function personOf(r: PersonRowSql): PersonEntity {
+  return Object.assign(new PersonEntity(), {
+    id: r.id,
+    name: r.name,
+    email: r.email,
+    consortiumId: r.consortium_id,
+    providerId: r.provider_id,
+    roles: r.roles,
+    createdAt: r.created_at,
+  });
+}
+
 /** The injected repository, or the same entity's through the caller's transaction (inside one, read only through it). */
 function repo<T extends ObjectLiteral>(
   own: Repository<T>,
@@ -69,9 +94,52 @@ export class DirectoryService {
     return this.consortia.save(this.consortia.create({ name: input.name }));
   }
 
+  /** Consortia read in a transaction, kept for it (a case event's notices and releases name the same one). */
+  private readonly consortiaIn = new WeakMap<EntityManager, Map<string, Promise<ConsortiumEntity | null>>>();
+
+  private consortiumIn(id: string, tx: EntityManager): Promise<ConsortiumEntity | null> {
+    let m = this.consortiaIn.get(tx);
+    if (!m) this.consortiaIn.set(tx, (m = new Map()));
+    let c = m.get(id);
+    if (!c) {
+      c = tx
+        .query(`SELECT id, name, created_at FROM consortia WHERE id = $1`, [id])
+        .then((rows: { id: string; name: string; created_at: Date }[]) =>
+          rows.length
+            ? Object.assign(new ConsortiumEntity(), {
+                id: rows[0].id,
+                name: rows[0].name,
+                createdAt: rows[0].created_at,
+              })
+            : null,
+        );
+      m.set(id, c);
+      c.catch(() => m!.delete(id));
+    }
+    return c;
+  }
+
   /** A consortium's name (null when unknown), through the caller's transaction when given. */
   async consortiumName(id: string, tx?: EntityManager): Promise<string | null> {
+    if (tx?.queryRunner) return (await this.consortiumIn(id, tx))?.name ?? null;
     return (await (tx ?? this.consortia.manager).findOneBy(ConsortiumEntity, { id }))?.name ?? null;
+  }
+
+  /**
+   * What raising a case checks of the directory, in one statement: whether the consortium exists,
+   * and the people named for the panel.
+   */
+  async consortiumAndPeople(
+    consortiumId: string,
+    personIds: string[],
+  ): Promise<{ consortium: boolean; people: PersonEntity[] }> {
+    const rows: (PersonRowSql & { consortium: boolean })[] = await this.people.manager.query(
+      `SELECT EXISTS (SELECT 1 FROM consortia WHERE id = $1) AS consortium, p.*
+         FROM (SELECT 1) one
+         LEFT JOIN (SELECT ${PERSON_COLUMNS} FROM people WHERE id = ANY($2::uuid[])) p ON true`,
+      [consortiumId, personIds],
+    );
+    return { consortium: rows[0].consortium, people: rows.filter((r) => r.id !== null).map(personOf) };
   }
 
   async getConsortium(id: string): Promise<ConsortiumEntity> {
@@ -215,8 +283,11 @@ export class DirectoryService {
     return p;
   }
 
-  findPerson(id: string): Promise<PersonEntity | null> {
-    return this.people.findOneBy({ id });
+  async findPerson(id: string): Promise<PersonEntity | null> {
+    const rows: PersonRowSql[] = await this.people.manager.query(`SELECT ${PERSON_COLUMNS} FROM people WHERE id = $1`, [
+      id,
+    ]);
+    return rows.length ? personOf(rows[0]) : null;
   }
 
   /** The auth guard's lookup (every request): briefly cached, forgotten on every change made here. */
@@ -224,12 +295,21 @@ export class DirectoryService {
     return this.cache.get(id, () => this.findPerson(id));
   }
 
-  findPeople(ids: string[], tx?: EntityManager): Promise<PersonEntity[]> {
-    return ids.length ? repo(this.people, PersonEntity, tx).findBy({ id: In(ids) }) : Promise.resolve([]);
+  async findPeople(ids: string[], tx?: EntityManager): Promise<PersonEntity[]> {
+    if (!ids.length) return [];
+    const rows: PersonRowSql[] = await (tx ?? this.people.manager).query(
+      `SELECT ${PERSON_COLUMNS} FROM people WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return rows.map(personOf);
   }
 
-  findConsortia(ids: string[], tx?: EntityManager): Promise<ConsortiumEntity[]> {
-    return ids.length ? repo(this.consortia, ConsortiumEntity, tx).findBy({ id: In(ids) }) : Promise.resolve([]);
+  async findConsortia(ids: string[], tx?: EntityManager): Promise<ConsortiumEntity[]> {
+    if (ids.length === 1 && tx?.queryRunner) {
+      const c = await this.consortiumIn(ids[0], tx);
+      return c ? [c] : [];
+    }
+    return ids.length ? repo(this.consortia, ConsortiumEntity, tx).findBy({ id: In(ids) }) : [];
   }
 
   providerUsers(providerIds: string[], tx?: EntityManager): Promise<PersonEntity[]> {
@@ -238,8 +318,11 @@ export class DirectoryService {
       : Promise.resolve([]);
   }
 
-  allProviderUsers(tx?: EntityManager): Promise<PersonEntity[]> {
-    return repo(this.people, PersonEntity, tx).createQueryBuilder('p').where('p.provider_id IS NOT NULL').getMany();
+  async allProviderUsers(tx?: EntityManager): Promise<PersonEntity[]> {
+    const rows: PersonRowSql[] = await (tx ?? this.people.manager).query(
+      `SELECT ${PERSON_COLUMNS} FROM people WHERE provider_id IS NOT NULL`,
+    );
+    return rows.map(personOf);
   }
 
   consortiumPeople(consortiumId: string): Promise<PersonEntity[]> {

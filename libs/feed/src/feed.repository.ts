@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { DeferredWrites } from '@makebuy/queue';
 import { FeedItemEntity } from './feed-item.entity';
 import type { FeedAudience, FeedScope, FeedType } from './feed.types';
 
@@ -42,8 +43,24 @@ function toRow(r: Record<string, unknown>): FeedRow {
 export class FeedRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
+  /** Unplaced (position null until the sequencer places it); a pure insert, deferred where the transaction allows. */
   async insert(tx: EntityManager, row: Omit<FeedItemEntity, 'seq' | 'position'>): Promise<void> {
-    await tx.insert(FeedItemEntity, { ...row, position: null } as never);
+    await DeferredWrites.write(
+      tx,
+      `INSERT INTO feed_items (id, at, type, case_id, ocid, audience, consortium_id, provider_id, data)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        row.id,
+        row.at,
+        row.type,
+        row.caseId,
+        row.ocid,
+        row.audience,
+        row.consortiumId,
+        row.providerId,
+        JSON.stringify(row.data),
+      ],
+    );
   }
 
   /**

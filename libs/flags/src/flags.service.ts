@@ -12,6 +12,7 @@ import {
 import type { CaseEntity } from '@makebuy/cases';
 import { decodeCursor, invalidCursor, Page, pageOf } from '@makebuy/database';
 import { Clock } from '@makebuy/settings';
+import { DeferredWrites } from '@makebuy/queue';
 import { FlagEntity, FlagStatus } from './flag.entities';
 import { flagOf, flagsViewSql, FlagViewRow } from './flags-case-view';
 
@@ -198,7 +199,9 @@ export class FlagsService {
    * once its stage was left. The v1.1 migration applies the same rule to existing flags.
    */
   async supersedeStale(tx: EntityManager, row: CaseEntity): Promise<void> {
-    await tx.query(
+    // deferred where the transaction allows: nothing in the command reads flags before its next statement
+    await DeferredWrites.write(
+      tx,
       `UPDATE flags SET status = 'superseded'
         WHERE case_id = $1 AND status = 'open' AND (
           $2::boolean

@@ -6,3 +6,4 @@ export * from './outbox.signal';
 export * from './outbox.relay';
 export * from './queue.gateway';
 export * from './queue.module';
+export * from './deferred-writes';

@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { JobName, JobPayloads } from './queue.catalogue';
-import { OutboxEntity } from './outbox.entity';
+import { DeferredWrites } from './deferred-writes';
 
-/** Writes outbox rows inside the caller's transaction: nothing is enqueued for a rolled-back change. */
+/**
+ * Writes outbox rows inside the caller's transaction: nothing is enqueued for a rolled-back change.
+ * A pure insert nobody in the transaction reads back: deferred (rides with the transaction's next
+ * statement) where the transaction allows it.
+ */
 @Injectable()
 export class OutboxWriter {
   async enqueue<J extends JobName>(
@@ -12,12 +16,10 @@ export class OutboxWriter {
     payload: JobPayloads[J],
     opts: { jobId: string; caseId?: string | null; delayUntil?: Date | null },
   ): Promise<void> {
-    await tx.insert(OutboxEntity, {
-      caseId: opts.caseId ?? null,
-      topic: job,
-      jobId: opts.jobId,
-      payload: payload as never,
-      delayUntil: opts.delayUntil ?? null,
-    });
+    await DeferredWrites.write(
+      tx,
+      `INSERT INTO outbox (case_id, topic, job_id, payload, delay_until) VALUES ($1, $2, $3, $4, $5)`,
+      [opts.caseId ?? null, job, opts.jobId, JSON.stringify(payload), opts.delayUntil ?? null],
+    );
   }
 }

@@ -17,6 +17,7 @@ import { CaseList, CaseViews } from '@makebuy/case-workflow';
 import { BidReceipts } from '@makebuy/tendering';
 import { ApiSignedIn } from '../http/api-problems.decorator';
 import { validateBody } from '../http/validation';
+import { InputCheckedAfterAccess, InputCheckedRequest, refuseBadInput } from '../http/input-guard';
 import { PageQuery } from '../http/page-query.dto';
 import { CaseAccessGuard, CaseRequest } from '../http/case-access.guard';
 import { etagOf, parseIfMatch } from '../http/if-match';
@@ -98,6 +99,7 @@ export class CasesController {
   }
 
   @Post(':id/events')
+  @InputCheckedAfterAccess()
   @HttpCode(200)
   @IF_MATCH
   @ApiExtraModels(...EVENT_BODY_MODELS)
@@ -125,6 +127,7 @@ export class CasesController {
   )
   async event(
     @CurrentPrincipal() p: Principal,
+    @Req() req: InputCheckedRequest,
     @Param('id') id: string,
     @Body() body: Record<string, unknown>,
     @Headers('if-match') ifMatch: string | undefined,
@@ -135,6 +138,7 @@ export class CasesController {
     if (!isUuid(id)) throw new DomainError('NOT_FOUND', `case ${JSON.stringify(id)} not found`);
     const caller = callerOf(p);
     const row = await this.commands.sendClientEvent(caller, id.toLowerCase(), body?.type, async (type) => {
+      refuseBadInput(req);
       const dto = await validateBody(EVENT_DTOS[type], body);
       return { event: { ...(dto as object), type } as EventInput, expectedVersion: parseIfMatch(ifMatch) };
     });

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Headers, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
+  ApiBody,
   ApiCreatedResponse,
   ApiExtraModels,
   ApiHeader,
@@ -13,13 +14,15 @@ import { CurrentPrincipal, Principal, Roles } from '@makebuy/auth';
 import { CaseViews } from '@makebuy/case-workflow';
 import { DeclarationsService, PanelService } from '@makebuy/conflicts';
 import { ApiSignedIn } from '../http/api-problems.decorator';
-import { IdPipe } from '../http/uuid.pipe';
+import { IdPipe, isUuid } from '../http/uuid.pipe';
+import { validateBody } from '../http/validation';
+import { InputCheckedAfterAccess, InputCheckedRequest, refuseBadInput } from '../http/input-guard';
+import { DomainError } from '@makebuy/domain';
 import { CaseAccessGuard, CaseRequest } from '../http/case-access.guard';
 import { callerOf } from '../http/caller';
 import { CaseDto } from '../cases/case.dto';
 import { etagOf, parseIfMatch } from '../http/if-match';
 import { committedView } from '../cases/committed-view';
-import { PanelMemberGuard } from './panel-member.guard';
 import {
   AddPanelMemberDto,
   CaseConflictsPartDto,
@@ -102,15 +105,17 @@ export class CasePanelController {
 
 @ApiTags('cases')
 @Controller('cases/:id/declarations')
-@UseGuards(CaseAccessGuard)
 export class CaseDeclarationsController {
   constructor(private readonly declarations: DeclarationsService) {}
 
+  // the access check (404), the seat or role (403) and the body (400) run on the row the engine
+  // locks, in that order: the case is read once per declaration or review
   @Post()
-  @UseGuards(PanelMemberGuard)
+  @InputCheckedAfterAccess()
   @CASE_ID
   @IF_MATCH
   @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiBody({ type: MakeDeclarationDto })
   @ApiOperation({
     summary: 'Declare for the case (panel member, during conflict_check)',
     description:
@@ -123,18 +128,25 @@ export class CaseDeclarationsController {
   @ApiSignedIn('NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED', 'VERSION_MISMATCH', 'EVENT_NOT_ALLOWED')
   declare(
     @CurrentPrincipal() p: Principal,
-    @Req() req: CaseRequest,
-    @Body() dto: MakeDeclarationDto,
+    @Req() req: InputCheckedRequest,
+    @Param('id') id: string,
+    @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
   ) {
-    return this.declarations.declare(callerOf(p), req.caseRow!.id, dto, parseIfMatch(ifMatch));
+    if (!isUuid(id)) throw new DomainError('NOT_FOUND', `case ${JSON.stringify(id)} not found`);
+    return this.declarations.declare(callerOf(p), id.toLowerCase(), async () => {
+      refuseBadInput(req);
+      const dto = await validateBody(MakeDeclarationDto, body);
+      return { interestIds: dto.interestIds, nilReturn: dto.nilReturn, expectedVersion: parseIfMatch(ifMatch) };
+    });
   }
 
   @Post(':declarationId/review')
-  @Roles('governance')
+  @InputCheckedAfterAccess()
   @CASE_ID
   @IF_MATCH
   @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiBody({ type: ReviewDeclarationDto })
   @ApiOperation({
     summary: 'Review a declaration and record the mitigation (governance, during conflict_check)',
     description:
@@ -147,11 +159,17 @@ export class CaseDeclarationsController {
   @ApiSignedIn('NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED', 'VERSION_MISMATCH', 'EVENT_NOT_ALLOWED', 'CONFLICT')
   review(
     @CurrentPrincipal() p: Principal,
-    @Req() req: CaseRequest,
+    @Req() req: InputCheckedRequest,
+    @Param('id') id: string,
     @Param('declarationId', new IdPipe('declaration')) declarationId: string,
-    @Body() dto: ReviewDeclarationDto,
+    @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
   ) {
-    return this.declarations.review(callerOf(p), req.caseRow!.id, declarationId, dto, parseIfMatch(ifMatch));
+    if (!isUuid(id)) throw new DomainError('NOT_FOUND', `case ${JSON.stringify(id)} not found`);
+    return this.declarations.review(callerOf(p), id.toLowerCase(), declarationId, async () => {
+      refuseBadInput(req);
+      const dto = await validateBody(ReviewDeclarationDto, body);
+      return { mitigation: dto.mitigation, note: dto.note, expectedVersion: parseIfMatch(ifMatch) };
+    });
   }
 }

@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { DomainError } from '@makebuy/domain';
 import { pgCode, PG_UNIQUE_VIOLATION } from '@makebuy/database';
 import type { AuthedRequest } from '@makebuy/auth';
+import type { InputCheckedRequest } from './input-guard';
 
 const TTL_MS = 24 * 3600 * 1000;
 
@@ -24,9 +25,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const req = ctx.switchToHttp().getRequest<AuthedRequest>();
+    const req = ctx.switchToHttp().getRequest<AuthedRequest & InputCheckedRequest>();
     const key = req.headers['idempotency-key'];
-    if (req.method !== 'POST' || typeof key !== 'string' || !key) return next.handle();
+    // input the handler refuses after its access checks is never hashed (nor claimed: nothing is made)
+    if (req.method !== 'POST' || typeof key !== 'string' || !key || req.inputProblem) return next.handle();
     if (key.length > 255)
       return throwError(() => new DomainError('VALIDATION_FAILED', 'Idempotency-Key is longer than 255 characters'));
     const res = ctx.switchToHttp().getResponse<Response>();

@@ -1,4 +1,5 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { Observable, throwError } from 'rxjs';
 import { DomainError } from '@makebuy/domain';
@@ -66,6 +67,23 @@ export function inputProblemError(p: InputProblem): DomainError {
   return new DomainError('VALIDATION_FAILED', `${p.field}: ${p.message}`, { errors: [p] });
 }
 
+const CHECKED_AFTER_ACCESS = 'makebuy:input-checked-after-access';
+
+/**
+ * For a handler whose 404 and 403 are decided on the row the case engine locks (not by a guard):
+ * the input guard records the problem instead of answering it, and the handler raises it with
+ * `refuseBadInput` after its own 404/403, so the contract's order holds. Nothing reads the input
+ * meanwhile (the idempotency interceptor passes such a request through without hashing it).
+ */
+export const InputCheckedAfterAccess = () => SetMetadata(CHECKED_AFTER_ACCESS, true);
+
+export type InputCheckedRequest = Request & { inputProblem?: InputProblem };
+
+/** 400 for the problem the input guard found (InputCheckedAfterAccess). */
+export function refuseBadInput(req: InputCheckedRequest): void {
+  if (req.inputProblem) throw inputProblemError(req.inputProblem);
+}
+
 /**
  * The one input guard, first of the global interceptors: after authentication and access guards
  * (so 401, 404 and 403 still come first, as the contract orders them) and before anything else
@@ -73,11 +91,17 @@ export function inputProblemError(p: InputProblem): DomainError {
  */
 @Injectable()
 export class InputGuardInterceptor implements NestInterceptor {
+  constructor(private readonly reflector: Reflector) {}
+
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (ctx.getType() !== 'http') return next.handle();
-    const req = ctx.switchToHttp().getRequest<Request>();
+    const req = ctx.switchToHttp().getRequest<InputCheckedRequest>();
     const problem = findInputProblem(req.params) ?? findInputProblem(req.query) ?? findInputProblem(req.body);
-    if (problem) return throwError(() => inputProblemError(problem));
+    if (problem) {
+      if (!this.reflector.get<boolean>(CHECKED_AFTER_ACCESS, ctx.getHandler()))
+        return throwError(() => inputProblemError(problem));
+      req.inputProblem = problem;
+    }
     return next.handle();
   }
 }
