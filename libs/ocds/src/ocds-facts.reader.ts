@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { DeferredWrites } from '@makebuy/queue';
 import {
   lifetimeValue,
   type CaseContext,
@@ -139,12 +140,15 @@ interface PgClient {
 /**
  * A statement on the transaction's own connection, as a named prepared statement: PostgreSQL plans
  * it once per connection instead of at every close (for this statement planning cost several times
- * its execution). Outside a transaction's runner, an ordinary query.
+ * its execution). Outside a transaction's runner, an ordinary query. Sent past TypeORM's runner, so the
+ * transaction's deferred writes (libs/queue) are flushed first, as the runner would.
  */
 async function preparedQuery<T>(tx: EntityManager, name: string, text: string, values: unknown[]): Promise<T[]> {
   const runner = tx.queryRunner as (typeof tx.queryRunner & { databaseConnection?: PgClient }) | undefined;
   const client = runner && !runner.isReleased ? runner.databaseConnection : undefined;
   if (!client) return tx.query(text, values);
+  // what the transaction holds back (the engine's deferred writes) goes first, as before any statement
+  await DeferredWrites.flush(tx);
   return (await client.query({ name, text, values })).rows as T[];
 }
 
