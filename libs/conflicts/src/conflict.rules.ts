@@ -41,10 +41,17 @@ const londonFormatter = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 });
 
-/** The calendar date in Europe/London of an instant. */
+/** The last answer, by UTC minute: London's offsets are whole hours, so a date never changes within one. */
+let lastLondon: { minute: number; date: string } | null = null;
+
+/** The calendar date in Europe/London of an instant (formatToParts is costly: every declaration asks). */
 export function londonDate(instant: Date): string {
+  const minute = Math.floor(instant.getTime() / 60000);
+  if (lastLondon?.minute === minute) return lastLondon.date;
   const parts = Object.fromEntries(londonFormatter.formatToParts(instant).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day}`;
+  const date = `${parts.year}-${parts.month}-${parts.day}`;
+  if (Number.isFinite(minute)) lastLondon = { minute, date };
+  return date;
 }
 
 /** The same calendar day `months` months earlier, clamped to the end of a shorter month
