@@ -132,10 +132,11 @@ export class ConflictDetection {
     if (!personIds.length || !providerIds.length) return [];
     const providers = new Set(providerIds);
     const cutoff = endedInterestCutoff(now, this.policy.register.endedInterestVisibleMonths);
-    const [affiliations, interests] = await Promise.all([
-      this.directory.affiliationsOf(personIds, tx),
-      tx.find(InterestEntity, { where: { personId: In(personIds), providerId: In([...providers]) } }),
-    ]);
+    // one after another on the transaction's one connection
+    const affiliations = await this.directory.affiliationsOf(personIds, tx);
+    const interests = await tx.find(InterestEntity, {
+      where: { personId: In(personIds), providerId: In([...providers]) },
+    });
     const links: ConflictLink[] = [
       ...affiliations
         .filter((a) => providers.has(a.providerId))

@@ -77,10 +77,9 @@ export class ConflictsService {
    */
   async awardParticipants(caseId: string, tx: EntityManager = this.ds.manager): Promise<AwardParticipants> {
     const { members, current } = await this.panelState(caseId, tx);
-    const [people, interests] = await Promise.all([
-      this.directory.findPeople(members, tx),
-      this.interests.interestsOf(members, tx),
-    ]);
+    // one after another on `tx`'s one connection
+    const people = await this.directory.findPeople(members, tx);
+    const interests = await this.interests.interestsOf(members, tx);
     const names = new Map(people.map((p) => [p.id, p.name]));
     const panel = members.map((personId) => {
       const d = current.get(personId);

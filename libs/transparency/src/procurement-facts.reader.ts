@@ -100,12 +100,12 @@ export class ProcurementFactsReader {
   async intention(tx: EntityManager, row: CaseEntity, standstillEndsAt: Date | null): Promise<IntentionFacts> {
     const proposal = row.context.proposal!;
     const route = routeOf(row);
-    const [base, awardees, annualValue, events] = await Promise.all([
-      this.base(tx, row),
-      this.awardees(tx, row),
-      this.annualValue(tx, row),
-      this.history.list(row.id, tx),
-    ]);
+    // one after another: they share the transaction's one connection (pg queues, and warns about,
+    // a query sent while another runs on the same client)
+    const base = await this.base(tx, row);
+    const awardees = await this.awardees(tx, row);
+    const annualValue = await this.annualValue(tx, row);
+    const events = await this.history.list(row.id, tx);
     const facts: IntentionFacts = {
       ...base,
       route,
@@ -221,7 +221,8 @@ export class ProcurementFactsReader {
       acts.set(e.actor, entry);
     }
     const ids = [...acts.keys()];
-    const [people, members] = await Promise.all([this.directory.findPeople(ids, tx), this.panel.members(row.id, tx)]);
+    const people = await this.directory.findPeople(ids, tx);
+    const members = await this.panel.members(row.id, tx);
     const byId = new Map(people.map((p) => [p.id, p]));
     const onPanel = new Set(members.map((m) => m.personId));
     // the part they played: on the case's panel, else their directory role (governance acts count too)
@@ -242,10 +243,8 @@ export class ProcurementFactsReader {
    * or a nil return; with the mitigation governance set and who set it.
    */
   async conflictEntries(tx: EntityManager, row: CaseEntity): Promise<ConflictEntry[]> {
-    const [members, record] = await Promise.all([
-      this.panel.members(row.id, tx),
-      this.conflicts.caseConflictRecord(row.id, tx),
-    ]);
+    const members = await this.panel.members(row.id, tx);
+    const record = await this.conflicts.caseConflictRecord(row.id, tx);
     const declarations = new Map(record.declarations.map((d) => [d.personId, d]));
     const personIds = [
       ...new Set([
@@ -259,10 +258,8 @@ export class ProcurementFactsReader {
         ...record.declarations.flatMap((d) => d.interests.flatMap((i) => (i.providerId ? [i.providerId] : []))),
       ]),
     ];
-    const [people, providers] = await Promise.all([
-      this.directory.findPeople(personIds, tx),
-      this.directory.findProviders(providerIds, tx),
-    ]);
+    const people = await this.directory.findPeople(personIds, tx);
+    const providers = await this.directory.findProviders(providerIds, tx);
     const person = new Map(people.map((p) => [p.id, p.name]));
     const org = (id: string | null) => (id ? (providers.find((p) => p.id === id)?.name ?? null) : null);
     const out: ConflictEntry[] = [];
