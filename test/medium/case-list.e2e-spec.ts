@@ -1,8 +1,8 @@
 /**
  * GET /cases is one statement per page, whatever the filter: the cases' own query (visibility,
- * filters, cursor), awaiting=me's obligation rules evaluated over the candidates in list order,
- * and each row's next deadline joined in the same statement. Counted, not timed; and the fenced
- * awaiting=me query still pages to exactly the unpaged answer.
+ * filters, cursor), awaiting=me's obligation rules as a predicate, and each row's next deadline
+ * joined in the same statement. Counted, not timed; and awaiting=me still pages, one case a page,
+ * to exactly the unpaged answer.
  */
 import { startTestApp, TestApp } from '../support/test-app';
 import { given, World } from '../support/given';

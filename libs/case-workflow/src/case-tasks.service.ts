@@ -89,7 +89,7 @@ export class CaseTasks {
    * `obligationsOf` gives the case an obligation that falls to the viewer (`all` above), written
    * set-based so a page is one indexed query instead of reading every candidate case's inputs:
    * `narrow` the candidate cases (indexes: the viewer's panel seats and own cases, governance's
-   * states), `rules` the obligations, evaluated over candidates in list order until the page is full.
+   * states), `rules` the obligations over those candidates.
    * The same rules, state by state (the worklist e2e checks the two agree at every step of a case):
    * - conflict_check: `declare` for a panel member with no current declaration; for governance
    *   `review_declaration` while a panel member's current declaration is unreviewed, and
