@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { DeferredWrites } from '@makebuy/queue';
+import { preparedQuery } from '@makebuy/queue';
 import {
   lifetimeValue,
   type CaseContext,
@@ -131,26 +131,6 @@ const RELEASE_READ = `
          -- provider ids only (an id that is no uuid names no provider)
          WHERE x ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'))) AS organisations
     FROM c LEFT JOIN prev ON true`;
-
-/** The node-postgres client under a transaction's query runner (what TypeORM's runner sends through). */
-interface PgClient {
-  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
-}
-
-/**
- * A statement on the transaction's own connection, as a named prepared statement: PostgreSQL plans
- * it once per connection instead of at every close (for this statement planning cost several times
- * its execution). Outside a transaction's runner, an ordinary query. Sent past TypeORM's runner, so the
- * transaction's deferred writes (libs/queue) are flushed first, as the runner would.
- */
-async function preparedQuery<T>(tx: EntityManager, name: string, text: string, values: unknown[]): Promise<T[]> {
-  const runner = tx.queryRunner as (typeof tx.queryRunner & { databaseConnection?: PgClient }) | undefined;
-  const client = runner && !runner.isReleased ? runner.databaseConnection : undefined;
-  if (!client) return tx.query(text, values);
-  // what the transaction holds back (the engine's deferred writes) goes first, as before any statement
-  await DeferredWrites.flush(tx);
-  return (await client.query({ name, text, values })).rows as T[];
-}
 
 /** What the next release of a case is built from. */
 export interface ReleaseInputs {

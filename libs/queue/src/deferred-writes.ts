@@ -111,3 +111,24 @@ export function combine(writes: DeferredWrite[]): DeferredWrite {
   const last = parts.pop()!;
   return { sql: `WITH ${parts.map((p, i) => `w${i + 1} AS (${p})`).join(', ')} ${last}`, params };
 }
+
+/** The node-postgres client under a transaction's query runner (what TypeORM's runner sends through). */
+interface PgClient {
+  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * A statement on the transaction's own connection, as a named prepared statement: PostgreSQL plans
+ * it once per connection instead of at every call (for the tender close's and the OCDS release's
+ * reads planning cost several times their execution). Outside a transaction's runner, an ordinary
+ * query. Sent past TypeORM's runner, so the transaction's deferred writes are flushed first, as the
+ * runner would.
+ */
+export async function preparedQuery<T>(tx: EntityManager, name: string, text: string, values: unknown[]): Promise<T[]> {
+  const runner = tx.queryRunner as (typeof tx.queryRunner & { databaseConnection?: PgClient }) | undefined;
+  const client = runner && !runner.isReleased ? runner.databaseConnection : undefined;
+  if (!client) return tx.query(text, values);
+  // what the transaction holds back (the engine's deferred writes) goes first, as before any statement
+  await DeferredWrites.flush(tx);
+  return (await client.query({ name, text, values })).rows as T[];
+}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { DeferredWrites } from '@makebuy/queue';
+import { preparedQuery } from '@makebuy/queue';
 import type { CursorKey } from '@makebuy/database';
 import { CaseEntity } from '@makebuy/cases';
 import { BidEntity, BidResponses, BidRevisionEntity, BidStatus, RepresentationEntity } from './tendering.entities';
@@ -39,26 +39,6 @@ interface TenderCloseRow {
   updated_at: Date;
   document_sha256s: string[];
   provider_users: string[];
-}
-
-/** The node-postgres client under a transaction's query runner (what TypeORM's runner sends through). */
-interface PgClient {
-  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
-}
-
-/**
- * A statement on the transaction's own connection, as a named prepared statement: PostgreSQL plans
- * it once per connection instead of at every close (for this statement planning cost several times
- * its execution). Outside a transaction's runner, an ordinary query. Sent past TypeORM's runner, so the
- * transaction's deferred writes (libs/queue) are flushed first, as the runner would.
- */
-async function preparedQuery<T>(tx: EntityManager, name: string, text: string, values: unknown[]): Promise<T[]> {
-  const runner = tx.queryRunner as (typeof tx.queryRunner & { databaseConnection?: PgClient }) | undefined;
-  const client = runner && !runner.isReleased ? runner.databaseConnection : undefined;
-  if (!client) return tx.query(text, values);
-  // what the transaction holds back (the engine's deferred writes) goes first, as before any statement
-  await DeferredWrites.flush(tx);
-  return (await client.query({ name, text, values })).rows as T[];
 }
 
 /** The SQL of bids and their revisions. Pass the command's `tx` when inside one. */
