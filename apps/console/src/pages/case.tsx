@@ -295,7 +295,19 @@ function EventForm({ type, c, onDone }: { type: string; c: CaseView; onDone: () 
       setProblem(null);
       await onDone();
     } catch (err) {
-      setProblem(err as ApiProblem);
+      const p = err as ApiProblem;
+      if (p.code !== 'VERSION_MISMATCH') return setProblem(p);
+      // someone, or a deadline, changed the case after this page loaded it: show the case as it is now and keep
+      // what was typed, so the decision is taken on what the page shows and sent again with one click
+      setProblem(
+        new ApiProblem(
+          p.status,
+          p.code,
+          p.title,
+          `The case changed after this page loaded it (${p.detail}). The page now shows it as it is: check the changes in the history, then send ${words(type).toLowerCase()} again.`,
+        ),
+      );
+      await onDone();
     }
   };
   const ids: Record<string, string> = Object.fromEntries(
