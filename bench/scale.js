@@ -259,7 +259,9 @@ async function storm(pg, ids, dueAt, pids, timeoutMs) {
       )
     ).rows[0].n;
     if (fired >= ids.length) break;
-    await sleep(100);
+    // once a second: at 10,000 ids this count costs PostgreSQL about 20 ms, and polled every 100 ms it was
+    // 1.2 ms of PostgreSQL CPU per close, charged to the app; the window and lags come from settled_at anyway
+    await sleep(1000);
   }
   const peakRssMb = stopRss();
   const cpuMsPerClose = cpu(fired);
