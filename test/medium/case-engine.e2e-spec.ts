@@ -166,6 +166,57 @@ describe('case engine and outbox relay (PostgreSQL and Redis, no HTTP)', () => {
     }
   });
 
+  it('the relay publishes a backlog in bulk, and a row it cannot publish is recorded on it without holding back the rest', async () => {
+    // the relay started with the module may be mid-pass: wait until it has nothing left of its own
+    const relay = mod.get(OutboxRelay);
+    await relay.drain();
+    const caseId = await draftCase();
+    const jobIds = Array.from({ length: 250 }, (_, i) => `relay-bulk-${caseId}-${i}`);
+    const soon = new Date(Date.now() + 3_600_000);
+    await ds.query(
+      `INSERT INTO outbox (case_id, topic, job_id, payload, delay_until)
+       SELECT $1::uuid, $2, j, jsonb_build_object('deadlineId', $1::text, 'caseId', $1::text), $3 FROM unnest($4::text[]) AS j`,
+      [caseId, JOBS.fireDeadline, soon, jobIds],
+    );
+    // a topic no handler knows, between the others (a row written by a newer release, say)
+    await ds.query(`INSERT INTO outbox (case_id, topic, job_id, payload) VALUES ($1, 'no.such.job', $2, '{}'::jsonb)`, [
+      caseId,
+      `relay-bad-${caseId}`,
+    ]);
+    const late = `relay-late-${caseId}`;
+    await ds.query(`INSERT INTO outbox (case_id, topic, job_id, payload) VALUES ($1, $2, $3, $4::jsonb)`, [
+      caseId,
+      JOBS.fireDeadline,
+      late,
+      JSON.stringify({ deadlineId: caseId, caseId }),
+    ]);
+    // the module's own relay may hold some of them (SKIP LOCKED): drain until both are done
+    type Row = { job_id: string; published_at: Date | null; attempts: number; last_error: string | null };
+    const rows = await eventually(async () => {
+      await relay.drain();
+      const r: Row[] = await ds.query(
+        `SELECT job_id, published_at, attempts, last_error FROM outbox WHERE job_id LIKE 'relay-%' AND case_id = $1`,
+        [caseId],
+      );
+      return r.every((x) => x.attempts > 0) && r;
+    });
+    const good = rows.filter((r) => r.job_id !== `relay-bad-${caseId}`);
+    expect(good).toHaveLength(251);
+    expect(good.filter((r) => r.published_at === null)).toEqual([]);
+    expect(good.every((r) => r.attempts === 1 && r.last_error === null)).toBe(true);
+    const bad = rows.find((r) => r.job_id === `relay-bad-${caseId}`)!;
+    expect(bad.published_at).toBeNull();
+    expect(bad.attempts).toBeGreaterThanOrEqual(1);
+    expect(bad.last_error).toBeTruthy();
+    const gateway = mod.get(QueueGateway);
+    for (const id of [jobIds[0], jobIds[249], late]) expect((await gateway.getJob(JOBS.fireDeadline, id))?.id).toBe(id);
+    // the delay was computed from delay_until when it was added
+    const delayed = await gateway.getJob(JOBS.fireDeadline, jobIds[0]);
+    expect(delayed!.opts.delay).toBeGreaterThan(3_000_000);
+    await ds.query(`DELETE FROM outbox WHERE job_id = $1`, [`relay-bad-${caseId}`]);
+    for (const id of [...jobIds, late]) await (await gateway.getJob(JOBS.fireDeadline, id))?.remove();
+  });
+
   it('a failing effect handler rolls back the snapshot, the audit row and every row the other effects wrote', async () => {
     const id = await draftCase();
     const before = { row: await caseRow(id), audit: await auditRows(id) };

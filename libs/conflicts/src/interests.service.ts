@@ -179,13 +179,14 @@ export class InterestsService {
   async byIds(ids: string[], tx: EntityManager = this.ds.manager): Promise<InterestView[]> {
     if (!ids.length) return [];
     const rows = await tx.find(InterestEntity, { where: { id: In(ids) } });
-    const names = await this.providerNames(rows);
+    const names = await this.providerNames(rows, tx);
     return rows.map((r) => this.toView(r, names));
   }
 
-  private async providerNames(rows: { providerId: string | null }[]): Promise<Map<string, string>> {
+  /** Names of the providers the interests name; inside a transaction, read through its `tx`. */
+  private async providerNames(rows: { providerId: string | null }[], tx?: EntityManager): Promise<Map<string, string>> {
     const ids = [...new Set(rows.flatMap((r) => (r.providerId ? [r.providerId] : [])))];
-    const providers = await this.directory.findProviders(ids);
+    const providers = await this.directory.findProviders(ids, tx);
     return new Map(providers.map((p) => [p.id, p.name]));
   }
 

@@ -77,6 +77,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
+  /**
+   * One pass over up to `batch` unpublished rows, in one transaction: the jobs added in one
+   * round trip per queue, the rows marked in one statement. If the bulk add fails for another
+   * reason than Redis being unavailable, the rows go one at a time: a bad row is recorded on it
+   * (attempts, last error) and never holds the others back.
+   */
   private async publishBatch(batch: number): Promise<number> {
     return this.ds.transaction(async (tx) => {
       const rows = await tx
@@ -88,33 +94,55 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         .setLock('pessimistic_write')
         .setOnLocked('skip_locked')
         .getMany();
-      let published = 0;
+      if (!rows.length) return 0;
+      const job = (row: OutboxEntity) => ({
+        job: row.topic as JobName,
+        payload: row.payload,
+        jobId: row.jobId,
+        runAt: row.delayUntil,
+      });
+      const published = (ids: string[]) =>
+        tx.query(
+          `UPDATE outbox SET published_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::bigint[])`,
+          [ids, new Date()],
+        );
+      const failed = (id: string, e: unknown) =>
+        tx.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
+          id,
+          String((e as Error).message).slice(0, 500),
+        ]);
+      try {
+        // bounded, refused at once while Redis is down; delays are computed at the call
+        await this.gateway.addBulk(rows.map(job));
+        await published(rows.map((r) => r.id));
+        return rows.length;
+      } catch (e) {
+        if (e instanceof RedisUnavailable) {
+          // Redis is unhappy: stop this pass, the timer retries
+          await failed(rows[0].id, e);
+          return 0;
+        }
+        this.log.warn(`outbox batch not published at once, one row at a time: ${(e as Error).message}`);
+      }
+      const done: string[] = [];
       for (const row of rows) {
         try {
-          // bounded, refused at once while Redis is down; the delay is computed at the call
-          await this.gateway.add(row.topic as JobName, row.payload as never, {
-            jobId: row.jobId,
-            runAt: row.delayUntil,
-          });
-          await tx.update(
-            OutboxEntity,
-            { id: row.id },
-            { publishedAt: new Date(), attempts: row.attempts + 1, lastError: null },
-          );
-          published++;
+          const j = job(row);
+          await this.gateway.add(j.job, j.payload as never, { jobId: j.jobId, runAt: j.runAt });
+          done.push(row.id);
         } catch (e) {
-          if (!(e instanceof RedisUnavailable))
-            this.log.warn(`outbox row ${row.id} not published: ${(e as Error).message}`);
-          await tx.update(
-            OutboxEntity,
-            { id: row.id },
-            { attempts: row.attempts + 1, lastError: String((e as Error).message).slice(0, 500) },
-          );
-          // Redis is unhappy: stop this pass, the timer retries
-          return Math.min(published, batch - 1);
+          await failed(row.id, e);
+          if (e instanceof RedisUnavailable) {
+            if (done.length) await published(done);
+            return Math.min(done.length, batch - 1);
+          }
+          // this row alone is wrong: recorded on it, retried on later passes, the others go on
+          this.log.warn(`outbox row ${row.id} not published: ${(e as Error).message}`);
         }
       }
-      return published;
+      if (done.length) await published(done);
+      // a pass that left a row behind ends the drain; the timer comes back to it
+      return done.length === rows.length ? done.length : Math.min(done.length, batch - 1);
     });
   }
 }

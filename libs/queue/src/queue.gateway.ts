@@ -79,6 +79,24 @@ export class QueueGateway {
     return this.call(q.add(job, payload, { jobId: opts.jobId, delay }), `add ${opts.jobId}`);
   }
 
+  /**
+   * Adds jobs in one round trip per queue (BullMQ's addBulk: a MULTI, all or none); delays are
+   * computed here, as in `add`. A job id already present is left as it is, as with `add`.
+   */
+  async addBulk(jobs: { job: JobName; payload: unknown; jobId: string; runAt?: Date | null }[]): Promise<void> {
+    const byQueue = new Map<Queue, { name: string; data: unknown; opts: { jobId: string; delay: number } }[]>();
+    const now = this.clock.now().getTime();
+    for (const j of jobs) {
+      const q = this.queues[JOB_QUEUE[j.job]];
+      const delay = j.runAt ? Math.max(0, Math.round(j.runAt.getTime() - now)) : 0;
+      byQueue.set(q, [...(byQueue.get(q) ?? []), { name: j.job, data: j.payload, opts: { jobId: j.jobId, delay } }]);
+    }
+    for (const [q, list] of byQueue) {
+      await this.connected(q);
+      await this.call(q.addBulk(list), `addBulk of ${list.length} (${list[0].opts.jobId}...)`);
+    }
+  }
+
   async getJob(job: JobName, jobId: string): Promise<Job | undefined> {
     const q = this.queues[JOB_QUEUE[job]];
     await this.connected(q);
