@@ -280,6 +280,26 @@ export class CaseEngine {
     await this.append(tx, caseId, entry);
   }
 
+  /**
+   * Appends an audit row to the case row in hand (the locked row of this transaction, e.g. the
+   * close's BIDS_OPENED after its transition): chained in memory, written with the row's head
+   * without a statement of its own.
+   */
+  async appendAuditInHand(
+    tx: EntityManager,
+    row: CaseEntity,
+    entry: {
+      at: Date;
+      actor: Actor;
+      type: string;
+      fromState: string | null;
+      toState: string;
+      payload: Record<string, unknown>;
+    },
+  ): Promise<void> {
+    await this.repo.appendAuditInHand(tx, row, chainNext(row, entry));
+  }
+
   /** An audit row for a case whose row is not in hand: the head is moved on the row itself (locking it). */
   private async append(tx: EntityManager, caseId: string, e: AuditInput): Promise<void> {
     const head = await this.repo.advanceAuditSeq(tx, caseId);

@@ -57,6 +57,9 @@ interface CaseRowSql {
 const INSERT_AUDIT = `INSERT INTO case_events (case_id, seq, at, actor, type, from_state, to_state, payload, prev_hash, hash)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`;
 
+/** Names the deferred write that moves a case's audit head (DeferredWrites.pending). */
+const headKey = (caseId: string) => `case-head:${caseId}`;
+
 function auditParams(e: CaseEventEntity): unknown[] {
   return [
     e.caseId,
@@ -201,23 +204,42 @@ export class CasesRepository {
    * deferred: they ride with the transaction's next statement (one round trip where there were three).
    */
   async saveTransition(tx: EntityManager, row: CaseEntity, audit: CaseEventEntity): Promise<void> {
+    const fixed = [
+      row.id,
+      JSON.stringify(row.snapshot),
+      row.state,
+      JSON.stringify(row.stateValue),
+      JSON.stringify(row.context),
+      row.version,
+      row.updatedAt,
+    ];
+    // the audit head is read when the write is sent: an audit row an effect chains on the row in
+    // hand before then (appendAuditInHand) moves it in the same statement
     await DeferredWrites.write(
       tx,
       `UPDATE cases SET snapshot = $2, state = $3, state_value = $4, context = $5, version = $6, updated_at = $7,
          audit_seq = $8, audit_head_hash = $9 WHERE id = $1`,
-      [
-        row.id,
-        JSON.stringify(row.snapshot),
-        row.state,
-        JSON.stringify(row.stateValue),
-        JSON.stringify(row.context),
-        row.version,
-        row.updatedAt,
-        audit.seq,
-        audit.hash,
-      ],
+      () => [...fixed, row.auditSeq, row.auditHeadHash],
+      headKey(row.id),
     );
     await DeferredWrites.write(tx, INSERT_AUDIT, auditParams(audit));
+  }
+
+  /**
+   * A further audit row chained on the case row in hand (its head already moved in memory by the
+   * caller): deferred, with the head itself. While the row's own write still waits, that write
+   * carries the new head; else one head update waits for it (read when sent, so rows chained after
+   * it ride with it too). A fork (a seq taken meanwhile) is refused by the key (case_id, seq).
+   */
+  async appendAuditInHand(tx: EntityManager, row: CaseEntity, e: CaseEventEntity): Promise<void> {
+    if (!DeferredWrites.pending(tx, headKey(row.id)))
+      await DeferredWrites.write(
+        tx,
+        `UPDATE cases SET audit_seq = $2, audit_head_hash = $3 WHERE id = $1`,
+        () => [row.id, row.auditSeq, row.auditHeadHash],
+        headKey(row.id),
+      );
+    await DeferredWrites.write(tx, INSERT_AUDIT, auditParams(e));
   }
 
   async update(tx: EntityManager, caseId: string, change: CaseRowChange): Promise<void> {

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { PolicyBook } from '@makebuy/domain';
 import { Clock, POLICY_BOOK } from '@makebuy/settings';
 import { DirectoryService } from '@makebuy/directory';
 import { CasePanel } from '@makebuy/cases';
 import { DeferredWrites } from '@makebuy/queue';
-import { DetectedConflictEntity, InterestEntity } from './conflicts.entities';
+import { DetectedConflictEntity } from './conflicts.entities';
 import { endedInterestCutoff } from './conflict.rules';
 
 /**
@@ -130,33 +130,41 @@ export class ConflictDetection {
     tx: EntityManager = this.ds.manager,
   ): Promise<ConflictLink[]> {
     if (!personIds.length || !providerIds.length) return [];
-    const providers = new Set(providerIds);
     const cutoff = endedInterestCutoff(now, this.policy.register.endedInterestVisibleMonths);
-    // one after another on the transaction's one connection
-    const affiliations = await this.directory.affiliationsOf(personIds, tx);
-    const interests = await tx.find(InterestEntity, {
-      where: { personId: In(personIds), providerId: In([...providers]) },
-    });
-    const links: ConflictLink[] = [
-      ...affiliations
-        .filter((a) => providers.has(a.providerId))
-        .map((a) => ({
-          personId: a.personId,
-          providerId: a.providerId,
-          relationship: a.relationship as string,
-          interestId: null,
-          source: 'affiliation' as const,
-        })),
-      ...interests
-        .filter((i) => i.endsOn === null || i.endsOn >= cutoff)
-        .map((i) => ({
-          personId: i.personId,
-          providerId: i.providerId!,
-          relationship: null,
-          interestId: i.id,
-          source: 'interest' as const,
-        })),
-    ];
+    // affiliations and register interests in one statement on the caller's transaction
+    const rows: {
+      person_id: string;
+      provider_id: string;
+      relationship: string | null;
+      interest_id: string | null;
+    }[] = await tx.query(
+      `SELECT a.person_id, a.provider_id, a.relationship::text AS relationship, NULL::uuid AS interest_id
+         FROM affiliations a
+        WHERE a.person_id = ANY($1::uuid[]) AND a.provider_id = ANY($2::uuid[])
+       UNION ALL
+       SELECT i.person_id, i.provider_id, NULL::text, i.id
+         FROM interests i
+        WHERE i.person_id = ANY($1::uuid[]) AND i.provider_id = ANY($2::uuid[])
+          AND (i.ends_on IS NULL OR i.ends_on >= $3::date)`,
+      [personIds, [...new Set(providerIds)], cutoff],
+    );
+    const links: ConflictLink[] = rows.map((r) =>
+      r.interest_id === null
+        ? {
+            personId: r.person_id,
+            providerId: r.provider_id,
+            relationship: r.relationship,
+            interestId: null,
+            source: 'affiliation' as const,
+          }
+        : {
+            personId: r.person_id,
+            providerId: r.provider_id,
+            relationship: null,
+            interestId: r.interest_id,
+            source: 'interest' as const,
+          },
+    );
     return links.sort((a, b) => (linkKey(a) < linkKey(b) ? -1 : 1));
   }
 

@@ -9,8 +9,15 @@ export interface DeferredWrite {
 /** PostgreSQL takes at most 65,535 parameters per statement; a flush larger than this is split. */
 const MAX_PARAMS = 30000;
 
+/** A deferred write whose parameters are read when it is sent (so a later change in hand rides with it). */
+interface HeldWrite {
+  sql: string;
+  params: unknown[] | (() => unknown[]);
+  key?: string;
+}
+
 interface Buffer {
-  writes: DeferredWrite[];
+  writes: HeldWrite[];
   params: number;
   /** a flush under way: every statement of the transaction waits for it, so order is kept */
   flushing: Promise<unknown> | null;
@@ -56,16 +63,26 @@ export const DeferredWrites = {
     }) as QueryRunner['query'];
   },
 
-  /** The write, deferred when the transaction is open for it, else sent now. */
-  async write(tx: EntityManager, sql: string, params: unknown[]): Promise<void> {
+  /**
+   * The write, deferred when the transaction is open for it, else sent now. `params` may be a
+   * function: it is called when the write is sent, so it sends the state in hand at that moment
+   * (always the same number of parameters). `key` names the write while it waits (`pending`).
+   */
+  async write(tx: EntityManager, sql: string, params: unknown[] | (() => unknown[]), key?: string): Promise<void> {
     const buffer = tx.queryRunner ? buffers.get(tx.queryRunner) : undefined;
     if (!buffer) {
-      await tx.query(sql, params);
+      await tx.query(sql, typeof params === 'function' ? params() : params);
       return;
     }
-    buffer.writes.push({ sql, params });
-    buffer.params += params.length;
+    buffer.writes.push({ sql, params, key });
+    buffer.params += (typeof params === 'function' ? params() : params).length;
     if (buffer.params > MAX_PARAMS) await DeferredWrites.flush(tx);
+  },
+
+  /** Whether the write named `key` still waits in the transaction (not sent yet). */
+  pending(tx: EntityManager, key: string): boolean {
+    const buffer = tx.queryRunner ? buffers.get(tx.queryRunner) : undefined;
+    return !!buffer?.writes.some((w) => w.key === key);
   },
 
   /** Sends what is waiting now (a command's end, so a failure is its own). */
@@ -87,7 +104,9 @@ export const DeferredWrites = {
 async function flushNow(buffer: Buffer): Promise<void> {
   while (buffer.flushing) await buffer.flushing.catch(() => undefined);
   if (!buffer.writes.length) return;
-  const { sql, params } = combine(buffer.writes);
+  const { sql, params } = combine(
+    buffer.writes.map((w) => ({ sql: w.sql, params: typeof w.params === 'function' ? w.params() : w.params })),
+  );
   buffer.writes = [];
   buffer.params = 0;
   const sent = buffer.send(sql, params);

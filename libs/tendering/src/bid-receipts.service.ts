@@ -127,7 +127,7 @@ export class BidReceipts {
       const r = receiptOf(b, docs);
       bids.push({ bidId: b.id, providerId: b.providerId, submittedAt: r.submittedAt, sha256: r.sha256 });
     }
-    await this.engine.appendAudit(tx, row.id, {
+    await this.engine.appendAuditInHand(tx, row, {
       at: now,
       actor: { id: 'system:tendering', roles: [] },
       type: BIDS_OPENED,
