@@ -28,7 +28,7 @@ const BOUNDS = {
   declaration: { write: 5, exact: true, statements: 5, checkouts: 1 },
   review: { write: 5, exact: true, statements: 5, checkouts: 1 },
   COMPLETE_CONFLICT_CHECK: { write: 7, exact: false, statements: 8, checkouts: 2 },
-  DECIDE_BUY: { write: 16, exact: false, statements: 17, checkouts: 2 },
+  DECIDE_BUY: { write: 13, exact: false, statements: 14, checkouts: 2 },
   'GET /cases/{id}': { write: 0, exact: true, statements: 1, checkouts: 1 },
 };
 

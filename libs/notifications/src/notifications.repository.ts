@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CursorKey } from '@makebuy/database';
+import { DeferredWrites } from '@makebuy/queue';
 import { NotificationEntity } from './notification.entity';
 
 export interface NotificationRow {
@@ -29,6 +30,17 @@ export class NotificationsRepository {
       [personIds, n.caseId, n.kind, n.title, n.body, JSON.stringify(n.data), n.dedupeKey, n.createdAt],
     );
     return rows.length;
+  }
+
+  /** `insertForPeople` when nobody needs the count: deferred in the case engine's transaction. */
+  async deferForPeople(tx: EntityManager, personIds: string[], n: NotificationRow): Promise<void> {
+    await DeferredWrites.write(
+      tx,
+      `INSERT INTO notifications (person_id, case_id, kind, title, body, data, dedupe_key, created_at)
+       SELECT p.id, $2, $3, $4, $5, $6::jsonb, $7, $8 FROM people p WHERE p.id = ANY($1::uuid[])
+       ON CONFLICT (person_id, dedupe_key) DO NOTHING`,
+      [personIds, n.caseId, n.kind, n.title, n.body, JSON.stringify(n.data), n.dedupeKey, n.createdAt],
+    );
   }
 
   /** Many notices at once, each to its people (ids that are not people skipped; (person, dedupe key) once). */

@@ -76,14 +76,14 @@ export class NotificationsService {
   /**
    * `notify` when the caller needs no count: in a transaction that holds its writes (a batch of
    * deadline closes), the notification is written with the batch's others in one statement, at
-   * `flushHeld`, still in that transaction.
+   * `flushHeld`, still in that transaction; in the case engine's, it rides with the next statement.
    */
   async deliver(tx: EntityManager, personIds: readonly string[], n: NotificationInput, now?: Date): Promise<void> {
     const ids = people(personIds);
     if (ids.length === 0) return;
     const held = this.held.get(tx);
     if (held) held.push({ personIds: ids, n: this.row(n, now) });
-    else await this.repo.insertForPeople(tx, ids, this.row(n, now));
+    else await this.repo.deferForPeople(tx, ids, this.row(n, now));
   }
 
   /** From now until `flushHeld`, what `deliver` writes through `tx` is held (see DeadlineFiring). */

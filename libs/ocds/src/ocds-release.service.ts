@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { buildRelease, type JsonObject, type OcdsReleaseTag } from '@makebuy/domain';
+import { DeferredWrites } from '@makebuy/queue';
 import { OcdsFactsReader } from './ocds-facts.reader';
 
 export interface PublishRelease {
@@ -51,24 +52,26 @@ export class OcdsReleaseService {
   }
 
   /** One statement for any number of releases; their `position` follows the order given. */
-  private async insert(tx: EntityManager, rows: ReleaseRow[]): Promise<void> {
-    await tx.query(
-      `INSERT INTO ocds_releases (id, ocid, case_id, seq, tags, date, release)
+  private async insert(tx: EntityManager, rows: ReleaseRow[], deferred = false): Promise<void> {
+    // one release in the case engine's transaction rides with its next statement; a held batch's
+    // are sent at its flush, so a refusal is the flush's (the batch runs again with savepoints)
+    const sql = `INSERT INTO ocds_releases (id, ocid, case_id, seq, tags, date, release)
        SELECT v.id, v.ocid, v.case_id, v.seq, ARRAY(SELECT jsonb_array_elements_text(v.tags::jsonb)), v.date,
               v.release::jsonb
          FROM unnest($1::text[], $2::text[], $3::uuid[], $4::int[], $5::text[], $6::timestamptz[], $7::text[])
               WITH ORDINALITY AS v(id, ocid, case_id, seq, tags, date, release, i)
-        ORDER BY v.i`,
-      [
-        rows.map((r) => r.id),
-        rows.map((r) => r.ocid),
-        rows.map((r) => r.caseId),
-        rows.map((r) => r.seq),
-        rows.map((r) => JSON.stringify(r.tags)),
-        rows.map((r) => r.date),
-        rows.map((r) => JSON.stringify(r.release)),
-      ],
-    );
+        ORDER BY v.i`;
+    const params = [
+      rows.map((r) => r.id),
+      rows.map((r) => r.ocid),
+      rows.map((r) => r.caseId),
+      rows.map((r) => r.seq),
+      rows.map((r) => JSON.stringify(r.tags)),
+      rows.map((r) => r.date),
+      rows.map((r) => JSON.stringify(r.release)),
+    ];
+    if (deferred) await DeferredWrites.write(tx, sql, params);
+    else await tx.query(sql, params);
   }
 
   /** Returns the release written, or null when there is nothing to publish (a cancellation before any release). */
@@ -84,7 +87,7 @@ export class OcdsReleaseService {
     const row: ReleaseRow = { id: release.id as string, ocid, caseId: cmd.caseId, seq, tags, date: at, release };
     const held = this.held.get(tx);
     if (held) held.push(row);
-    else await this.insert(tx, [row]);
+    else await this.insert(tx, [row], true);
     return release;
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { decodeCursor, Page, pageOf } from '@makebuy/database';
+import { DeferredWrites } from '@makebuy/queue';
 import { DecisionRecordEntity, NoticeEntity } from './transparency.entities';
 import type { NoticeType } from './notice-builders';
 
@@ -10,8 +11,25 @@ import type { NoticeType } from './notice-builders';
 export class TransparencyRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
+  /** A published notice: deferred in the case engine's transaction (rides with its next statement). */
   async insertNotice(tx: EntityManager, n: NoticeEntity): Promise<void> {
-    await tx.insert(NoticeEntity, n as never);
+    await DeferredWrites.write(
+      tx,
+      `INSERT INTO notices (id, case_id, consortium_id, ocid, type, published_at, corrects, content, text, case_version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10)`,
+      [
+        n.id,
+        n.caseId,
+        n.consortiumId,
+        n.ocid,
+        n.type,
+        n.publishedAt,
+        n.corrects,
+        JSON.stringify(n.content),
+        n.text,
+        n.caseVersion,
+      ],
+    );
   }
 
   /** The latest notice of a type for a case (the one a correction corrects). */

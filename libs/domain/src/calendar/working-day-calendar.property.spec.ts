@@ -162,4 +162,46 @@ describe('calendar properties', () => {
       { numRuns: 300 },
     );
   });
+  it('londonDate and the wall clock agree with Intl at every instant, around the clock changes too (the offset is kept per minute)', () => {
+    const fmt = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Europe/London',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    const wall = (t: Date) => {
+      const p = Object.fromEntries(fmt.formatToParts(t).map((x) => [x.type, x.value]));
+      return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}:${p.second}` };
+    };
+    // the last Sundays of March and October at 00:00-02:59 UTC, to the millisecond, and anywhere else
+    const aroundChange = fc
+      .tuple(
+        fc.integer({ min: 2000, max: 2060 }),
+        fc.constantFrom(2, 9),
+        fc.integer({ min: 0, max: 3 * 3_600_000 - 1 }),
+      )
+      .map(([y, m, ms]) => {
+        const last = new Date(Date.UTC(y, m + 1, 0));
+        last.setUTCDate(last.getUTCDate() - last.getUTCDay());
+        return new Date(last.getTime() + ms);
+      });
+    // one calendar for the whole property, so most instants are answered from its kept offsets
+    const kept = new WorkingDayCalendar();
+    fc.assert(
+      fc.property(fc.oneof(instant, aroundChange), (t) => {
+        const w = wall(t);
+        // workingDaysBefore/addWorkingDays keep the London wall clock of t (read through the kept offsets)
+        return (
+          kept.londonDate(t) === w.date &&
+          wall(kept.addWorkingDays(t, 1)).time === w.time &&
+          wall(kept.workingDaysBefore(t, 1)).time === w.time
+        );
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
