@@ -42,6 +42,8 @@ const buffers = new WeakMap<QueryRunner, Buffer>();
  * - the writes of one flush run on one snapshot: a deferred write must not depend on the rows an
  *   earlier deferred write of the same flush changes (nor change the same row). The callers defer
  *   only writes of that kind: pure inserts, and updates of rows no other deferred write touches;
+ *   a row that more than one change moves before the flush (a case's audit head) is ONE write whose
+ *   parameters are read when it is sent, found again by its `key` (`pending`);
  * - a deferred write that fails fails the flush, i.e. the statement that triggered it (at the
  *   latest the COMMIT): the transaction rolls back and nothing of it is kept. So only writes whose
  *   failure is not expected (no unique violation a caller turns into a 409) are deferred.
