@@ -265,18 +265,7 @@ export class CaseEngine {
   }
 
   /** Appends an audit row without a transition (e.g. machine migration, flag resolution on a final case). */
-  async appendAudit(
-    tx: EntityManager,
-    caseId: string,
-    entry: {
-      at: Date;
-      actor: Actor;
-      type: string;
-      fromState: string | null;
-      toState: string;
-      payload: Record<string, unknown>;
-    },
-  ): Promise<void> {
+  async appendAudit(tx: EntityManager, caseId: string, entry: AuditInput): Promise<void> {
     await this.append(tx, caseId, entry);
   }
 
@@ -285,18 +274,7 @@ export class CaseEngine {
    * close's BIDS_OPENED after its transition): chained in memory, written with the row's head
    * without a statement of its own.
    */
-  async appendAuditInHand(
-    tx: EntityManager,
-    row: CaseEntity,
-    entry: {
-      at: Date;
-      actor: Actor;
-      type: string;
-      fromState: string | null;
-      toState: string;
-      payload: Record<string, unknown>;
-    },
-  ): Promise<void> {
+  async appendAuditInHand(tx: EntityManager, row: CaseEntity, entry: AuditInput): Promise<void> {
     await this.repo.appendAuditInHand(tx, row, chainNext(row, entry));
   }
 
@@ -315,7 +293,8 @@ export class CaseEngine {
   }
 }
 
-interface AuditInput {
+/** An audit row's content, before it is chained (seq, previous hash, hash). */
+export interface AuditInput {
   at: Date;
   actor: Actor;
   type: string;

@@ -15,6 +15,22 @@ export interface NotificationRow {
   createdAt: Date;
 }
 
+/** One notification to each listed id that is a person; (person, dedupe key) once. */
+const INSERT_FOR_PEOPLE = `INSERT INTO notifications (person_id, case_id, kind, title, body, data, dedupe_key, created_at)
+  SELECT p.id, $2, $3, $4, $5, $6::jsonb, $7, $8 FROM people p WHERE p.id = ANY($1::uuid[])
+  ON CONFLICT (person_id, dedupe_key) DO NOTHING`;
+
+const forPeople = (personIds: string[], n: NotificationRow): unknown[] => [
+  personIds,
+  n.caseId,
+  n.kind,
+  n.title,
+  n.body,
+  JSON.stringify(n.data),
+  n.dedupeKey,
+  n.createdAt,
+];
+
 /** The SQL of notifications, and of who governs a case. */
 @Injectable()
 export class NotificationsRepository {
@@ -22,25 +38,13 @@ export class NotificationsRepository {
 
   /** One row per listed id that is a person; (person, dedupe key) once. Returns how many were new. */
   async insertForPeople(tx: EntityManager, personIds: string[], n: NotificationRow): Promise<number> {
-    const rows: unknown[] = await tx.query(
-      `INSERT INTO notifications (person_id, case_id, kind, title, body, data, dedupe_key, created_at)
-       SELECT p.id, $2, $3, $4, $5, $6::jsonb, $7, $8 FROM people p WHERE p.id = ANY($1::uuid[])
-       ON CONFLICT (person_id, dedupe_key) DO NOTHING
-       RETURNING id`,
-      [personIds, n.caseId, n.kind, n.title, n.body, JSON.stringify(n.data), n.dedupeKey, n.createdAt],
-    );
+    const rows: unknown[] = await tx.query(`${INSERT_FOR_PEOPLE} RETURNING id`, forPeople(personIds, n));
     return rows.length;
   }
 
   /** `insertForPeople` when nobody needs the count: deferred in the case engine's transaction. */
   async deferForPeople(tx: EntityManager, personIds: string[], n: NotificationRow): Promise<void> {
-    await DeferredWrites.write(
-      tx,
-      `INSERT INTO notifications (person_id, case_id, kind, title, body, data, dedupe_key, created_at)
-       SELECT p.id, $2, $3, $4, $5, $6::jsonb, $7, $8 FROM people p WHERE p.id = ANY($1::uuid[])
-       ON CONFLICT (person_id, dedupe_key) DO NOTHING`,
-      [personIds, n.caseId, n.kind, n.title, n.body, JSON.stringify(n.data), n.dedupeKey, n.createdAt],
-    );
+    await DeferredWrites.write(tx, INSERT_FOR_PEOPLE, forPeople(personIds, n));
   }
 
   /** Many notices at once, each to its people (ids that are not people skipped; (person, dedupe key) once). */
