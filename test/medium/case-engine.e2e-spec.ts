@@ -124,6 +124,8 @@ describe('case engine and outbox relay (PostgreSQL and Redis, no HTTP)', () => {
     const { row, decision } = await engine.apply({ caseId: id, actor: commissioner, event: { type: 'SUBMIT' } });
     expect(decision).toMatchObject({ fromState: 'draft', toState: 'conflict_check' });
     expect(row.version).toBe(2);
+    // read first: the relay, woken by the commit, is publishing these rows meanwhile
+    const outbox = await outboxRows(id);
 
     const stored = await caseRow(id);
     expect(stored).toMatchObject({ state: 'conflict_check', version: 2 });
@@ -137,13 +139,19 @@ describe('case engine and outbox relay (PostgreSQL and Redis, no HTTP)', () => {
       ['conflict_check_sla', 'pending'],
       ['conflict_check_sla.reminder', 'pending'],
     ]);
-    const outbox = await outboxRows(id);
     expect(outbox).toHaveLength(2);
     expect(outbox.every((o) => o.topic === JOBS.fireDeadline)).toBe(true);
 
-    // rows written by one PostgreSQL transaction carry its transaction id (xmin)
-    const txIds = new Set([stored.xmin, audit[1].xmin, ...deadlines.map((d) => d.xmin), ...outbox.map((o) => o.xmin)]);
+    // rows written by one PostgreSQL transaction carry its transaction id (xmin); an outbox row the
+    // relay (woken by this commit) has already published carries the relay's UPDATE instead, so
+    // only the rows still unpublished are compared (the rollback test below shows that the outbox
+    // rows are not written at all when the transaction fails)
+    const unpublished = outbox.filter((o) => o.published_at === null);
+    const txIds = new Set([stored.xmin, audit[1].xmin, ...deadlines.map((d) => d.xmin), ...unpublished.map((o) => o.xmin)]);
     expect(txIds.size).toBe(1);
+    expect(outbox.map((o) => o.job_id).sort()).toEqual(
+      [`case-${id}-conflict_check_sla-2`, `case-${id}-conflict_check_sla.reminder-2`].sort(),
+    );
     expect(audit[0].xmin).not.toBe(stored.xmin);
   });
 

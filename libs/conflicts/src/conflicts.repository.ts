@@ -21,14 +21,22 @@ export class ConflictsRepository {
 
   /**
    * The person declared at `at`: up to date (one row per person, shared by every case they sit on).
-   * Deferred where the transaction allows: this hot row is then locked only by the command's last
-   * statement before COMMIT.
+   * The row is written only when the declaration changes what it records: the person has no row
+   * yet, or is recorded overdue or reminded. A person already up to date (every declaration of a
+   * panel member after their first) leaves it alone, so concurrent declarations of the same people
+   * on many cases do not queue on this row's lock (the bench measured 110 ms of lock wait per
+   * declaration at 32 clients when every declaration upserted it). Its `last_declared_at` is read
+   * only for overdue people, and the annual check recomputes it from the declarations themselves.
+   * Deferred where the transaction allows: when written, the row is locked only by the command's
+   * last statement before COMMIT.
    */
   async markDeclared(tx: EntityManager, personId: string, at: Date): Promise<void> {
     await DeferredWrites.write(
       tx,
       `INSERT INTO annual_declaration_status (person_id, last_declared_at, overdue_since, reminded_at, checked_at)
-       VALUES ($1, $2, NULL, NULL, $2)
+       SELECT $1::uuid, $2::timestamptz, NULL::timestamptz, NULL::timestamptz, $2::timestamptz
+        WHERE NOT EXISTS (SELECT 1 FROM annual_declaration_status s
+                           WHERE s.person_id = $1::uuid AND s.overdue_since IS NULL AND s.reminded_at IS NULL)
        ON CONFLICT (person_id) DO UPDATE SET
          last_declared_at = GREATEST(annual_declaration_status.last_declared_at, EXCLUDED.last_declared_at),
          overdue_since = NULL,

@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig } from '@makebuy/settings';
 import { ConnectionWatch, MetricsModule } from '@makebuy/metrics';
 import { dataSourceOptions } from './data-source.factory';
 import { configureCursorKey } from './pagination';
+import { preparingClient } from './prepared-statements';
 
 /** TypeORM on PostgreSQL; entities are registered by each feature with forFeature. */
 @Module({
@@ -16,8 +17,15 @@ import { configureCursorKey } from './pagination';
         configureCursorKey(config.jwtSecret);
         return {
           ...dataSourceOptions(config.databaseUrl, {
-            // a request waits at most databasePoolWaitMs for a connection, then is answered 503
-            extra: { max: config.databasePoolMax, connectionTimeoutMillis: config.databasePoolWaitMs },
+            // a request waits at most databasePoolWaitMs for a connection, then is answered 503;
+            // statements with parameters are prepared on each connection (prepared-statements.ts)
+            extra: {
+              max: config.databasePoolMax,
+              connectionTimeoutMillis: config.databasePoolWaitMs,
+              ...(config.databasePreparedStatements > 0
+                ? { Client: preparingClient(config.databasePreparedStatements) }
+                : {}),
+            },
           }),
           // an idle connection dropped by the server (restart, failover): one log line per outage
           poolErrorHandler: (e: unknown) => watch.failed('postgres', e),

@@ -6,3 +6,4 @@ export * from './transaction';
 export * from './connection-errors';
 export * from './migrations';
 export * from './pagination';
+export * from './prepared-statements';

@@ -36,6 +36,8 @@ describe('loadAppConfig', () => {
     ['METRICS_ALLOWED_CIDRS', '10.0.0.0/33'],
     ['METRICS_ALLOWED_CIDRS', 'localhost'],
     ['DATABASE_POOL_MAX', '0'],
+    ['DATABASE_PREPARED_STATEMENTS', '-1'],
+    ['DATABASE_PREPARED_STATEMENTS', 'all'],
     ['HTTP_MAX_IN_FLIGHT', '-1'],
     ['HTTP_MAX_IN_FLIGHT', 'many'],
   ])('refuses %s=%s naming the variable', (name, value) => {

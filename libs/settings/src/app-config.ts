@@ -82,6 +82,7 @@ class EnvSchema {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535) WORKER_METRICS_PORT?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) DATABASE_POOL_MAX?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(60_000) DATABASE_POOL_WAIT_MS?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(10_000) DATABASE_PREPARED_STATEMENTS?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100_000) HTTP_MAX_IN_FLIGHT?: number;
   @IsOptional()
   @Matches(DURATION, { message: 'a duration like 24h, 90m, 3600s or 2d' })
@@ -146,6 +147,8 @@ export interface AppConfig {
   databasePoolMax: number;
   /** how long a request may queue for a pool connection before it is answered 503 OVERLOADED */
   databasePoolWaitMs: number;
+  /** statement texts each pool connection keeps prepared on the server (0: none, every statement unnamed) */
+  databasePreparedStatements: number;
   /** API requests this process works on at once; one more is answered 503 OVERLOADED before any work (0: no bound) */
   httpMaxInFlight: number;
   /** longest accepted token life in seconds (`exp - iat`, or `exp - now` without `iat`) */
@@ -233,6 +236,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     workerMetricsPort: parsed.WORKER_METRICS_PORT ?? null,
     databasePoolMax: parsed.DATABASE_POOL_MAX ?? 20,
     databasePoolWaitMs: parsed.DATABASE_POOL_WAIT_MS ?? 5_000,
+    databasePreparedStatements: parsed.DATABASE_PREPARED_STATEMENTS ?? 200,
     httpMaxInFlight: parsed.HTTP_MAX_IN_FLIGHT ?? 256,
     maxTokenAgeSeconds: parseDuration(parsed.AUTH_MAX_TOKEN_AGE ?? '24h'),
     consoleDevSignIn,
@@ -270,6 +274,7 @@ const ENV_KEYS = [
   'WORKER_METRICS_PORT',
   'DATABASE_POOL_MAX',
   'DATABASE_POOL_WAIT_MS',
+  'DATABASE_PREPARED_STATEMENTS',
   'HTTP_MAX_IN_FLIGHT',
   'AUTH_MAX_TOKEN_AGE',
   'OCDS_PUBLISHER_NAME',

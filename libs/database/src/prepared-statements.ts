@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { Client } from 'pg';
+
+/**
+ * A pg Client that sends parameterised statements as named (server-side prepared) statements, so
+ * PostgreSQL parses each statement text once per connection and can reuse its plan, instead of
+ * parsing and planning it on every execution as it does for node-postgres's unnamed statements.
+ *
+ * Why: `pg_stat_statements` (with `track_planning`) during the bench's P1 showed PostgreSQL
+ * planning the app's statements for about as long as it executed them: the case view's read
+ * (one statement of json subqueries) took 6.3 ms to plan and 0.7 ms to run, the case list page
+ * 4.2 ms against 0.5 ms, and the write path's CTEs about 1 ms each (docs/performance.md).
+ *
+ * - Only statements with parameters are named: a statement without them goes as a simple query
+ *   (which may hold several commands, as migrations send).
+ * - At most `maxPerConnection` names per connection: a statement text seen after that goes
+ *   unnamed, so texts built with a varying number of parameters (`IN (...)` lists) cannot grow
+ *   the server's memory without bound.
+ * - The name is a digest of the text, so the same text always has the same name and a name never
+ *   stands for two texts (node-postgres refuses that).
+ * - PostgreSQL chooses between a custom and a generic plan for each execution (`plan_cache_mode`).
+ * - Behind a pooler in transaction mode (pgbouncer before 1.21), where a session's statements may
+ *   run on another server connection, set DATABASE_PREPARED_STATEMENTS=0.
+ */
+export function preparingClient(maxPerConnection: number): typeof Client {
+  class PreparingClient extends Client {
+    private readonly named = new Set<string>();
+
+    // node-postgres's own overloads: (text | config, values?, callback?)
+    override query(...args: any[]): any {
+      const [text, values, callback] = args;
+      if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
+        const name = statementName(text);
+        if (this.named.has(name) || this.named.size < maxPerConnection) {
+          this.named.add(name);
+          const config = { name, text, values };
+          return typeof callback === 'function' ? super.query(config, callback) : super.query(config);
+        }
+      }
+      return (super.query as (...a: unknown[]) => unknown)(...args);
+    }
+  }
+  return PreparingClient;
+}
+
+/** Digests of the statement texts seen (bounded: past the bound a digest is computed each time). */
+const NAMES = new Map<string, string>();
+const NAMES_MAX = 4096;
+
+/** `mb_` and the text's SHA-1 in hex: 43 characters, under PostgreSQL's 63 for a name. */
+export function statementName(text: string): string {
+  let name = NAMES.get(text);
+  if (name === undefined) {
+    name = 'mb_' + createHash('sha1').update(text).digest('hex');
+    if (NAMES.size < NAMES_MAX) NAMES.set(text, name);
+  }
+  return name;
+}
