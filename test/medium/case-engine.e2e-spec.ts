@@ -91,7 +91,7 @@ describe('case engine and outbox relay (PostgreSQL and Redis, no HTTP)', () => {
       },
       commissioner,
       async (tx, row, now) => {
-        for (const p of panel) await panelOf.add(tx, row.id, p, now);
+        for (const p of panel) await panelOf.add(tx, row, p, now);
       },
     );
     return id;
@@ -147,7 +147,12 @@ describe('case engine and outbox relay (PostgreSQL and Redis, no HTTP)', () => {
     // only the rows still unpublished are compared (the rollback test below shows that the outbox
     // rows are not written at all when the transaction fails)
     const unpublished = outbox.filter((o) => o.published_at === null);
-    const txIds = new Set([stored.xmin, audit[1].xmin, ...deadlines.map((d) => d.xmin), ...unpublished.map((o) => o.xmin)]);
+    const txIds = new Set([
+      stored.xmin,
+      audit[1].xmin,
+      ...deadlines.map((d) => d.xmin),
+      ...unpublished.map((o) => o.xmin),
+    ]);
     expect(txIds.size).toBe(1);
     expect(outbox.map((o) => o.job_id).sort()).toEqual(
       [`case-${id}-conflict_check_sla-2`, `case-${id}-conflict_check_sla.reminder-2`].sort(),

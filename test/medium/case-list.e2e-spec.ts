@@ -4,6 +4,7 @@
  * joined in the same statement. Counted, not timed; and awaiting=me still pages, one case a page,
  * to exactly the unpaged answer.
  */
+import { DataSource } from 'typeorm';
 import { startTestApp, TestApp } from '../support/test-app';
 import { given, World } from '../support/given';
 import { PgCounter } from '../support/pg-counter';
@@ -70,6 +71,66 @@ describe('GET /cases: one statement per page', () => {
       // the panel member must declare on the four checked cases; governance awaits nobody's declaration yet
       if (who === w.panel[0]) expect(all).toHaveLength(4);
       if (who === w.commissioner) expect(all).toHaveLength(0);
+    }
+  });
+
+  it('lists exactly the cases GET /cases/{id} shows each viewer, with and without words, after people move consortium', async () => {
+    const other = await g.world();
+    const raised = await g.draftCase(
+      { ...w, commissioner: w.commissioner2 },
+      { title: 'Podiatry outreach', serviceName: 'Podiatry' },
+    );
+    const theirs = [
+      (await g.caseInConflictCheck(other, { title: 'Podiatry south', serviceName: 'Podiatry' })).id,
+      (await g.draftCase(other, { title: 'Dermatology east', serviceName: 'Dermatology' })).id,
+    ];
+    // one who raised a case here and one who sits on this world's panels move to the other consortium:
+    // they keep those cases (creator, panel), and lose the rest of this consortium's
+    const admin = await t.adminToken();
+    for (const p of [w.commissioner2, w.panel[2]]) {
+      const res = await t.http
+        .patch(`/api/v1/people/${p.id}`)
+        .set({ Authorization: `Bearer ${admin}` })
+        .send({ consortiumId: other.consortiumId });
+      expect(res.status).toBe(200);
+    }
+    const cases: { id: string; words: string }[] = await t.app
+      .get(DataSource)
+      .query(`SELECT id, title || ' ' || service_name AS words FROM cases`);
+    const matches = (words: string, q: string) =>
+      (q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).every((x) =>
+        (words.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).some((y) => y.startsWith(x)),
+      );
+    const viewers = [
+      w.commissioner,
+      w.commissioner2,
+      w.panel[2],
+      w.panel[0],
+      w.governance,
+      other.commissioner,
+      other.governance,
+      w.outsider,
+      w.providerUsers[w.trust.id],
+    ];
+    for (const who of viewers) {
+      const shown: string[] = [];
+      for (const c of cases) if ((await g.get(who.token, `/cases/${c.id}`)).status === 200) shown.push(c.id);
+      for (const q of ['', 'podi', 'podiatry outreach', 'derm', 'zzz']) {
+        const res = await g.get(who.token, `/cases?limit=200${q ? `&q=${encodeURIComponent(q)}` : ''}`);
+        expect(res.status).toBe(200);
+        const listed = (res.body.items as { id: string }[]).map((i) => i.id).sort();
+        const expected = cases.filter((c) => shown.includes(c.id) && (!q || matches(c.words, q))).map((c) => c.id);
+        expect({ who: who.name, q, listed }).toEqual({ who: who.name, q, listed: expected.sort() });
+      }
+      // of this consortium's cases, the moved creator keeps the one raised, the moved panel member its seats
+      const here = shown.filter((id) => !theirs.includes(id));
+      if (who === w.commissioner2) expect(here).toEqual([raised.id]);
+      if (who === w.panel[2]) {
+        const seats: { case_id: string }[] = await t.app
+          .get(DataSource)
+          .query(`SELECT case_id FROM case_panel WHERE person_id = $1`, [who.id]);
+        expect(here.sort()).toEqual(seats.map((r) => r.case_id).sort());
+      }
     }
   });
 });

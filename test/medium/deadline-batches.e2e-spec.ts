@@ -112,7 +112,7 @@ describe('batched deadline closes (PostgreSQL and Redis, two workers racing)', (
       },
       commissioner,
       async (tx, row, now) => {
-        for (const p of panel) await panelOf.add(tx, row.id, p, now);
+        for (const p of panel) await panelOf.add(tx, row, p, now);
       },
     );
     await engine.apply({ caseId: id, actor: commissioner, event: { type: 'SUBMIT' } });

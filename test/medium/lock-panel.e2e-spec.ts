@@ -34,7 +34,11 @@ describe('the panel read with the case lock', () => {
     const seated = w.commissioner2;
     await pg.query('BEGIN');
     await pg.query('SELECT id FROM cases WHERE id = $1 FOR UPDATE', [c.id]);
-    await pg.query(`INSERT INTO case_panel (case_id, person_id, added_at) VALUES ($1, $2, now())`, [c.id, seated.id]);
+    await pg.query(
+      `INSERT INTO case_panel (case_id, person_id, added_at, consortium_id)
+       SELECT id, $2, now(), consortium_id FROM cases WHERE id = $1`,
+      [c.id, seated.id],
+    );
     await pg.query('UPDATE cases SET version = version + 1 WHERE id = $1', [c.id]);
     const declared = g.post(seated.token, `/cases/${c.id}/declarations`, { interestIds: [], nilReturn: true });
     // the declaration's lock statement is waiting on our row lock (its snapshot predates our commit)

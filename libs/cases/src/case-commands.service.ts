@@ -77,7 +77,7 @@ export class CaseCommands {
       },
       { id: caller.sub, roles: caller.roles },
       async (tx, r, now) => {
-        await this.panel.addAll(tx, r.id, panelIds, now);
+        await this.panel.addAll(tx, r, panelIds, now);
       },
       { ...input, panelPersonIds: panelIds },
     );

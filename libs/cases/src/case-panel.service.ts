@@ -4,6 +4,12 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DeferredWrites } from '@makebuy/queue';
 import { CasePanelEntity } from './case.entities';
 
+/** The case a seat belongs to: the seat keeps the case's consortium (GET /cases reads it). */
+export interface PanelCase {
+  id: string;
+  consortiumId: string;
+}
+
 /**
  * The panel of a case: its decision makers and evaluators.
  *
@@ -29,24 +35,26 @@ export class CasePanel {
     this.held.get(tx)?.delete(caseId);
   }
 
-  async add(tx: EntityManager, caseId: string, personId: string, at: Date): Promise<boolean> {
-    this.forget(tx, caseId);
+  /** Seats a person on the panel of `c` (its id and consortium). */
+  async add(tx: EntityManager, c: PanelCase, personId: string, at: Date): Promise<boolean> {
+    this.forget(tx, c.id);
     const rows: unknown[] = await tx.query(
-      `INSERT INTO case_panel (case_id, person_id, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING person_id`,
-      [caseId, personId, at],
+      `INSERT INTO case_panel (case_id, person_id, added_at, consortium_id) VALUES ($1, $2, $3, $4)
+       ON CONFLICT DO NOTHING RETURNING person_id`,
+      [c.id, personId, at, c.consortiumId],
     );
     return rows.length > 0;
   }
 
   /** Seats several people at once (a new case's panel): one statement, deferred (nothing reads it back first). */
-  async addAll(tx: EntityManager, caseId: string, personIds: string[], at: Date): Promise<void> {
+  async addAll(tx: EntityManager, c: PanelCase, personIds: string[], at: Date): Promise<void> {
     if (!personIds.length) return;
-    this.forget(tx, caseId);
+    this.forget(tx, c.id);
     await DeferredWrites.write(
       tx,
-      `INSERT INTO case_panel (case_id, person_id, added_at)
-       SELECT $1, p, $3 FROM unnest($2::uuid[]) AS p ON CONFLICT DO NOTHING`,
-      [caseId, personIds, at],
+      `INSERT INTO case_panel (case_id, person_id, added_at, consortium_id)
+       SELECT $1, p, $3, $4 FROM unnest($2::uuid[]) AS p ON CONFLICT DO NOTHING`,
+      [c.id, personIds, at, c.consortiumId],
     );
   }
 

@@ -60,7 +60,8 @@ export class CaseQueries {
       cursor?: string;
     },
   ): { sql: string; params: unknown[] } {
-    const vis = this.access.visibilitySql('c', viewer);
+    const words = wordsQuery(q.q);
+    const vis = this.access.visibilitySql('c', viewer, words ?? undefined);
     const where = [vis.sql];
     const params: Record<string, unknown> = { ...vis.params, limit: q.limit + 1 };
     if (q.state) {
@@ -75,7 +76,6 @@ export class CaseQueries {
       where.push(q.where.narrow);
       Object.assign(params, q.where.params);
     }
-    const words = wordsQuery(q.q);
     if (words) {
       where.push(`to_tsvector('simple', c.title || ' ' || c.service_name) @@ to_tsquery('simple', :words)`);
       params.words = words;

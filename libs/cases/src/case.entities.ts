@@ -55,4 +55,6 @@ export class CasePanelEntity {
   @PrimaryColumn({ name: 'case_id', type: 'uuid' }) caseId: string;
   @PrimaryColumn({ name: 'person_id', type: 'uuid' }) personId: string;
   @Column({ name: 'added_at', type: 'timestamptz' }) addedAt: Date;
+  /** the case's consortium (a case never changes it): GET /cases finds a person's seats elsewhere by it */
+  @Column({ name: 'consortium_id', type: 'uuid' }) consortiumId: string;
 }

@@ -37,7 +37,7 @@ export class PanelService {
       within: async (tx, r, _decision, now) => {
         if (await this.panel.isMember(caseId, id, tx))
           throw new DomainError('CONFLICT', `person ${id} is already on the panel`, { personId: id });
-        await this.panel.add(tx, caseId, id, now);
+        await this.panel.add(tx, r, id, now);
         await this.detection.recordMemberPracticeConflicts(tx, r, [id], now);
       },
     });

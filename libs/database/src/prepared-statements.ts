@@ -27,17 +27,16 @@ export function preparingClient(maxPerConnection: number): typeof Client {
     private readonly named = new Set<string>();
 
     // node-postgres's own overloads: (text | config, values?, callback?)
-    override query(...args: any[]): any {
+    override query(...args: unknown[]): never {
       const [text, values, callback] = args;
       if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
         const name = statementName(text);
         if (this.named.has(name) || this.named.size < maxPerConnection) {
           this.named.add(name);
-          const config = { name, text, values };
-          return typeof callback === 'function' ? super.query(config, callback) : super.query(config);
+          args = [{ name, text, values }, ...(typeof callback === 'function' ? [callback] : [])];
         }
       }
-      return (super.query as (...a: unknown[]) => unknown)(...args);
+      return (Client.prototype.query as (...a: unknown[]) => never).apply(this, args);
     }
   }
   return PreparingClient;

@@ -12,6 +12,7 @@ import { CaseAuditHead1734000000000 } from './1734000000000-case-audit-head';
 import { CaseListIndexes1734200000000 } from './1734200000000-case-list-indexes';
 import { CursorPrecision1734300000000 } from './1734300000000-cursor-precision';
 import { CaseViewIndexes1735100000000 } from './1735100000000-case-view-indexes';
+import { CaseListVisibility1736000000000 } from './1736000000000-case-list-visibility';
 
 /** Every migration, in order. New migrations are added here. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   CaseListIndexes1734200000000,
   CursorPrecision1734300000000,
   CaseViewIndexes1735100000000,
+  CaseListVisibility1736000000000,
 ];
