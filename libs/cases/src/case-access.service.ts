@@ -95,41 +95,45 @@ export class CaseAccess {
   }
 
   /**
-   * SQL condition (for lists) matching the same rule; parameters are prefixed with v_.
-   *
-   * Written for the indexes at 100,000 cases: a viewer with a consortium sees its cases, and
-   * beyond them only the cases they raised or sit on the panel of in another consortium (one index
-   * range each, `case_panel.consortium_id` and `cases (created_by, consortium_id)`, nearly always
-   * empty), never an EXISTS probe of the panel per candidate row. With `words` (GET /cases?q=, a
-   * tsquery) the condition names the visible cases whose words match: the consortium's through
-   * the words index of that consortium (`cases_consortium_words_idx`), instead of every matching
-   * case of every consortium read and then filtered.
+   * The same rule for lists, as arms whose union is what the viewer may see (parameters prefixed
+   * v_). GET /cases takes a page from each arm and cuts their union to the page, instead of
+   * filtering every case by an OR of the rules (docs/performance.md, fourth pass):
+   * - `broad`: the viewer's consortium, walked in list order by a `cases (consortium_id, ...)`
+   *   index (with words: `cases_consortium_words_idx`), or every case for a governance officer
+   *   of no consortium;
+   * - the panel seats they hold and the cases they raised in another consortium: id sets read
+   *   from two index ranges each (`case_panel (person_id, consortium_id)`, `cases (created_by,
+   *   consortium_id)`), nearly always empty. Without a consortium these two are all the viewer
+   *   sees.
+   * No arm: the viewer sees nothing.
    */
-  visibilitySql(alias: string, viewer: Viewer, words?: string): { sql: string; params: Record<string, unknown> } {
+  visibilityArms(
+    alias: string,
+    viewer: Viewer,
+  ): { arms: { sql: string; broad: boolean }[]; params: Record<string, unknown> } {
+    const c = alias;
     const governance = viewer.roles.includes('governance');
-    if (governance && !viewer.consortiumId) return { sql: 'TRUE', params: {} };
+    if (governance && !viewer.consortiumId) return { arms: [{ sql: 'TRUE', broad: true }], params: {} };
+    const arms: { sql: string; broad: boolean }[] = [];
     const params: Record<string, unknown> = {};
     const consortium = (governance || viewer.roles.includes('commissioner')) && viewer.consortiumId;
-    if (consortium) params.v_consortium = viewer.consortiumId;
-    if (viewer.personId) params.v_person = viewer.personId;
-    if (!consortium && !viewer.personId) return { sql: 'FALSE', params };
-    const elsewhere = consortium ? ` AND consortium_id <> :v_consortium` : '';
-    const ids: string[] = [];
+    if (consortium) {
+      params.v_consortium = viewer.consortiumId;
+      arms.push({ sql: `${c}.consortium_id = :v_consortium`, broad: true });
+    }
     if (viewer.personId) {
-      ids.push(`SELECT case_id FROM case_panel WHERE person_id = :v_person${elsewhere}`);
-      ids.push(`SELECT id FROM cases WHERE created_by = :v_person${elsewhere}`);
+      params.v_person = viewer.personId;
+      // "in another consortium" as two index ranges (a `<>` would read every row of the person's)
+      const elsewhere = (col: string) => (consortium ? ` AND (${col} < :v_consortium OR ${col} > :v_consortium)` : '');
+      arms.push({
+        sql: `${c}.id = ANY (ARRAY(SELECT cp.case_id FROM case_panel cp WHERE cp.person_id = :v_person${elsewhere('cp.consortium_id')}))`,
+        broad: false,
+      });
+      arms.push({
+        sql: `${c}.id = ANY (ARRAY(SELECT x.id FROM cases x WHERE x.created_by = :v_person${elsewhere('x.consortium_id')}))`,
+        broad: false,
+      });
     }
-    if (words !== undefined) {
-      params.v_words = words;
-      if (consortium)
-        ids.unshift(
-          `SELECT id FROM cases WHERE consortium_id = :v_consortium` +
-            ` AND to_tsvector('simple', title || ' ' || service_name) @@ to_tsquery('simple', :v_words)`,
-        );
-      return { sql: `${alias}.id IN (${ids.join(' UNION ALL ')})`, params };
-    }
-    const parts = ids.map((q) => `${alias}.id IN (${q})`);
-    if (consortium) parts.unshift(`${alias}.consortium_id = :v_consortium`);
-    return { sql: `(${parts.join(' OR ')})`, params };
+    return { arms, params };
   }
 }

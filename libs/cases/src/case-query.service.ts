@@ -47,6 +47,8 @@ export class CaseQueries {
    * of summary columns only (the route out of the context, never the whole context or snapshot:
    * a page of full rows costs the API process more CPU to receive than the query costs
    * PostgreSQL). Raw SQL: the caller may wrap it (the next deadline of each row) and sends it.
+   * Each visibility arm of the viewer (CaseAccess.visibilityArms) gives its own page in list order
+   * from its index, and their union is cut to the page.
    */
   listQuery(
     viewer: Viewer,
@@ -60,39 +62,53 @@ export class CaseQueries {
       cursor?: string;
     },
   ): { sql: string; params: unknown[] } {
-    const words = wordsQuery(q.q);
-    const vis = this.access.visibilitySql('c', viewer, words ?? undefined);
-    const where = [vis.sql];
+    const vis = this.access.visibilityArms('c', viewer);
+    const filters: string[] = [];
     const params: Record<string, unknown> = { ...vis.params, limit: q.limit + 1 };
     if (q.state) {
-      where.push('c.state = :state');
+      filters.push('c.state = :state');
       params.state = q.state;
     }
     if (q.consortiumId) {
-      where.push('c.consortium_id = :consortiumId');
+      filters.push('c.consortium_id = :consortiumId');
       params.consortiumId = q.consortiumId;
     }
-    if (q.where) {
-      where.push(q.where.narrow);
-      Object.assign(params, q.where.params);
-    }
+    const words = wordsQuery(q.q);
     if (words) {
-      where.push(`to_tsvector('simple', c.title || ' ' || c.service_name) @@ to_tsquery('simple', :words)`);
+      filters.push(`to_tsvector('simple', c.title || ' ' || c.service_name) @@ to_tsquery('simple', :words)`);
       params.words = words;
     }
     const after = decodeCursor(q.cursor);
     if (after) {
-      where.push('(c.updated_at, c.id) < (:after_t::timestamptz, :after_id::uuid)');
+      filters.push('(c.updated_at, c.id) < (:after_t::timestamptz, :after_id::uuid)');
       params.after_t = after.t;
       params.after_id = after.id;
     }
-    if (q.where?.rules) where.push(q.where.rules);
-    const text = `SELECT c.id, c.ocid, c.title, c.service_name, c.consortium_id, c.state, c.track,
+    if (q.where) Object.assign(params, q.where.params);
+    // the further filter's cheap `narrow` serves the broad arm; the small arms need only its rules
+    // (the rules imply the narrow condition)
+    const armSql = (arm: { sql: string; broad: boolean }) =>
+      `SELECT c.id, c.ocid, c.title, c.service_name, c.consortium_id, c.state, c.track,
               c.context->>'route' AS route, c.version, c.updated_at
          FROM cases c
-        WHERE ${where.map((w) => `(${w})`).join(' AND ')}
+        WHERE ${[
+          arm.sql,
+          ...filters,
+          ...(q.where ? (arm.broad ? [q.where.narrow] : []) : []),
+          ...(q.where?.rules ? [q.where.rules] : []),
+        ]
+          .map((w) => `(${w})`)
+          .join(' AND ')}
         ORDER BY c.updated_at DESC, c.id DESC
         LIMIT :limit`;
+    const arms = vis.arms.length ? vis.arms : [{ sql: 'FALSE', broad: false }];
+    // one arm: its query; several: the union (an arm may repeat another's case), in list order
+    const text =
+      arms.length === 1
+        ? armSql(arms[0])
+        : `SELECT u.* FROM (${arms.map((a) => `(${armSql(a)})`).join('\n UNION ')}) u
+            ORDER BY u.updated_at DESC, u.id DESC
+            LIMIT :limit`;
     const [sql, positional] = this.ds.driver.escapeQueryWithParameters(text, params, {});
     return { sql, params: positional };
   }
