@@ -19,7 +19,8 @@
 const { randomUUID } = require('node:crypto');
 const { join } = require('node:path');
 
-const NOT_CLONED = new Set(['outbox', 'idempotency_keys']);
+// case_search is kept by a trigger on cases (the clone's row is written when its case is inserted)
+const NOT_CLONED = new Set(['outbox', 'idempotency_keys', 'case_search']);
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function auditHashFn() {

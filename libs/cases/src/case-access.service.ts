@@ -9,6 +9,18 @@ import { CaseViewReads, CaseViewSql, CaseViewStatement, queryCaseView } from './
 
 export * from './case-view-sql';
 
+/**
+ * One arm of a viewer's visibility (`CaseAccess.visibilityArms`): its condition over the cases row,
+ * whether it may hold many cases (`broad`), and how a words search reads it: through `case_search`
+ * within the viewer's consortium or over every case, or (`rows`, an arm of a few cases) by the
+ * words of each row.
+ */
+export interface VisibilityArm {
+  sql: string;
+  broad: boolean;
+  words: 'consortium' | 'all' | 'rows';
+}
+
 export interface Viewer {
   personId: string | null;
   roles: readonly Role[];
@@ -99,27 +111,24 @@ export class CaseAccess {
    * v_). GET /cases takes a page from each arm and cuts their union to the page, instead of
    * filtering every case by an OR of the rules (docs/performance.md, fourth pass):
    * - `broad`: the viewer's consortium, walked in list order by a `cases (consortium_id, ...)`
-   *   index (with words: `cases_consortium_words_idx`), or every case for a governance officer
-   *   of no consortium;
+   *   index (with words: the consortium's matches in `case_search`), or every case for a
+   *   governance officer of no consortium;
    * - the panel seats they hold and the cases they raised in another consortium: id sets read
    *   from two index ranges each (`case_panel (person_id, consortium_id)`, `cases (created_by,
    *   consortium_id)`), nearly always empty. Without a consortium these two are all the viewer
    *   sees.
    * No arm: the viewer sees nothing.
    */
-  visibilityArms(
-    alias: string,
-    viewer: Viewer,
-  ): { arms: { sql: string; broad: boolean }[]; params: Record<string, unknown> } {
+  visibilityArms(alias: string, viewer: Viewer): { arms: VisibilityArm[]; params: Record<string, unknown> } {
     const c = alias;
     const governance = viewer.roles.includes('governance');
-    if (governance && !viewer.consortiumId) return { arms: [{ sql: 'TRUE', broad: true }], params: {} };
-    const arms: { sql: string; broad: boolean }[] = [];
+    if (governance && !viewer.consortiumId) return { arms: [{ sql: 'TRUE', broad: true, words: 'all' }], params: {} };
+    const arms: VisibilityArm[] = [];
     const params: Record<string, unknown> = {};
     const consortium = (governance || viewer.roles.includes('commissioner')) && viewer.consortiumId;
     if (consortium) {
       params.v_consortium = viewer.consortiumId;
-      arms.push({ sql: `${c}.consortium_id = :v_consortium`, broad: true });
+      arms.push({ sql: `${c}.consortium_id = :v_consortium`, broad: true, words: 'consortium' });
     }
     if (viewer.personId) {
       params.v_person = viewer.personId;
@@ -128,10 +137,12 @@ export class CaseAccess {
       arms.push({
         sql: `${c}.id = ANY (ARRAY(SELECT cp.case_id FROM case_panel cp WHERE cp.person_id = :v_person${elsewhere('cp.consortium_id')}))`,
         broad: false,
+        words: 'rows',
       });
       arms.push({
         sql: `${c}.id = ANY (ARRAY(SELECT x.id FROM cases x WHERE x.created_by = :v_person${elsewhere('x.consortium_id')}))`,
         broad: false,
+        words: 'rows',
       });
     }
     return { arms, params };

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CaseState } from '@makebuy/domain';
 import { decodeCursor, Page, pageOf } from '@makebuy/database';
 import { CaseEntity } from './case.entities';
-import { CaseAccess, Viewer } from './case-access.service';
+import { CaseAccess, Viewer, VisibilityArm } from './case-access.service';
 
 /**
  * A further filter of GET /cases over the cases row `c` (named parameters): `narrow`, a cheap
@@ -74,10 +74,16 @@ export class CaseQueries {
       params.consortiumId = q.consortiumId;
     }
     const words = wordsQuery(q.q);
-    if (words) {
-      filters.push(`to_tsvector('simple', c.title || ' ' || c.service_name) @@ to_tsquery('simple', :words)`);
-      params.words = words;
-    }
+    if (words) params.words = words;
+    // words: the broad arm's matches from case_search (its GIN index), a small arm's by its rows' words
+    const search = (arm: VisibilityArm): string[] => {
+      if (!words) return [];
+      const match = `s.words @@ to_tsquery('simple', :words)`;
+      if (arm.words === 'consortium')
+        return [`c.id IN (SELECT s.case_id FROM case_search s WHERE s.consortium_id = :v_consortium AND ${match})`];
+      if (arm.words === 'all') return [`c.id IN (SELECT s.case_id FROM case_search s WHERE ${match})`];
+      return [`to_tsvector('simple', c.title || ' ' || c.service_name) @@ to_tsquery('simple', :words)`];
+    };
     const after = decodeCursor(q.cursor);
     if (after) {
       filters.push('(c.updated_at, c.id) < (:after_t::timestamptz, :after_id::uuid)');
@@ -87,13 +93,14 @@ export class CaseQueries {
     if (q.where) Object.assign(params, q.where.params);
     // the further filter's cheap `narrow` serves the broad arm; the small arms need only its rules
     // (the rules imply the narrow condition)
-    const armSql = (arm: { sql: string; broad: boolean }) =>
+    const armSql = (arm: VisibilityArm) =>
       `SELECT c.id, c.ocid, c.title, c.service_name, c.consortium_id, c.state, c.track,
               c.context->>'route' AS route, c.version, c.updated_at
          FROM cases c
         WHERE ${[
           arm.sql,
           ...filters,
+          ...search(arm),
           ...(q.where ? (arm.broad ? [q.where.narrow] : []) : []),
           ...(q.where?.rules ? [q.where.rules] : []),
         ]
@@ -101,7 +108,7 @@ export class CaseQueries {
           .join(' AND ')}
         ORDER BY c.updated_at DESC, c.id DESC
         LIMIT :limit`;
-    const arms = vis.arms.length ? vis.arms : [{ sql: 'FALSE', broad: false }];
+    const arms: VisibilityArm[] = vis.arms.length ? vis.arms : [{ sql: 'FALSE', broad: false, words: 'rows' }];
     // one arm: its query; several: the union (an arm may repeat another's case), in list order
     const text =
       arms.length === 1
