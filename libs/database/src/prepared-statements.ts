@@ -7,9 +7,9 @@ import { Client } from 'pg';
  * parsing and planning it on every execution as it does for node-postgres's unnamed statements.
  *
  * Why: `pg_stat_statements` (with `track_planning`) during the bench's P1 showed PostgreSQL
- * planning the app's statements for about as long as it executed them: the case view's read
- * (one statement of json subqueries) took 6.3 ms to plan and 0.7 ms to run, the case list page
- * 4.2 ms against 0.5 ms, and the write path's CTEs about 1 ms each (docs/performance.md).
+ * planning the app's statements for about as long as it executed them: 3.3 ms of planning per
+ * write; the case list page took 4.2 ms to plan against 0.5 ms to run, and each write path CTE
+ * about 1 ms to plan (docs/performance.md, fourth pass).
  *
  * - Only statements with parameters are named: a statement without them goes as a simple query
  *   (which may hold several commands, as migrations send).
@@ -20,7 +20,9 @@ import { Client } from 'pg';
  *   stands for two texts (node-postgres refuses that).
  * - PostgreSQL chooses between a custom and a generic plan for each execution (`plan_cache_mode`).
  * - Behind a pooler in transaction mode (pgbouncer before 1.21), where a session's statements may
- *   run on another server connection, set DATABASE_PREPARED_STATEMENTS=0.
+ *   run on another server connection, set DATABASE_PREPARED_STATEMENTS=0. Three hot reads name
+ *   their statements themselves and stay named then (the case view, the OCDS release read, the
+ *   tender-close bids read: `queryCaseView`, `preparedQuery`).
  */
 export function preparingClient(maxPerConnection: number): typeof Client {
   class PreparingClient extends Client {
