@@ -299,4 +299,55 @@ describe('batched deadline closes (PostgreSQL and Redis, two workers racing)', (
     expect(late.every((r) => r.outcome === 'settled')).toBe(true);
     expect(counted.statements).toBe(0);
   });
+  it('a deadline its case settles while a batch waits for the case lock comes out settled, and the rest of the batch closes', async () => {
+    const held = await caseInConflictCheck();
+    const other = await caseInConflictCheck();
+    const [{ last }] = await rows(
+      `SELECT max(due_at) AS last FROM deadlines WHERE status = 'pending' AND case_id = ANY($1::uuid[])`,
+      [[held, other]],
+    );
+    clock.set(new Date(new Date(last).getTime() + 1000));
+    const ofCase = async (caseId: string) =>
+      (await rows(`SELECT id, status, claimed_until FROM deadlines WHERE case_id = $1 ORDER BY due_at, id`, [
+        caseId,
+      ])) as { id: string; status: string; claimed_until: Date | null }[];
+
+    // a case event holds the case's lock (as a request would) while the batch claims and waits on it
+    const client = new pg.Client({ connectionString: config.databaseUrl });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT id FROM cases WHERE id = $1 FOR UPDATE', [held]);
+      const closing = workers[0].get(DeadlineFiring).closeDue('reconciler');
+      // claimed (an UPDATE that takes no case lock) before the batch locks its cases
+      for (;;) {
+        if ((await ofCase(held)).every((d) => d.claimed_until !== null)) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      // ...and the event cancels the case's pending deadlines before it commits
+      await client.query(
+        `UPDATE deadlines SET status = 'cancelled', settled_at = now(), outcome = 'cancelled by the test event'
+          WHERE case_id = $1 AND status = 'pending'`,
+        [held],
+      );
+      await client.query('COMMIT');
+      const { outcomes } = await closing;
+
+      const cancelled = await ofCase(held);
+      expect(cancelled.length).toBeGreaterThan(0);
+      for (const d of cancelled) {
+        expect(d.status).toBe('cancelled');
+        expect(outcomes.get(d.id)).toEqual({ outcome: 'settled', deadlineId: d.id, status: 'cancelled' });
+      }
+      expect(
+        await rows(`SELECT count(*)::int AS n FROM case_events WHERE case_id = $1 AND type = 'DEADLINE_DUE'`, [held]),
+      ).toEqual([{ n: 0 }]);
+      // the other case's deadlines in the same batch closed as usual
+      const closed = await ofCase(other);
+      expect(closed.map((d) => d.status)).toEqual(closed.map(() => 'fired'));
+      for (const d of closed) expect(outcomes.get(d.id)?.outcome).toBe('fired');
+    } finally {
+      await client.end();
+    }
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * Statements with parameters are prepared on the server, once per connection and statement text
  * (libs/database/src/prepared-statements.ts), up to DATABASE_PREPARED_STATEMENTS per connection;
- * past that bound, and for statements without parameters, they go unnamed as before. Read from
+ * past that bound, for statements without parameters and for texts over 16 kB, they go unnamed as before. Read from
  * PostgreSQL's own `pg_prepared_statements` of the connection.
  */
 import { DataSource } from 'typeorm';
@@ -43,6 +43,20 @@ describe('prepared statements', () => {
       expect((await pool.query(more[1], ['c', 'd'])).rows).toEqual([{ t: 'cd' }]);
       const names = (await prepared()).map((p) => p.statement);
       expect(names).toEqual(['SELECT $1::int + 1 AS n', more[0]]);
+    });
+
+    it('sends a text longer than 16 kB unnamed (a batch of closes: one statement of its mix of writes)', async () => {
+      const fresh = new Pool({ connectionString: `${TEST_PG}/postgres`, max: 1, Client: preparingClient(5) });
+      try {
+        const long = `SELECT $1::int AS n /* ${'x'.repeat(16_400)} */`;
+        const short = `SELECT $1::int AS n /* ${'x'.repeat(16_000)} */`;
+        expect((await fresh.query(long, [3])).rows).toEqual([{ n: 3 }]);
+        expect((await fresh.query(short, [4])).rows).toEqual([{ n: 4 }]);
+        const rows = (await fresh.query(`SELECT name FROM pg_prepared_statements`)).rows;
+        expect(rows).toEqual([{ name: statementName(short) }]);
+      } finally {
+        await fresh.end();
+      }
     });
 
     it('a statement that fails to parse is not kept, and the connection goes on', async () => {

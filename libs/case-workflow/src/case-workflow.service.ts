@@ -50,6 +50,14 @@ export class CaseWorkflow implements CaseHooks {
     engine.bind(this);
   }
 
+  /** 0. A batch's first command of each case: the reads of `factsFor` that have a set form (tender closes). */
+  async prepare(tx: EntityManager, commands: { row: CaseEntity; event: FactEvent }[]): Promise<void> {
+    await this.tendering.prepareTenderCloses(
+      tx,
+      commands.filter((c) => c.event.type === 'DEADLINE_DUE' && c.event.kind === 'tender_close').map((c) => c.row.id),
+    );
+  }
+
   /** 1. The facts each event type needs (a command's own facts are added by the engine after these). */
   async factsFor(tx: EntityManager, row: CaseEntity, event: FactEvent, now: Date): Promise<CaseFacts> {
     switch (event.type) {

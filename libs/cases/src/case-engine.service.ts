@@ -83,6 +83,8 @@ export interface NewCase {
 export class CaseEngine {
   private readonly log = new Logger(CaseEngine.name);
   private hooks: CaseHooks | null = null;
+  /** rows `lockAll` locked and read, each until its case's next `lock` in that transaction */
+  private readonly prelocked = new WeakMap<EntityManager, Map<string, { row: CaseEntity; panel: string[] | null }>>();
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -240,9 +242,31 @@ export class CaseEngine {
     this.metrics.transitions.inc({ event: eventType }, n);
   }
 
+  /**
+   * Locks these cases for the rest of the transaction in one statement (a batch of closes, in case
+   * id order): the next `lock` of each in `tx` takes its row from here without a statement. Only
+   * the next one: a case's later commands in the same transaction read the row their predecessor wrote.
+   */
+  async lockAll(tx: EntityManager, commands: { caseId: string; actor: Actor; event: EventInput }[]): Promise<void> {
+    const locked = await this.repo.lockMany(tx, [...new Set(commands.map((c) => c.caseId))].sort());
+    this.prelocked.set(tx, locked);
+    // the workflow reads ahead what each case's first command will read (e.g. a tender close's bids)
+    const firsts = new Map<string, { row: CaseEntity; event: FactEvent }>();
+    for (const c of commands) {
+      const row = locked.get(c.caseId)?.row;
+      if (row && !firsts.has(c.caseId))
+        firsts.set(c.caseId, { row, event: { ...c.event, actor: c.actor } as FactEvent });
+    }
+    for (const [caseId, { panel }] of locked) if (panel) this.panel.hold(tx, caseId, panel);
+    await this.workflow.prepare(tx, [...firsts.values()], this.clock.now());
+  }
+
   /** Locks the case row for the rest of the transaction (serialises every writer of one case). */
   async lock(tx: EntityManager, caseId: string): Promise<CaseEntity> {
-    const locked = await this.repo.lock(tx, caseId);
+    const held = this.prelocked.get(tx);
+    const pre = held?.get(caseId);
+    if (pre) held!.delete(caseId);
+    const locked = pre ?? (await this.repo.lock(tx, caseId));
     if (!locked) throw new DomainError('NOT_FOUND', `case ${caseId} not found`);
     // the panel read with the lock serves the rest of the transaction (membership, quorum, audiences)
     if (locked.panel) this.panel.hold(tx, caseId, locked.panel);

@@ -23,6 +23,12 @@ export interface EffectContext {
  * Implemented once, by `CaseWorkflow` in libs/case-workflow, and bound to the engine once.
  */
 export interface CaseHooks {
+  /**
+   * A batch of commands in one transaction, their cases just locked (`CaseEngine.lockAll`): what
+   * their `factsFor` would read one case at a time, read ahead for all of them in set form. Each
+   * case's next command takes its part; nothing here may be needed for the answer to be right.
+   */
+  prepare(tx: EntityManager, commands: { row: CaseEntity; event: FactEvent }[], now: Date): Promise<void>;
   /** the facts the statechart's guards need for this event */
   factsFor(tx: EntityManager, row: CaseEntity, event: FactEvent, now: Date): Promise<CaseFacts>;
   /** carries out one effect of the transition (rows only: the outbox relay does the rest after commit) */

@@ -138,6 +138,26 @@ export class CasesRepository {
     return { row: caseOf(r), panel: r.seen_version === r.version ? r.panel : null };
   }
 
+  /**
+   * Several cases locked in one statement, in id order (the order every batch locks in), each with
+   * its panel as `lock` reads it. Missing ids are absent from the answer.
+   */
+  async lockMany(
+    tx: EntityManager,
+    caseIds: string[],
+  ): Promise<Map<string, { row: CaseEntity; panel: string[] | null }>> {
+    const rows: (CaseRowSql & { seen_version: number; panel: string[] })[] = await tx.query(
+      `SELECT ${CASE_COLUMNS},
+         (SELECT s.version FROM cases s WHERE s.id = cases.id) AS seen_version,
+         ARRAY(SELECT p.person_id::text FROM case_panel p WHERE p.case_id = cases.id ORDER BY p.added_at, p.person_id) AS panel
+       FROM cases WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [caseIds],
+    );
+    return new Map(
+      rows.map((r) => [r.id, { row: caseOf(r), panel: r.seen_version === r.version ? r.panel : null }] as const),
+    );
+  }
+
   /** The case row, unlocked (the read-only paths: GET, the access guard). */
   async find(tx: EntityManager, caseId: string): Promise<CaseEntity | null> {
     const rows: CaseRowSql[] = await tx.query(`SELECT ${CASE_COLUMNS} FROM cases WHERE id = $1`, [caseId]);

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { PolicyBook } from '@makebuy/domain';
 import { Clock, POLICY_BOOK } from '@makebuy/settings';
@@ -41,8 +40,10 @@ export class ConflictDetection {
 
   /**
    * Records, in the caller's transaction, every link between the case's current panel members (or
-   * the given ones among them) and `providerIds`. Safe to repeat: a link is recorded once, with
-   * the reason it was first detected for. Returns the links found.
+   * the given ones among them) and `providerIds`: found and recorded in ONE statement by the rule
+   * of `detect`, deferred where the transaction allows (a pure insert; anything the command reads
+   * later is sent after it). Safe to repeat: a link is recorded once, with the reason it was first
+   * detected for.
    */
   async recordDetectedConflicts(
     tx: EntityManager,
@@ -50,7 +51,7 @@ export class ConflictDetection {
     providerIds: string[],
     reason: DetectionReason,
     opts: { personIds?: string[]; now?: Date; seated?: boolean } = {},
-  ): Promise<ConflictLink[]> {
+  ): Promise<void> {
     const now = opts.now ?? this.clock.now();
     // `seated`: the caller checked under the case lock that `personIds` sit on the panel
     const personIds =
@@ -59,28 +60,23 @@ export class ConflictDetection {
         : await this.panel
             .memberIds(caseId, tx)
             .then((members) => (opts.personIds ? members.filter((p) => opts.personIds!.includes(p)) : members));
-    const links = await this.detect(personIds, providerIds, now, tx);
-    if (links.length) {
-      await tx
-        .createQueryBuilder()
-        .insert()
-        .into(DetectedConflictEntity)
-        .values(
-          links.map((l) => ({
-            id: randomUUID(),
-            caseId,
-            personId: l.personId,
-            providerId: l.providerId,
-            relationship: l.relationship,
-            interestId: l.interestId,
-            reason,
-            detectedAt: now,
-          })),
-        )
-        .orIgnore()
-        .execute();
-    }
-    return links;
+    if (!personIds.length || !providerIds.length) return;
+    const cutoff = endedInterestCutoff(now, this.policy.register.endedInterestVisibleMonths);
+    await DeferredWrites.write(
+      tx,
+      `INSERT INTO detected_conflicts (id, case_id, person_id, provider_id, relationship, interest_id, reason, detected_at)
+       SELECT gen_random_uuid(), $1, l.person_id, l.provider_id, l.relationship, l.interest_id, $4, $5
+         FROM (SELECT a.person_id, a.provider_id, a.relationship::text AS relationship, NULL::uuid AS interest_id
+                 FROM affiliations a
+                WHERE a.person_id = ANY($2::uuid[]) AND a.provider_id = ANY($3::uuid[])
+               UNION ALL
+               SELECT i.person_id, i.provider_id, NULL::text, i.id
+                 FROM interests i
+                WHERE i.person_id = ANY($2::uuid[]) AND i.provider_id = ANY($3::uuid[])
+                  AND (i.ends_on IS NULL OR i.ends_on >= $6::date)) l
+       ON CONFLICT DO NOTHING`,
+      [caseId, personIds, [...new Set(providerIds)], reason, now, cutoff],
+    );
   }
 
   /**

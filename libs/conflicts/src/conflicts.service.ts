@@ -7,7 +7,7 @@ import { DirectoryService } from '@makebuy/directory';
 import { CaseEntity, CasePanel } from '@makebuy/cases';
 import { currentDeclarations } from './declarations.sql';
 import { ConflictCheckStatus, conflictCheckStatus, Exclusion, exclusionFor } from './conflict.rules';
-import { ConflictDetection, ConflictLink, DetectionReason } from './conflict-detection.service';
+import { ConflictDetection, DetectionReason } from './conflict-detection.service';
 import { InterestsService, RegisterInterestFacts } from './interests.service';
 
 /** A panel member's current declaration as the public record of a decision shows it. */
@@ -146,7 +146,7 @@ export class ConflictsService {
     providerIds: string[],
     reason: DetectionReason,
     now?: Date,
-  ): Promise<ConflictLink[]> {
+  ): Promise<void> {
     return this.detection.recordDetectedConflicts(tx, caseId, providerIds, reason, { now });
   }
 

@@ -31,7 +31,7 @@ export function preparingClient(maxPerConnection: number): typeof Client {
     // node-postgres's own overloads: (text | config, values?, callback?)
     override query(...args: unknown[]): never {
       const [text, values, callback] = args;
-      if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
+      if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && text.length <= MAX_NAMED_TEXT) {
         const name = statementName(text);
         if (this.named.has(name) || this.named.size < maxPerConnection) {
           this.named.add(name);
@@ -43,6 +43,14 @@ export function preparingClient(maxPerConnection: number): typeof Client {
   }
   return PreparingClient;
 }
+
+/**
+ * Longer texts go unnamed: a batch of deadline closes sends its closes' deferred writes as one
+ * statement of a few hundred CTEs (about 110 kB for 50 tender closes), whose text follows the
+ * batch's mix of closes; kept per connection (and its digest kept here) it would cost more memory
+ * than planning it again saves. The longest statement the app repeats is about 4 kB (the case view).
+ */
+const MAX_NAMED_TEXT = 16_384;
 
 /** Digests of the statement texts seen (bounded: past the bound a digest is computed each time). */
 const NAMES = new Map<string, string>();

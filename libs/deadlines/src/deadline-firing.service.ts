@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DeadlineKind, isDomainError, SnapshotRestoreError } from '@makebuy/domain';
-import { CaseEngine } from '@makebuy/cases';
+import { CaseEngine, EventInput } from '@makebuy/cases';
 import { APP_CONFIG, AppConfig, Clock } from '@makebuy/settings';
 import { londonInstant, NotificationsService } from '@makebuy/notifications';
 import { Metrics } from '@makebuy/metrics';
@@ -250,6 +250,19 @@ export class DeadlineFiring {
       // without savepoints the closes' inserts and cancels are held and written in set form (a
       // close that fails voids the batch anyway); with savepoints each close writes its own
       if (!savepoints) this.holdWrites(tx);
+      // the batch's cases, then its deadline rows, locked and read in two statements (case id
+      // order, as every batch locks): each case's first close takes its row from there, and a
+      // deadline found pending under its case's lock stays so until this transaction settles it
+      await this.engine.lockAll(
+        tx,
+        order.map((d) => ({ caseId: d.caseId, actor: DEADLINE_ACTOR, event: this.dueEvent(d) })),
+      );
+      const statuses = await this.repo.lockStatuses(
+        tx,
+        order.map((d) => d.id),
+      );
+      /** cases a close of this batch has run for (a later close of one re-reads what it wrote) */
+      const seen = new Set<string>();
       /** cases whose transition's writes are held (a reminder writes its own at once) */
       const held = new Set<string>();
       for (const d of order) {
@@ -258,11 +271,20 @@ export class DeadlineFiring {
           await this.flushHeld(tx);
           held.clear();
         }
+        const first = !seen.has(d.caseId);
+        seen.add(d.caseId);
+        const status = statuses.get(d.id) ?? 'cancelled';
+        if (status !== 'pending') {
+          // settled since its claim (a settled row never changes again)
+          run.outcomes.set(d.id, { outcome: 'settled', deadlineId: d.id, status });
+          continue;
+        }
         if (!savepoints && d.purpose === 'transition') held.add(d.caseId);
         const step = { wrote: false };
         if (savepoints) await tx.query('SAVEPOINT deadline_close');
         try {
-          const r = d.purpose === 'reminder' ? await this.remind(tx, d, step) : await this.transition(tx, d, step);
+          const r =
+            d.purpose === 'reminder' ? await this.remind(tx, d, step) : await this.transition(tx, d, step, first);
           if (savepoints) await tx.query('RELEASE SAVEPOINT deadline_close');
           run.outcomes.set(d.id, r);
           this.counters.closes++;
@@ -328,18 +350,21 @@ export class DeadlineFiring {
     return [this.repo, this.notifications, this.releases];
   }
 
-  /** DEADLINE_DUE through the engine, inside the batch's transaction. */
-  private async transition(tx: EntityManager, d: DeadlineEntity, step: { wrote: boolean }): Promise<FireOutcome> {
+  /**
+   * DEADLINE_DUE through the engine, inside the batch's transaction. `lockedPending`: the batch
+   * found the row pending under the case's lock and holds it locked, so its settle needs no answer
+   * and rides with the close's deferred writes (one statement at the close's end).
+   */
+  private async transition(
+    tx: EntityManager,
+    d: DeadlineEntity,
+    step: { wrote: boolean },
+    lockedPending: boolean,
+  ): Promise<FireOutcome> {
     const { decision } = await this.engine.applyIn(tx, {
       caseId: d.caseId,
       actor: DEADLINE_ACTOR,
-      event: {
-        type: 'DEADLINE_DUE',
-        deadlineId: d.id,
-        kind: d.kind as DeadlineKind,
-        stageSeq: d.stageSeq,
-        revision: d.revision,
-      },
+      event: this.dueEvent(d),
       // the fence runs under the case lock, before the machine decides; the row's stage entry and
       // revision never change, and whether it is still pending is settled below
       facts: async (_tx, row, now) => {
@@ -351,7 +376,8 @@ export class DeadlineFiring {
       within: async (tx, _row, decision, now) => {
         const moved = decision.fromState !== decision.toState;
         const outcome = moved ? `${decision.fromState} -> ${decision.toState}` : `accepted in ${decision.toState}`;
-        if (!(await this.repo.settle(tx, d.id, 'fired', now, outcome))) throw await this.settledMeanwhile(tx, d);
+        if (lockedPending) await this.repo.settleLocked(tx, d.id, 'fired', now, outcome);
+        else if (!(await this.repo.settle(tx, d.id, 'fired', now, outcome))) throw await this.settledMeanwhile(tx, d);
         step.wrote = true;
       },
       audit: () => ({
@@ -367,6 +393,16 @@ export class DeadlineFiring {
       deadlineId: d.id,
       fromState: decision.fromState ?? undefined,
       toState: decision.toState,
+    };
+  }
+
+  private dueEvent(d: DeadlineEntity): EventInput {
+    return {
+      type: 'DEADLINE_DUE',
+      deadlineId: d.id,
+      kind: d.kind as DeadlineKind,
+      stageSeq: d.stageSeq,
+      revision: d.revision,
     };
   }
 

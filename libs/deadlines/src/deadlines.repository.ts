@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { DeferredWrites } from '@makebuy/queue';
 import { DeadlineEntity, DeadlinePurpose, DeadlineStatus, EscalationEntity } from './deadline.entity';
 
 interface RawDeadline {
@@ -220,6 +221,37 @@ export class DeadlinesRepository {
       [id, status, at, outcome.slice(0, 500)],
     );
     return affected > 0;
+  }
+
+  /**
+   * The status of these deadlines, their rows locked for the rest of the transaction (a batch of
+   * closes, once it holds their cases' locks): a pending one stays pending until `settleLocked`.
+   */
+  async lockStatuses(tx: EntityManager, ids: string[]): Promise<Map<string, DeadlineStatus>> {
+    const rows: { id: string; status: DeadlineStatus }[] = await tx.query(
+      `SELECT id, status FROM deadlines WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.status]));
+  }
+
+  /**
+   * Settles a deadline `lockStatuses` found pending in this transaction (nothing else can settle it
+   * meanwhile): deferred, it rides with the transaction's next statement (see DeferredWrites).
+   */
+  async settleLocked(
+    tx: EntityManager,
+    id: string,
+    status: Exclude<DeadlineStatus, 'pending'>,
+    at: Date,
+    outcome: string,
+  ): Promise<void> {
+    await DeferredWrites.write(
+      tx,
+      `UPDATE deadlines SET status = $2, settled_at = $3, outcome = $4, claimed_until = NULL
+        WHERE id = $1 AND status = 'pending'`,
+      [id, status, at, outcome.slice(0, 500)],
+    );
   }
 
   /** Cancels the pending deadlines of a case, of these kinds (all kinds when null): held while `tx` holds writes. */

@@ -92,16 +92,9 @@ const RELEASE_READ = `
     SELECT c.id, c.ocid, c.title, c.service_name, c.consortium_id, k.name AS consortium_name,
            c.estimated_annual_value, c.currency, c.term_months, c.description, c.cpv_code,
            c.track, c.state, c.context
-      FROM cases c JOIN consortia k ON k.id = c.consortium_id WHERE c.id = $1),
-  prev AS (
-    SELECT r.seq, r.date, r.release FROM ocds_releases r
-     WHERE r.ocid = (SELECT ocid FROM c) ORDER BY r.seq DESC LIMIT 1),
-  opened AS (
-    SELECT b.id, b.provider_id, b.submitted_at FROM bids b, c
-     WHERE b.case_id = c.id AND b.status <> 'withdrawn'
-       AND (c.state = ANY($2::text[]) OR (c.state = 'cancelled' AND (SELECT p.release ? 'bids' FROM prev p))))
+      FROM cases c JOIN consortia k ON k.id = c.consortium_id WHERE c.id = ANY($1::uuid[]))
   SELECT c.*, prev.seq AS prev_seq, prev.date AS prev_date, prev.release AS prev_release,
-    ARRAY(SELECT o.provider_id FROM opened o ORDER BY o.submitted_at, o.id) AS bid_provider_ids,
+    opened.ids AS bid_provider_ids,
     (SELECT b.price_amount FROM bids b
       WHERE b.case_id = c.id AND b.id::text = c.context->'proposal'->>'bidId') AS proposal_price,
     (SELECT coalesce(json_agg(json_build_object('id', q.id, 'text', q.text, 'askedAt', ${iso('q.asked_at')},
@@ -118,7 +111,7 @@ const RELEASE_READ = `
               'odsCode', p.ods_code, 'companiesHouseNumber', p.companies_house_number)), '[]')
        FROM providers p
       WHERE p.id = ANY(ARRAY(
-        SELECT o.provider_id FROM opened o
+        SELECT unnest(opened.ids)
         UNION SELECT x::uuid FROM (
           SELECT jsonb_array_elements_text(
             CASE WHEN jsonb_typeof(c.context->'proposal'->'providerIds') = 'array'
@@ -130,7 +123,15 @@ const RELEASE_READ = `
                                            THEN a->'suppliers' ELSE '[]'::jsonb END) s) ids
          -- provider ids only (an id that is no uuid names no provider)
          WHERE x ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'))) AS organisations
-    FROM c LEFT JOIN prev ON true`;
+    FROM c
+    LEFT JOIN LATERAL (SELECT r.seq, r.date, r.release FROM ocds_releases r
+                        WHERE r.ocid = c.ocid ORDER BY r.seq DESC LIMIT 1) prev ON true
+    -- the bids received, once tendering closed (a cancelled case: once a release said so)
+    CROSS JOIN LATERAL (SELECT ARRAY(
+      SELECT b.provider_id FROM bids b
+       WHERE b.case_id = c.id AND b.status <> 'withdrawn'
+         AND (c.state = ANY($2::text[]) OR (c.state = 'cancelled' AND prev.release ? 'bids'))
+       ORDER BY b.submitted_at, b.id) AS ids) opened`;
 
 /** What the next release of a case is built from. */
 export interface ReleaseInputs {
@@ -153,11 +154,21 @@ export class OcdsFactsReader {
 
   /** The case's previous release and the facts of its next one, read in one statement. */
   async read(tx: EntityManager, caseId: string): Promise<ReleaseInputs> {
-    const [row] = await preparedQuery<ReleaseReadRow>(tx, 'ocds-release-read', RELEASE_READ, [caseId, AFTER_CLOSE]);
-    if (!row) throw new Error(`case ${caseId} not found while publishing its OCDS release`);
-    const previous: PreviousRelease | null =
-      row.prev_seq === null ? null : { seq: row.prev_seq, date: row.prev_date!, release: row.prev_release! };
-    return { ocid: row.ocid, previous, facts: () => this.facts(row, previous) };
+    return (await this.readMany(tx, [caseId])).get(caseId)!;
+  }
+
+  /** The same for several cases in one statement (a batch of closes publishing theirs together). */
+  async readMany(tx: EntityManager, caseIds: string[]): Promise<Map<string, ReleaseInputs>> {
+    const rows = await preparedQuery<ReleaseReadRow>(tx, 'ocds-release-read', RELEASE_READ, [caseIds, AFTER_CLOSE]);
+    const out = new Map<string, ReleaseInputs>();
+    for (const row of rows) {
+      const previous: PreviousRelease | null =
+        row.prev_seq === null ? null : { seq: row.prev_seq, date: row.prev_date!, release: row.prev_release! };
+      out.set(row.id, { ocid: row.ocid, previous, facts: () => this.facts(row, previous) });
+    }
+    for (const id of caseIds)
+      if (!out.has(id)) throw new Error(`case ${id} not found while publishing its OCDS release`);
+    return out;
   }
 
   private facts(row: ReleaseReadRow, previous: PreviousRelease | null): OcdsProcessFacts {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { buildRelease, type JsonObject, type OcdsReleaseTag } from '@makebuy/domain';
 import { DeferredWrites } from '@makebuy/queue';
-import { OcdsFactsReader } from './ocds-facts.reader';
+import { OcdsFactsReader, type ReleaseInputs } from './ocds-facts.reader';
 
 export interface PublishRelease {
   caseId: string;
@@ -31,24 +31,34 @@ interface ReleaseRow {
 @Injectable()
 export class OcdsReleaseService {
   /** Releases held by a transaction until its holder flushes them (a batch of deadline closes). */
-  private readonly held = new WeakMap<EntityManager, ReleaseRow[]>();
+  private readonly held = new WeakMap<EntityManager, PublishRelease[]>();
 
   constructor(private readonly reader: OcdsFactsReader) {}
 
   /**
-   * From now until `flushHeld`, the releases published through `tx` are held and then inserted
-   * together, in publication order, still in that transaction. The holder flushes before the
-   * next release of a case with a held one is built (it reads the previous release).
+   * From now until `flushHeld`, the releases published through `tx` are held, then read, built and
+   * inserted together, in publication order, still in that transaction: one read and one insert
+   * for a batch. The holder flushes before the next close of a case with a held release (and
+   * everything a close wrote is sent before the read), so each is built from its own close's state.
    */
   holdWrites(tx: EntityManager): void {
     this.held.set(tx, []);
   }
 
   async flushHeld(tx: EntityManager): Promise<void> {
-    const held = this.held.get(tx);
-    if (!held?.length) return;
+    let rest = this.held.get(tx);
+    if (!rest?.length) return;
     this.held.set(tx, []);
-    await this.insert(tx, held);
+    while (rest.length) {
+      // a run of distinct cases is read in one statement; a case's second release builds on its first
+      const cases = new Set<string>();
+      let n = 0;
+      while (n < rest.length && !cases.has(rest[n].caseId)) cases.add(rest[n++].caseId);
+      const inputs = await this.reader.readMany(tx, [...cases]);
+      const rows = rest.slice(0, n).flatMap((cmd) => this.build(cmd, inputs.get(cmd.caseId)!) ?? []);
+      if (rows.length) await this.insert(tx, rows);
+      rest = rest.slice(n);
+    }
   }
 
   /** One statement for any number of releases; their `position` follows the order given. */
@@ -74,20 +84,29 @@ export class OcdsReleaseService {
     else await tx.query(sql, params);
   }
 
-  /** Returns the release written, or null when there is nothing to publish (a cancellation before any release). */
+  /**
+   * Returns the release written, or null when there is nothing to publish (a cancellation before
+   * any release) or it is held for the transaction's holder (built and written at its flush).
+   */
   async publish(tx: EntityManager, cmd: PublishRelease): Promise<JsonObject | null> {
+    const held = this.held.get(tx);
+    if (held) {
+      held.push(cmd);
+      return null;
+    }
+    const row = this.build(cmd, await this.reader.read(tx, cmd.caseId));
+    if (row) await this.insert(tx, [row], true);
+    return row?.release ?? null;
+  }
+
+  private build(cmd: PublishRelease, { ocid, previous, facts }: ReleaseInputs): ReleaseRow | null {
     const tags = Array.isArray(cmd.tag) ? cmd.tag : [cmd.tag];
-    const { ocid, previous, facts } = await this.reader.read(tx, cmd.caseId);
     // a process that never published anything has nothing to withdraw
     if (!previous && tags.includes('tenderCancellation')) return null;
     const seq = (previous?.seq ?? 0) + 1;
     // release dates never go backwards within an ocid, even if the clock does
     const at = previous && previous.date.getTime() > cmd.now.getTime() ? previous.date : cmd.now;
     const release = buildRelease({ id: `${ocid}-${seq}`, date: at.toISOString(), tag: tags, facts: facts() });
-    const row: ReleaseRow = { id: release.id as string, ocid, caseId: cmd.caseId, seq, tags, date: at, release };
-    const held = this.held.get(tx);
-    if (held) held.push(row);
-    else await this.insert(tx, [row], true);
-    return release;
+    return { id: release.id as string, ocid, caseId: cmd.caseId, seq, tags, date: at, release };
   }
 }

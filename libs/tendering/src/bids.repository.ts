@@ -53,36 +53,49 @@ export class BidsRepository {
    * for every close of a deadline storm, where it replaced seven TypeORM reads.
    */
   async tenderClose(tx: EntityManager, caseId: string): Promise<TenderCloseRead> {
-    const rows = await preparedQuery<TenderCloseRow>(
+    return (await this.tenderCloses(tx, [caseId])).get(caseId)!;
+  }
+
+  /** The same for several cases in one statement (a batch of tender closes, under their cases' locks). */
+  async tenderCloses(tx: EntityManager, caseIds: string[]): Promise<Map<string, TenderCloseRead>> {
+    const rows = await preparedQuery<TenderCloseRow & { case_id: string }>(
       tx,
       'tender-close-read',
-      `SELECT q.unanswered, b.id, b.provider_id, b.price_amount, b.responses, b.status, b.submitted_at, b.updated_at,
+      `SELECT c.id AS case_id, q.unanswered, b.id, b.provider_id, b.price_amount, b.responses, b.status,
+              b.submitted_at, b.updated_at,
               ARRAY(SELECT d.sha256 FROM documents d
                      WHERE d.bid_id = b.id
                        AND NOT EXISTS (SELECT 1 FROM documents r WHERE r.bid_id = b.id AND r.replaces_id = d.id)
                      ORDER BY d.sha256) AS document_sha256s,
               ARRAY(SELECT p.id FROM people p WHERE p.provider_id = b.provider_id ORDER BY p.id) AS provider_users
-         FROM (SELECT count(*)::int AS unanswered FROM questions WHERE case_id = $1 AND answer IS NULL) q
-         LEFT JOIN bids b ON b.case_id = $1 AND b.status IN ('submitted', 'closed')
-        ORDER BY b.submitted_at, b.id`,
-      [caseId],
+         FROM unnest($1::uuid[]) WITH ORDINALITY AS c(id, i)
+        CROSS JOIN LATERAL (SELECT count(*)::int AS unanswered FROM questions
+                             WHERE case_id = c.id AND answer IS NULL) q
+         -- per case through its index, whatever the plan guesses of the array's length
+         LEFT JOIN LATERAL (SELECT * FROM bids
+                             WHERE case_id = c.id AND status IN ('submitted', 'closed')
+                             ORDER BY submitted_at, id) b ON true
+        ORDER BY c.i, b.submitted_at, b.id`,
+      [caseIds],
     );
-    return {
-      unansweredQuestions: rows[0]?.unanswered ?? 0,
-      bids: rows
-        .filter((r) => r.id !== null)
-        .map((r) => ({
-          id: r.id!,
-          providerId: r.provider_id,
-          priceAmount: Number(r.price_amount),
-          responses: r.responses,
-          status: r.status,
-          submittedAt: r.submitted_at,
-          updatedAt: r.updated_at,
-          documentSha256s: r.document_sha256s,
-          providerUsers: r.provider_users,
-        })),
-    };
+    const out = new Map<string, TenderCloseRead>();
+    for (const r of rows) {
+      let read = out.get(r.case_id);
+      if (!read) out.set(r.case_id, (read = { unansweredQuestions: r.unanswered, bids: [] }));
+      if (r.id === null) continue;
+      read.bids.push({
+        id: r.id,
+        providerId: r.provider_id,
+        priceAmount: Number(r.price_amount),
+        responses: r.responses,
+        status: r.status,
+        submittedAt: r.submitted_at,
+        updatedAt: r.updated_at,
+        documentSha256s: r.document_sha256s,
+        providerUsers: r.provider_users,
+      });
+    }
+    return out;
   }
 
   /** The provider's live bid on the case, if any. */

@@ -48,6 +48,8 @@ export class TenderingCaseParts {
    * facts are the ones opened, receipted, notified and checked for conflicts, read once.
    */
   private readonly closing = new WeakMap<CaseEntity, TenderCloseRead>();
+  /** What `prepareTenderCloses` read ahead for a batch's transaction, each until its case's close takes it. */
+  private readonly prepared = new WeakMap<EntityManager, Map<string, TenderCloseRead>>();
 
   constructor(
     private readonly time: CaseTimePolicy,
@@ -85,13 +87,24 @@ export class TenderingCaseParts {
 
   /** DEADLINE_DUE tender_close: close, extend (a question is unanswered) or end unsuccessful. */
   async tenderCloseFacts(tx: EntityManager, row: CaseEntity, now: Date): Promise<CaseFacts> {
-    const read = await this.bids.tenderClose(tx, row.id);
+    const ahead = this.prepared.get(tx);
+    const read = ahead?.get(row.id) ?? (await this.bids.tenderClose(tx, row.id));
+    ahead?.delete(row.id);
     this.closing.set(row, read);
     return {
       unansweredQuestions: read.unansweredQuestions,
       bidCount: read.bids.filter((b) => b.status === 'submitted').length,
       extendedTenderClosesAt: this.time.dueFor('unansweredQuestionExtension', row, now).toISOString(),
     };
+  }
+
+  /**
+   * A batch of tender closes: what each close reads under its case's lock, read for all of them in
+   * one statement once the batch holds their locks (bids and questions change only under the case
+   * lock). Each case's next close takes its part; a later close of the same case reads again.
+   */
+  async prepareTenderCloses(tx: EntityManager, caseIds: string[]): Promise<void> {
+    if (caseIds.length) this.prepared.set(tx, await this.bids.tenderCloses(tx, caseIds));
   }
 
   /** PROPOSE_AWARD: the bid is a live bid of this tender, and scoring is complete. */

@@ -13,6 +13,7 @@ import { CaseListIndexes1734200000000 } from './1734200000000-case-list-indexes'
 import { CursorPrecision1734300000000 } from './1734300000000-cursor-precision';
 import { CaseViewIndexes1735100000000 } from './1735100000000-case-view-indexes';
 import { CaseListVisibility1736000000000 } from './1736000000000-case-list-visibility';
+import { DeadlinePendingByCase1737000000000 } from './1737000000000-deadline-pending-by-case';
 
 /** Every migration, in order. New migrations are added here. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   CursorPrecision1734300000000,
   CaseViewIndexes1735100000000,
   CaseListVisibility1736000000000,
+  DeadlinePendingByCase1737000000000,
 ];
