@@ -22,6 +22,11 @@ import { preparingClient } from './prepared-statements';
             extra: {
               max: config.databasePoolMax,
               connectionTimeoutMillis: config.databasePoolWaitMs,
+              // no JIT compilation on the app's sessions: its statements are short, and the
+              // planner's estimates of the set-form ones (a batch's OCDS release read, a list over
+              // 100,000 cases) pass jit_above_cost, so PostgreSQL spent 80 ms compiling a read that
+              // runs in 6 ms (docs/performance.md, fifth pass)
+              options: '-c jit=off',
               ...(config.databasePreparedStatements > 0
                 ? { Client: preparingClient(config.databasePreparedStatements) }
                 : {}),
