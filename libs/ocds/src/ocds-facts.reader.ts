@@ -42,11 +42,16 @@ interface CaseRow {
   context: CaseContext;
 }
 
-/** The previous release of the same ocid, as far as the next one builds on it. */
+/**
+ * The previous release of the same ocid, as far as the next one builds on it: its number and
+ * date, its awards, and whether it spoke of bids (not the whole release: a batch of closes reads
+ * fifty at once).
+ */
 export interface PreviousRelease {
   seq: number;
   date: Date;
-  release: JsonObject;
+  awards: JsonObject[] | null;
+  hadBids: boolean;
 }
 
 /** An instant as `Date.toISOString` writes a timestamptz read by node-postgres (milliseconds, truncated). */
@@ -55,7 +60,8 @@ const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"H
 interface ReleaseReadRow extends CaseRow {
   prev_seq: number | null;
   prev_date: Date | null;
-  prev_release: JsonObject | null;
+  prev_awards: JsonObject[] | null;
+  prev_had_bids: boolean | null;
   /** the providers of the bids received, oldest bid first; empty until tendering closed */
   bid_provider_ids: string[];
   /** the annual price of the proposal's bid (buy) */
@@ -93,7 +99,8 @@ const RELEASE_READ = `
            c.estimated_annual_value, c.currency, c.term_months, c.description, c.cpv_code,
            c.track, c.state, c.context
       FROM cases c JOIN consortia k ON k.id = c.consortium_id WHERE c.id = ANY($1::uuid[]))
-  SELECT c.*, prev.seq AS prev_seq, prev.date AS prev_date, prev.release AS prev_release,
+  SELECT c.*, prev.seq AS prev_seq, prev.date AS prev_date, prev.release->'awards' AS prev_awards,
+    prev.release ? 'bids' AS prev_had_bids,
     opened.ids AS bid_provider_ids,
     (SELECT b.price_amount FROM bids b
       WHERE b.case_id = c.id AND b.id::text = c.context->'proposal'->>'bidId') AS proposal_price,
@@ -163,7 +170,9 @@ export class OcdsFactsReader {
     const out = new Map<string, ReleaseInputs>();
     for (const row of rows) {
       const previous: PreviousRelease | null =
-        row.prev_seq === null ? null : { seq: row.prev_seq, date: row.prev_date!, release: row.prev_release! };
+        row.prev_seq === null
+          ? null
+          : { seq: row.prev_seq, date: row.prev_date!, awards: row.prev_awards, hadBids: !!row.prev_had_bids };
       out.set(row.id, { ocid: row.ocid, previous, facts: () => this.facts(row, previous) });
     }
     for (const id of caseIds)
@@ -234,7 +243,7 @@ export class OcdsFactsReader {
   /** Bids are opened at close; a cancelled case counts as closed only if a release already said so. */
   private closed(row: CaseRow, previous: PreviousRelease | null): boolean {
     if (AFTER_CLOSE.includes(row.state)) return true;
-    return row.state === 'cancelled' && previous?.release.bids !== undefined;
+    return row.state === 'cancelled' && !!previous?.hadBids;
   }
 
   /**
@@ -273,7 +282,7 @@ export class OcdsFactsReader {
     orgs: Map<string, OcdsOrganisationFacts>,
   ): OcdsAwardFacts[] {
     const ctx = row.context;
-    const earlier = ((previous?.release.awards ?? []) as JsonObject[]).map((a) => ({
+    const earlier = (Array.isArray(previous?.awards) ? previous.awards : []).map((a) => ({
       id: String(a.id),
       status: a.status as OcdsAwardFacts['status'],
       date: String(a.date),
