@@ -27,6 +27,20 @@ export interface ConflictLink {
 export const linkKey = (l: Pick<ConflictLink, 'personId' | 'providerId' | 'relationship' | 'interestId'>): string =>
   `${l.personId}|${l.providerId}|${l.relationship ?? ''}|${l.interestId ?? ''}`;
 
+/**
+ * The rule of a link, as SQL over three parameters (people, providers, the ended-interest cutoff):
+ * affiliations, and register interests naming the provider not ended or ended on or after the cutoff.
+ */
+const linksSql = (people: string, providers: string, cutoff: string): string =>
+  `SELECT a.person_id, a.provider_id, a.relationship::text AS relationship, NULL::uuid AS interest_id
+     FROM affiliations a
+    WHERE a.person_id = ANY(${people}::uuid[]) AND a.provider_id = ANY(${providers}::uuid[])
+   UNION ALL
+   SELECT i.person_id, i.provider_id, NULL::text, i.id
+     FROM interests i
+    WHERE i.person_id = ANY(${people}::uuid[]) AND i.provider_id = ANY(${providers}::uuid[])
+      AND (i.ends_on IS NULL OR i.ends_on >= ${cutoff}::date)`;
+
 /** Finds and records the links between a case's panel members and the providers relevant to it. */
 @Injectable()
 export class ConflictDetection {
@@ -66,14 +80,7 @@ export class ConflictDetection {
       tx,
       `INSERT INTO detected_conflicts (id, case_id, person_id, provider_id, relationship, interest_id, reason, detected_at)
        SELECT gen_random_uuid(), $1, l.person_id, l.provider_id, l.relationship, l.interest_id, $4, $5
-         FROM (SELECT a.person_id, a.provider_id, a.relationship::text AS relationship, NULL::uuid AS interest_id
-                 FROM affiliations a
-                WHERE a.person_id = ANY($2::uuid[]) AND a.provider_id = ANY($3::uuid[])
-               UNION ALL
-               SELECT i.person_id, i.provider_id, NULL::text, i.id
-                 FROM interests i
-                WHERE i.person_id = ANY($2::uuid[]) AND i.provider_id = ANY($3::uuid[])
-                  AND (i.ends_on IS NULL OR i.ends_on >= $6::date)) l
+         FROM (${linksSql('$2', '$3', '$6')}) l
        ON CONFLICT DO NOTHING`,
       [caseId, personIds, [...new Set(providerIds)], reason, now, cutoff],
     );
@@ -133,17 +140,7 @@ export class ConflictDetection {
       provider_id: string;
       relationship: string | null;
       interest_id: string | null;
-    }[] = await tx.query(
-      `SELECT a.person_id, a.provider_id, a.relationship::text AS relationship, NULL::uuid AS interest_id
-         FROM affiliations a
-        WHERE a.person_id = ANY($1::uuid[]) AND a.provider_id = ANY($2::uuid[])
-       UNION ALL
-       SELECT i.person_id, i.provider_id, NULL::text, i.id
-         FROM interests i
-        WHERE i.person_id = ANY($1::uuid[]) AND i.provider_id = ANY($2::uuid[])
-          AND (i.ends_on IS NULL OR i.ends_on >= $3::date)`,
-      [personIds, [...new Set(providerIds)], cutoff],
-    );
+    }[] = await tx.query(linksSql('$1', '$2', '$3'), [personIds, [...new Set(providerIds)], cutoff]);
     const links: ConflictLink[] = rows.map((r) =>
       r.interest_id === null
         ? {
