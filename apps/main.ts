@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
-import { ConfigError, loadAppConfig, loadPolicy } from '@makebuy/settings';
+import { applyHeapPolicy, ConfigError, loadAppConfig, loadPolicy } from '@makebuy/settings';
 import { describeUnreachable, ensureDatabase, probePostgres, probeRedis, runMigrations } from '@makebuy/database';
 import { createApiApp } from './api/src/bootstrap';
 import { WorkerModule } from './worker/src/worker.module';
@@ -13,6 +13,7 @@ import { startWorker } from './worker/src/main';
  */
 async function main(): Promise<void> {
   const config = loadAppConfig();
+  applyHeapPolicy(config.heapGrowthPercent);
   const policy = loadPolicy(config.policyFile);
   if (config.jwtSecretIsDevelopment) {
     process.stderr.write(

@@ -205,19 +205,23 @@ async function startApp(extraEnv) {
     throw new Error(`port ${PORT} is in use: set BENCH_PORT`);
   // BENCH_CPU_PROF=<dir>: the app writes a V8 CPU profile there when it stops (Chrome DevTools opens it)
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...prof, '-r', join(__dirname, 'pg-count.js'), 'dist/apps/main.js'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: DB,
-      PORT: String(PORT),
-      BENCH_COUNTER_PORT: String(COUNTER_PORT),
-      AUTH_JWT_SECRET: SECRET,
-      LOG_LEVEL: 'warn',
-      QUEUE_PREFIX: RUN,
-      ...extraEnv,
+  const child = spawn(
+    process.execPath,
+    [...prof, ...S.NODE_ARGS, '-r', join(__dirname, 'pg-count.js'), 'dist/apps/main.js'],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: DB,
+        PORT: String(PORT),
+        BENCH_COUNTER_PORT: String(COUNTER_PORT),
+        AUTH_JWT_SECRET: SECRET,
+        LOG_LEVEL: 'warn',
+        QUEUE_PREFIX: RUN,
+        ...extraEnv,
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  );
   S.track(child);
   for (let i = 0; ; i++) {
     if (i > 240) throw new Error('app did not become healthy');

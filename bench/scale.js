@@ -94,6 +94,10 @@ function rssSampler(pids) {
   };
 }
 
+// BENCH_NODE_ARGS="--trace-gc ...": extra node flags for every app process the bench starts
+// (node refuses some of them in NODE_OPTIONS, which would also reach the bench itself)
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 /** Spawns `node dist/apps/main.js` with `env`; resolves once GET /health answers 200 (for api/all). */
 async function spawnApp(env, { health = true, preload = null } = {}) {
   if (
@@ -104,7 +108,7 @@ async function spawnApp(env, { health = true, preload = null } = {}) {
     ))
   )
     throw new Error(`port ${env.PORT} is in use: set BENCH_PORT`);
-  const args = [...(preload ? ['-r', preload] : []), 'dist/apps/main.js'];
+  const args = [...NODE_ARGS, ...(preload ? ['-r', preload] : []), 'dist/apps/main.js'];
   const child = spawn(process.execPath, args, {
     cwd: join(__dirname, '..'),
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
@@ -430,6 +434,7 @@ module.exports = {
   sleep,
   pct,
   log,
+  NODE_ARGS,
   rssMb,
   rssSampler,
   cpuMeter,

@@ -5,12 +5,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { ConfigError, loadAppConfig, loadPolicy } from '@makebuy/settings';
+import { applyHeapPolicy, ConfigError, loadAppConfig, loadPolicy } from '@makebuy/settings';
 import { describeUnreachable, probePostgres, probeRedis } from '@makebuy/database';
 import { WorkerModule } from './worker.module';
 
 export async function startWorker(): Promise<void> {
   const config = { ...loadAppConfig(), appRole: 'worker' as const };
+  applyHeapPolicy(config.heapGrowthPercent);
   const policy = loadPolicy(config.policyFile);
   for (const problem of [await probePostgres(config.databaseUrl), await probeRedis(config.redisUrl)]) {
     if (problem) {

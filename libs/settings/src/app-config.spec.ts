@@ -40,9 +40,18 @@ describe('loadAppConfig', () => {
     ['DATABASE_PREPARED_STATEMENTS', 'all'],
     ['HTTP_MAX_IN_FLIGHT', '-1'],
     ['HTTP_MAX_IN_FLIGHT', 'many'],
+    ['HEAP_GROWTH_PERCENT', '-5'],
+    ['HEAP_GROWTH_PERCENT', '301'],
+    ['HEAP_GROWTH_PERCENT', 'half'],
   ])('refuses %s=%s naming the variable', (name, value) => {
     expect(() => loadAppConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadAppConfig({ [name]: value })).toThrow(new RegExp(`^${name}:`));
+  });
+
+  it('lets the heap grow 50% over its live size unless HEAP_GROWTH_PERCENT says otherwise (0: V8 decides)', () => {
+    expect(loadAppConfig({}).heapGrowthPercent).toBe(50);
+    expect(loadAppConfig({ HEAP_GROWTH_PERCENT: '100' }).heapGrowthPercent).toBe(100);
+    expect(loadAppConfig({ HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
   });
 
   it('takes an OCID prefix as registered and a public base URL (default: localhost on PORT)', () => {

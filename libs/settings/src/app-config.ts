@@ -89,6 +89,7 @@ class EnvSchema {
   AUTH_MAX_TOKEN_AGE?: string;
   @IsOptional() @IsIn(['true', 'false'], { message: 'true or false' }) CONSOLE_DEV_SIGNIN?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(2_147_483_647) DOCUMENT_MAX_BYTES?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(300) HEAP_GROWTH_PERCENT?: number;
 }
 
 /** Webhook delivery settings (contract: "Change feed and webhooks"). */
@@ -157,6 +158,12 @@ export interface AppConfig {
   consoleDevSignIn: boolean;
   /** largest document accepted (bytes) */
   documentMaxBytes: number;
+  /**
+   * After a full collection V8 lets the heap grow to this many percent over what survived
+   * (`--heap-growing-percent`); 0 leaves V8's own rule, which lets a process that allocates fast
+   * (a deadline storm) grow to four times its live heap. See applyHeapPolicy.
+   */
+  heapGrowthPercent: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -241,6 +248,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxTokenAgeSeconds: parseDuration(parsed.AUTH_MAX_TOKEN_AGE ?? '24h'),
     consoleDevSignIn,
     documentMaxBytes: parsed.DOCUMENT_MAX_BYTES ?? 20_971_520,
+    heapGrowthPercent: parsed.HEAP_GROWTH_PERCENT ?? 50,
   };
 }
 
@@ -281,6 +289,7 @@ const ENV_KEYS = [
   'OCDS_LICENSE',
   'CONSOLE_DEV_SIGNIN',
   'DOCUMENT_MAX_BYTES',
+  'HEAP_GROWTH_PERCENT',
 ];
 
 /** Comma-separated CIDRs (a bare address is one host); anything else stops the boot. */

@@ -4,3 +4,4 @@ export * from './settings.module';
 export * from './clock';
 export * from './shutdown-logger';
 export * from './log-redaction';
+export * from './heap-policy';
