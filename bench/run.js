@@ -284,7 +284,7 @@ const absorb = (st, name, json) => {
   if (name.startsWith('declaration')) st.declaration = json.id;
 };
 
-/** statements and pool connections per request, one case, requests one at a time */
+/** statements (and the round trips they took), pool connections per request, one case, requests one at a time */
 async function statementsPerRequest(w) {
   const rows = [];
   const st = {};
@@ -300,6 +300,7 @@ async function statementsPerRequest(w) {
       request: name,
       ...(c.sql.length ? { sql: c.sql } : {}),
       statements: c.statements,
+      roundTrips: c.roundTrips,
       poolCheckouts: c.checkouts,
       maxConnectionsHeldAtOnce: c.maxHeld,
       ms,
@@ -311,6 +312,7 @@ async function statementsPerRequest(w) {
   rows.push({
     request: 'GET /cases/{id}',
     statements: g.statements,
+    roundTrips: g.roundTrips,
     poolCheckouts: g.checkouts,
     maxConnectionsHeldAtOnce: g.maxHeld,
   });
@@ -320,6 +322,7 @@ async function statementsPerRequest(w) {
   rows.push({
     request: 'GET /cases?limit=50',
     statements: l.statements,
+    roundTrips: l.roundTrips,
     poolCheckouts: l.checkouts,
     maxConnectionsHeldAtOnce: l.maxHeld,
   });

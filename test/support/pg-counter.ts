@@ -4,16 +4,19 @@ import pg from 'pg';
  * Counts what the process sends to PostgreSQL (every `Client.query`, BEGIN/COMMIT included), the
  * pool checkouts, and the largest number of pool connections held at the same moment: the
  * figures bench/pg-count.js reports, in-process for a test. `sql` keeps each statement's text.
+ * `roundTrips`: statements sent while their client had nothing in flight (a statement pipelined
+ * behind another, before the first's answer, rides on the first's round trip).
  */
 export interface PgCounts {
   statements: number;
+  roundTrips: number;
   checkouts: number;
   maxHeld: number;
   sql: string[];
 }
 
 export class PgCounter {
-  private c: PgCounts = { statements: 0, checkouts: 0, maxHeld: 0, sql: [] };
+  private c: PgCounts = { statements: 0, roundTrips: 0, checkouts: 0, maxHeld: 0, sql: [] };
   private held = 0;
   private readonly restore: () => void;
 
@@ -26,6 +29,9 @@ export class PgCounter {
     const self = this;
     proto.query = function (this: unknown, ...args: unknown[]) {
       self.c.statements++;
+      // node-postgres's own queues: the query it waits on, those queued, those pipelined
+      const q0 = this as { _activeQuery?: unknown; _queryQueue?: unknown[]; _sentQueryQueue?: unknown[] };
+      if (!q0._activeQuery && !q0._queryQueue?.length && !q0._sentQueryQueue?.length) self.c.roundTrips++;
       const q = args[0] as string | { text?: string };
       self.c.sql.push(typeof q === 'string' ? q : (q?.text ?? '?'));
       return query.apply(this, args);
@@ -68,7 +74,7 @@ export class PgCounter {
   }
 
   reset(): void {
-    this.c = { statements: 0, checkouts: 0, maxHeld: this.held, sql: [] };
+    this.c = { statements: 0, roundTrips: 0, checkouts: 0, maxHeld: this.held, sql: [] };
   }
 
   /** The counts since the last reset, for what `fn` did. */

@@ -182,7 +182,8 @@ export class CaseEngine {
    */
   async applyIn<T = undefined>(tx: EntityManager, cmd: ApplyCommand<T>): Promise<ApplyResult<T>> {
     // writes nobody in the command reads back (snapshot, audit row, outbox, feed...) ride with the
-    // command's next statement; what is left is sent before this returns, so a failure is the command's
+    // command's next statement; what is left is sent before this returns, so a failure is the
+    // command's (in a batch, DeferredWrites.batch, with the batch's next statement)
     DeferredWrites.open(tx);
     try {
       const row = await this.lock(tx, cmd.caseId);
@@ -228,7 +229,8 @@ export class CaseEngine {
       const ctx = { tx, row, decision, now, actor: cmd.actor };
       await this.carryOut(ctx);
       await this.workflow.recorded(ctx, { ...input, actor: cmd.actor } as FactEvent);
-      await DeferredWrites.flush(tx);
+      // sent now (a failure is this command's), or in a batch with the batch's next statement
+      await DeferredWrites.end(tx);
       return { row, decision, result };
     } catch (e) {
       DeferredWrites.discard(tx);

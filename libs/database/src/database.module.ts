@@ -27,6 +27,10 @@ import { preparingClient } from './prepared-statements';
               // 100,000 cases) pass jit_above_cost, so PostgreSQL spent 80 ms compiling a read that
               // runs in 6 ms (docs/performance.md, fifth pass)
               options: '-c jit=off',
+              // node-postgres's pipeline mode: statements sent without awaiting each other share
+              // round trips (a transaction's deferred writes go with the statement after them,
+              // DeferredWrites); a caller that awaits each statement is served as before
+              pipeline: true,
               ...(config.databasePreparedStatements > 0
                 ? { Client: preparingClient(config.databasePreparedStatements) }
                 : {}),

@@ -6,6 +6,7 @@ import { APP_CONFIG, AppConfig, Clock } from '@makebuy/settings';
 import { londonInstant, NotificationsService } from '@makebuy/notifications';
 import { Metrics } from '@makebuy/metrics';
 import { OcdsReleaseService } from '@makebuy/ocds';
+import { DeferredWrites } from '@makebuy/queue';
 import { DeadlinesRepository } from './deadlines.repository';
 import { DeadlineEntity, DeadlineStatus } from './deadline.entity';
 import { fenceDeadline, FenceVerdict } from './deadline-fencing';
@@ -333,13 +334,20 @@ export class DeadlineFiring {
    * table. Nothing a close reads is held: the writers flush before the next close of the same case.
    */
   private holdWrites(tx: EntityManager): void {
+    // each close's own writes (snapshot, audit rows, feed items...) stay one statement per close,
+    // all sent pipelined with the batch's next statement: one round trip for the closes between two
+    DeferredWrites.batch(tx);
     for (const h of this.holders) h.holdWrites(tx);
   }
 
-  /** Writes what the batch holds; a refusal by the database voids the batch (run again with savepoints). */
+  /**
+   * Writes what the batch holds (the closes' own statements go in front of the first); a refusal
+   * by the database voids the batch (run again with savepoints).
+   */
   private async flushHeld(tx: EntityManager): Promise<void> {
     try {
       for (const h of this.holders) await h.flushHeld(tx);
+      await DeferredWrites.flush(tx);
     } catch (e) {
       throw new Poisoned(e);
     }

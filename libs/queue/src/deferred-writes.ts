@@ -1,3 +1,4 @@
+import { QueryFailedError } from 'typeorm';
 import type { EntityManager, QueryRunner } from 'typeorm';
 
 /** One data-modifying statement (INSERT, UPDATE or DELETE, no WITH of its own), numbered from $1. */
@@ -16,13 +17,28 @@ interface HeldWrite {
   key?: string;
 }
 
+/** The node-postgres client under a transaction's query runner (what TypeORM's runner sends through). */
+interface PgClient {
+  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+  query(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+  /** node-postgres's pipeline mode (the pool's clients are made with it, DatabaseModule) */
+  pipeline?: boolean;
+  connection?: { stream?: { cork?: () => void; uncork?: () => void } };
+}
+
 interface Buffer {
+  /** the writes of the command under way */
   writes: HeldWrite[];
   params: number;
+  /** commands that ended in a batch (`batch`), one statement each, waiting to go in order */
+  ended: DeferredWrite[];
+  /** a batch: a command's end keeps its writes (one statement) for the next statement to take along */
+  batch: boolean;
   /** a flush under way: every statement of the transaction waits for it, so order is kept */
   flushing: Promise<unknown> | null;
   /** the query runner's own `query` */
   send: QueryRunner['query'];
+  runner: QueryRunner;
 }
 
 const buffers = new WeakMap<QueryRunner, Buffer>();
@@ -30,23 +46,32 @@ const buffers = new WeakMap<QueryRunner, Buffer>();
 /**
  * Writes that the transaction's own code never needs an answer from (outbox rows, feed items, the
  * snapshot and its audit row, a declaration) wait in the transaction and reach PostgreSQL together,
- * as ONE statement of data-modifying CTEs, right before the next statement the transaction sends
- * (a read, a write that returns something, the COMMIT): one round trip where there were several.
- * On this 2-core machine a round trip is the largest share of a case event's CPU (a socket write
- * that also wakes PostgreSQL).
+ * as ONE statement of data-modifying CTEs, pipelined in front of the next statement the
+ * transaction sends (a read, a write that returns something, the COMMIT): both go in one socket
+ * write and cost one round trip where there were several. On this 2-core machine a round trip is
+ * the largest share of a case event's CPU (a socket write that also wakes PostgreSQL: `writev` was
+ * a fifth of the worker's CPU in a deadline storm, docs/performance.md).
+ *
+ * A batch of commands in one transaction (`batch`: the deadline closes) keeps each command's
+ * writes as its own statement at the command's end (one text per kind of command, so PostgreSQL
+ * plans it once per connection) and sends them all, in order, at the batch's next statement: one
+ * round trip for the batch instead of one per command. (One statement for the whole batch was
+ * tried: 110 kB of 300 CTEs planned for 29 ms.)
  *
  * What keeps it honest:
  * - every statement sent on the transaction (TypeORM's own included, COMMIT, SAVEPOINT, RELEASE)
  *   first sends what is waiting, so anything the transaction reads sees every earlier write;
- *   ROLLBACK (and ROLLBACK TO SAVEPOINT) drops it;
- * - the writes of one flush run on one snapshot: a deferred write must not depend on the rows an
- *   earlier deferred write of the same flush changes (nor change the same row). The callers defer
- *   only writes of that kind: pure inserts, and updates of rows no other deferred write touches;
- *   a row that more than one change moves before the flush (a case's audit head) is ONE write whose
- *   parameters are read when it is sent, found again by its `key` (`pending`);
- * - a deferred write that fails fails the flush, i.e. the statement that triggered it (at the
- *   latest the COMMIT): the transaction rolls back and nothing of it is kept. So only writes whose
- *   failure is not expected (no unique violation a caller turns into a 409) are deferred.
+ *   PostgreSQL runs pipelined statements in the order they were sent. ROLLBACK (and ROLLBACK TO
+ *   SAVEPOINT) drops it;
+ * - the writes of one statement run on one snapshot: a deferred write must not depend on the rows
+ *   an earlier deferred write of the same command changes (nor change the same row). The callers
+ *   defer only writes of that kind: pure inserts, and updates of rows no other deferred write
+ *   touches; a row that more than one change moves before the flush (a case's audit head) is ONE
+ *   write whose parameters are read when it is sent, found again by its `key` (`pending`);
+ * - a deferred write that fails fails the statement that took it along (at the latest the COMMIT,
+ *   which PostgreSQL then answers by rolling back): that statement throws the write's error, the
+ *   transaction rolls back and nothing of it is kept. So only writes whose failure is not expected
+ *   (no unique violation a caller turns into a 409) are deferred.
  *
  * Only transactions that `open` it defer (the case engine's); elsewhere `write` runs at once.
  */
@@ -56,13 +81,26 @@ export const DeferredWrites = {
     const qr = tx.queryRunner;
     if (!qr || buffers.has(qr)) return;
     const send = qr.query.bind(qr) as QueryRunner['query'];
-    const buffer: Buffer = { writes: [], params: 0, flushing: null, send };
+    const buffer: Buffer = { writes: [], params: 0, ended: [], batch: false, flushing: null, send, runner: qr };
     buffers.set(qr, buffer);
     qr.query = (async (query: string, parameters?: unknown[], structured?: boolean) => {
-      if (/^\s*ROLLBACK\b/i.test(query)) DeferredWrites.discard(tx);
-      else await flushNow(buffer);
-      return send(query, parameters, structured as never);
+      if (/^\s*ROLLBACK\b/i.test(query)) {
+        drop(buffer);
+        return send(query, parameters, structured as never);
+      }
+      return flushNow(buffer, () => send(query, parameters, structured as never));
     }) as QueryRunner['query'];
+  },
+
+  /**
+   * Makes the transaction a batch of commands (opening it): from now on a command's end (`end`)
+   * keeps its writes for the next statement instead of sending them. For a caller that voids the
+   * whole transaction when one command fails after it wrote (the deadline batch without savepoints).
+   */
+  batch(tx: EntityManager): void {
+    DeferredWrites.open(tx);
+    const buffer = tx.queryRunner ? buffers.get(tx.queryRunner) : undefined;
+    if (buffer) buffer.batch = true;
   },
 
   /**
@@ -81,19 +119,34 @@ export const DeferredWrites = {
     if (buffer.params > MAX_PARAMS) await DeferredWrites.flush(tx);
   },
 
-  /** Whether the write named `key` still waits in the transaction (not sent yet). */
+  /** Whether the write named `key` still waits in the command under way (not sent, not ended). */
   pending(tx: EntityManager, key: string): boolean {
     const buffer = tx.queryRunner ? buffers.get(tx.queryRunner) : undefined;
     return !!buffer?.writes.some((w) => w.key === key);
   },
 
-  /** Sends what is waiting now (a command's end, so a failure is its own). */
+  /**
+   * A command's end: sends what it holds now (so a failure is its own), or in a batch keeps it,
+   * as one statement with its parameters read now, for the batch's next statement.
+   */
+  async end(tx: EntityManager): Promise<void> {
+    const buffer = tx.queryRunner ? buffers.get(tx.queryRunner) : undefined;
+    if (!buffer) return;
+    if (!buffer.batch) return flushNow(buffer);
+    const command = takeCommand(buffer);
+    if (command) buffer.ended.push(command);
+  },
+
+  /** Sends what is waiting now (every ended command and the one under way, pipelined). */
   async flush(tx: EntityManager): Promise<void> {
     const buffer = tx.queryRunner ? buffers.get(tx.queryRunner) : undefined;
     if (buffer) await flushNow(buffer);
   },
 
-  /** Drops what is waiting (the command failed; the caller rolls back to before it). */
+  /**
+   * Drops what the command under way holds (it failed; the caller rolls back to before it, or
+   * voids the batch). Commands that ended before it keep theirs.
+   */
   discard(tx: EntityManager): void {
     const buffer = tx.queryRunner ? buffers.get(tx.queryRunner) : undefined;
     if (buffer) {
@@ -101,23 +154,97 @@ export const DeferredWrites = {
       buffer.params = 0;
     }
   },
+
+  /**
+   * Runs `fn` (a statement sent past TypeORM's runner, on the transaction's own client) after
+   * what is waiting, pipelined with it when the client pipelines: as TypeORM's runner would.
+   */
+  after<T>(tx: EntityManager, fn: () => Promise<T>): Promise<T> {
+    const buffer = tx.queryRunner ? buffers.get(tx.queryRunner) : undefined;
+    return buffer ? flushNow(buffer, fn) : fn();
+  },
 };
 
-async function flushNow(buffer: Buffer): Promise<void> {
-  while (buffer.flushing) await buffer.flushing.catch(() => undefined);
-  if (!buffer.writes.length) return;
-  const { sql, params } = combine(
+function drop(buffer: Buffer): void {
+  buffer.writes = [];
+  buffer.params = 0;
+  buffer.ended = [];
+}
+
+/** The command under way as one statement (its parameters read now), or null when it wrote nothing. */
+function takeCommand(buffer: Buffer): DeferredWrite | null {
+  if (!buffer.writes.length) return null;
+  const one = combine(
     buffer.writes.map((w) => ({ sql: w.sql, params: typeof w.params === 'function' ? w.params() : w.params })),
   );
   buffer.writes = [];
   buffer.params = 0;
-  const sent = buffer.send(sql, params);
-  buffer.flushing = sent;
+  return one;
+}
+
+/**
+ * Sends what is waiting, then `next` (the statement that needs it sent) without waiting for the
+ * answers in between when the client pipelines (one socket write for all of them). A waiting
+ * write's failure is what `next` throws: `next` ran in an aborted transaction and means nothing.
+ */
+async function flushNow<T>(buffer: Buffer, next?: () => Promise<T>): Promise<T> {
+  while (buffer.flushing) await buffer.flushing.catch(() => undefined);
+  const command = takeCommand(buffer);
+  const statements = command ? [...buffer.ended, command] : buffer.ended;
+  buffer.ended = [];
+  if (!statements.length) return (next ? next() : undefined) as T;
+  const run = sendAll(buffer, statements, next);
+  buffer.flushing = run;
   try {
-    await sent;
+    return await run;
   } finally {
     buffer.flushing = null;
   }
+}
+
+async function sendAll<T>(buffer: Buffer, statements: DeferredWrite[], next?: () => Promise<T>): Promise<T> {
+  const client = clientOf(buffer.runner);
+  const stream = client?.connection?.stream;
+  if (!client?.pipeline || !stream?.cork || !stream.uncork) {
+    // no pipeline: one round trip each, in order
+    for (const s of statements) await buffer.send(s.sql, s.params);
+    return (next ? next() : undefined) as T;
+  }
+  // pipelined: every statement is on the (corked) socket before the first answer is read; the
+  // client answers each in order. `next` goes through TypeORM's runner (a few promise turns before
+  // it reaches the client), so the socket is uncorked on the next turn of the event loop.
+  stream.cork();
+  let uncorked = false;
+  const uncork = () => {
+    if (!uncorked) {
+      uncorked = true;
+      stream.uncork!();
+    }
+  };
+  let sent: Promise<unknown>[];
+  let after: Promise<T> | undefined;
+  try {
+    sent = statements.map((s) =>
+      client.query(s.sql, s.params).catch((e: unknown) => {
+        throw e instanceof Error && !(e instanceof QueryFailedError) ? new QueryFailedError(s.sql, s.params, e) : e;
+      }),
+    );
+    after = next?.();
+  } finally {
+    if (next) setImmediate(uncork);
+    else uncork();
+  }
+  const results = await Promise.allSettled(sent);
+  const outcome = after ? await Promise.allSettled([after]) : [];
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  if (outcome.length && outcome[0].status === 'rejected') throw outcome[0].reason;
+  return (outcome.length ? (outcome[0] as PromiseFulfilledResult<T>).value : undefined) as T;
+}
+
+function clientOf(runner: QueryRunner): PgClient | undefined {
+  const r = runner as QueryRunner & { databaseConnection?: PgClient };
+  return !r.isReleased ? r.databaseConnection : undefined;
 }
 
 /** `WITH w1 AS (a), w2 AS (b) c`: the writes as one statement, their parameters renumbered in order. */
@@ -133,23 +260,16 @@ export function combine(writes: DeferredWrite[]): DeferredWrite {
   return { sql: `WITH ${parts.map((p, i) => `w${i + 1} AS (${p})`).join(', ')} ${last}`, params };
 }
 
-/** The node-postgres client under a transaction's query runner (what TypeORM's runner sends through). */
-interface PgClient {
-  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
-}
-
 /**
  * A statement on the transaction's own connection, as a named prepared statement: PostgreSQL plans
  * it once per connection instead of at every call (for the tender close's and the OCDS release's
  * reads planning cost several times their execution). Outside a transaction's runner, an ordinary
- * query. Sent past TypeORM's runner, so the transaction's deferred writes are flushed first, as the
- * runner would.
+ * query. Sent past TypeORM's runner, so the transaction's deferred writes go first, as the runner
+ * would send them.
  */
 export async function preparedQuery<T>(tx: EntityManager, name: string, text: string, values: unknown[]): Promise<T[]> {
-  const runner = tx.queryRunner as (typeof tx.queryRunner & { databaseConnection?: PgClient }) | undefined;
-  const client = runner && !runner.isReleased ? runner.databaseConnection : undefined;
+  const client = tx.queryRunner ? clientOf(tx.queryRunner) : undefined;
   if (!client) return tx.query(text, values);
   // what the transaction holds back (the engine's deferred writes) goes first, as before any statement
-  await DeferredWrites.flush(tx);
-  return (await client.query({ name, text, values })).rows as T[];
+  return DeferredWrites.after(tx, async () => (await client.query({ name, text, values })).rows as T[]);
 }

@@ -1,0 +1,117 @@
+/**
+ * Deferred writes against the real PostgreSQL, through the app's own pool (node-postgres in
+ * pipeline mode, DatabaseModule): a transaction's held writes go pipelined in front of the
+ * statement after them, in one round trip; a held write that fails is what that statement throws,
+ * and nothing of the transaction is kept; a batch keeps each command's writes as one statement
+ * until its next statement. Round trips are counted where the client sends (test/support/pg-counter).
+ */
+import { DataSource, EntityManager } from 'typeorm';
+import { DeferredWrites } from '@makebuy/queue';
+import { startTestApp, TestApp } from '../support/test-app';
+import { PgCounter } from '../support/pg-counter';
+
+jest.setTimeout(120_000);
+
+describe('deferred writes (pipelined)', () => {
+  let t: TestApp;
+  let ds: DataSource;
+  let counter: PgCounter;
+
+  beforeAll(async () => {
+    t = await startTestApp({ suite: 'deferred_writes', worker: false });
+    ds = t.app.get(DataSource);
+    await ds.query(`CREATE TABLE probe (id int PRIMARY KEY, v text NOT NULL)`);
+    counter = PgCounter.install();
+  });
+  afterAll(async () => {
+    counter?.uninstall();
+    await t?.close();
+  });
+  beforeEach(() => ds.query(`TRUNCATE probe`));
+
+  const insert = (tx: EntityManager, id: number, v: string) =>
+    DeferredWrites.write(tx, `INSERT INTO probe (id, v) VALUES ($1, $2)`, [id, v]);
+  const kept = async () =>
+    (await ds.query(`SELECT id, v FROM probe ORDER BY id`)).map((r: { id: number; v: string }) => [r.id, r.v]);
+
+  it('sends held writes with the statement after them, which reads them, in one round trip', async () => {
+    const { value, counts } = await counter.measure(() =>
+      ds.transaction(async (tx) => {
+        DeferredWrites.open(tx);
+        await insert(tx, 1, 'a');
+        await insert(tx, 2, 'b');
+        return tx.query(`SELECT count(*)::int AS n FROM probe`);
+      }),
+    );
+    expect(value).toEqual([{ n: 2 }]);
+    // BEGIN, the two writes as one statement, the read, COMMIT
+    expect(counts.statements).toBe(4);
+    expect(counts.roundTrips).toBe(3);
+    expect(await kept()).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
+  });
+
+  it('answers the statement after a failed held write with the write error, and keeps nothing', async () => {
+    await ds.query(`INSERT INTO probe (id, v) VALUES (9, 'there')`);
+    const failed = ds.transaction(async (tx) => {
+      DeferredWrites.open(tx);
+      await tx.query(`INSERT INTO probe (id, v) VALUES (3, 'sent at once')`);
+      await insert(tx, 9, 'a duplicate');
+      await tx.query(`SELECT 1`);
+    });
+    // the unique violation of the write (23505), not "current transaction is aborted" (25P02)
+    await expect(failed).rejects.toMatchObject({ code: '23505' });
+    expect(await kept()).toEqual([[9, 'there']]);
+  });
+
+  it('fails the COMMIT a failed held write rode with: the transaction rolls back', async () => {
+    await ds.query(`INSERT INTO probe (id, v) VALUES (9, 'there')`);
+    const failed = ds.transaction(async (tx) => {
+      DeferredWrites.open(tx);
+      await tx.query(`INSERT INTO probe (id, v) VALUES (4, 'sent at once')`);
+      await insert(tx, 9, 'a duplicate');
+    });
+    await expect(failed).rejects.toMatchObject({ code: '23505' });
+    expect(await kept()).toEqual([[9, 'there']]);
+  });
+
+  it('in a batch, keeps each command as one statement and sends them all, in order, with the next statement', async () => {
+    const { counts } = await counter.measure(() =>
+      ds.transaction(async (tx) => {
+        DeferredWrites.batch(tx);
+        for (let i = 1; i <= 3; i++) {
+          await insert(tx, i, `command ${i}`);
+          await DeferredWrites.write(tx, `UPDATE probe SET v = v || ' updated' WHERE id = $1`, [i - 1]);
+          await DeferredWrites.end(tx);
+        }
+      }),
+    );
+    // BEGIN; the three commands and the COMMIT in one round trip
+    expect(counts.statements).toBe(5);
+    expect(counts.roundTrips).toBe(2);
+    // each command's update ran after the command before it (it found that command's row)
+    expect(await kept()).toEqual([
+      [1, 'command 1 updated'],
+      [2, 'command 2 updated'],
+      [3, 'command 3'],
+    ]);
+  });
+
+  it('a command discarded in a batch drops its own writes only', async () => {
+    await ds.transaction(async (tx) => {
+      DeferredWrites.batch(tx);
+      await insert(tx, 1, 'kept');
+      await DeferredWrites.end(tx);
+      await insert(tx, 2, 'refused');
+      DeferredWrites.discard(tx);
+      await insert(tx, 3, 'kept too');
+      await DeferredWrites.end(tx);
+    });
+    expect(await kept()).toEqual([
+      [1, 'kept'],
+      [3, 'kept too'],
+    ]);
+  });
+});
