@@ -14,6 +14,7 @@ import { CursorPrecision1734300000000 } from './1734300000000-cursor-precision';
 import { CaseViewIndexes1735100000000 } from './1735100000000-case-view-indexes';
 import { CaseListVisibility1736000000000 } from './1736000000000-case-list-visibility';
 import { DeadlinePendingByCase1737000000000 } from './1737000000000-deadline-pending-by-case';
+import { CaseWriteIndexes1737100000000 } from './1737100000000-case-write-indexes';
 
 /** Every migration, in order. New migrations are added here. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   CaseViewIndexes1735100000000,
   CaseListVisibility1736000000000,
   DeadlinePendingByCase1737000000000,
+  CaseWriteIndexes1737100000000,
 ];
