@@ -195,9 +195,13 @@ export const caseMachine = setup({
 }).createMachine({
   id: 'case',
   initial: 'draft',
+  // XState's pure `transition()` (decideCase) builds a throwaway actor without input on every call
+  // and computes its initial context: reading `input.caseId` there threw a TypeError XState caught,
+  // some 18 us of every decision. Without input the throwaway gets a blank case; a real case always
+  // starts with one (startCase's input is required by its type).
   context: ({ input }) => ({
-    caseId: input.caseId,
-    track: input.track,
+    caseId: input?.caseId ?? '',
+    track: input?.track ?? 'standard',
     route: null,
     stageSeq: 0,
     proposal: null,
