@@ -53,6 +53,19 @@ describe('deferred writes (pipelined)', () => {
     ]);
   });
 
+  it("outside a batch, leaves a command's writes at its end for the COMMIT, in the same round trip", async () => {
+    const { counts } = await counter.measure(() =>
+      ds.transaction(async (tx) => {
+        DeferredWrites.open(tx);
+        await insert(tx, 1, 'a');
+        DeferredWrites.end(tx);
+      }),
+    );
+    expect(counts.statements).toBe(3);
+    expect(counts.roundTrips).toBe(2);
+    expect(await kept()).toEqual([[1, 'a']]);
+  });
+
   it('answers the statement after a failed held write with the write error, and keeps nothing', async () => {
     await ds.query(`INSERT INTO probe (id, v) VALUES (9, 'there')`);
     const failed = ds.transaction(async (tx) => {
@@ -84,7 +97,7 @@ describe('deferred writes (pipelined)', () => {
         for (let i = 1; i <= 3; i++) {
           await insert(tx, i, `command ${i}`);
           await DeferredWrites.write(tx, `UPDATE probe SET v = v || ' updated' WHERE id = $1`, [i - 1]);
-          await DeferredWrites.end(tx);
+          DeferredWrites.end(tx);
         }
       }),
     );
@@ -103,11 +116,11 @@ describe('deferred writes (pipelined)', () => {
     await ds.transaction(async (tx) => {
       DeferredWrites.batch(tx);
       await insert(tx, 1, 'kept');
-      await DeferredWrites.end(tx);
+      DeferredWrites.end(tx);
       await insert(tx, 2, 'refused');
       DeferredWrites.discard(tx);
       await insert(tx, 3, 'kept too');
-      await DeferredWrites.end(tx);
+      DeferredWrites.end(tx);
     });
     expect(await kept()).toEqual([
       [1, 'kept'],

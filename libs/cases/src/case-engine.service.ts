@@ -182,8 +182,8 @@ export class CaseEngine {
    */
   async applyIn<T = undefined>(tx: EntityManager, cmd: ApplyCommand<T>): Promise<ApplyResult<T>> {
     // writes nobody in the command reads back (snapshot, audit row, outbox, feed...) ride with the
-    // command's next statement; what is left is sent before this returns, so a failure is the
-    // command's (in a batch, DeferredWrites.batch, with the batch's next statement)
+    // command's next statement; what is left with the statement that ends the command (the COMMIT
+    // of `apply`, a savepoint's RELEASE; in a batch, DeferredWrites.batch, the batch's next one)
     DeferredWrites.open(tx);
     try {
       const row = await this.lock(tx, cmd.caseId);
@@ -229,8 +229,8 @@ export class CaseEngine {
       const ctx = { tx, row, decision, now, actor: cmd.actor };
       await this.carryOut(ctx);
       await this.workflow.recorded(ctx, { ...input, actor: cmd.actor } as FactEvent);
-      // sent now (a failure is this command's), or in a batch with the batch's next statement
-      await DeferredWrites.end(tx);
+      // what is left goes with the COMMIT (or the savepoint's RELEASE), in a batch with its next statement
+      DeferredWrites.end(tx);
       return { row, decision, result };
     } catch (e) {
       DeferredWrites.discard(tx);

@@ -126,13 +126,14 @@ export const DeferredWrites = {
   },
 
   /**
-   * A command's end: sends what it holds now (so a failure is its own), or in a batch keeps it,
-   * as one statement with its parameters read now, for the batch's next statement.
+   * A command's end. In a batch its writes become one statement of their own (parameters read
+   * now) for the batch's next statement. Otherwise they wait for the transaction's next statement,
+   * which for a command is the COMMIT of its own transaction or the RELEASE of its savepoint: a
+   * failure is still the command's, and costs no round trip of its own.
    */
-  async end(tx: EntityManager): Promise<void> {
+  end(tx: EntityManager): void {
     const buffer = tx.queryRunner ? buffers.get(tx.queryRunner) : undefined;
-    if (!buffer) return;
-    if (!buffer.batch) return flushNow(buffer);
+    if (!buffer?.batch) return;
     const command = takeCommand(buffer);
     if (command) buffer.ended.push(command);
   },
