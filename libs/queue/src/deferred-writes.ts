@@ -42,6 +42,7 @@ interface Buffer {
 }
 
 const buffers = new WeakMap<QueryRunner, Buffer>();
+const bufferOf = (tx: EntityManager): Buffer | undefined => (tx.queryRunner ? buffers.get(tx.queryRunner) : undefined);
 
 /**
  * Writes that the transaction's own code never needs an answer from (outbox rows, feed items, the
@@ -99,7 +100,7 @@ export const DeferredWrites = {
    */
   batch(tx: EntityManager): void {
     DeferredWrites.open(tx);
-    const buffer = tx.queryRunner ? buffers.get(tx.queryRunner) : undefined;
+    const buffer = bufferOf(tx);
     if (buffer) buffer.batch = true;
   },
 
@@ -109,7 +110,7 @@ export const DeferredWrites = {
    * (always the same number of parameters). `key` names the write while it waits (`pending`).
    */
   async write(tx: EntityManager, sql: string, params: unknown[] | (() => unknown[]), key?: string): Promise<void> {
-    const buffer = tx.queryRunner ? buffers.get(tx.queryRunner) : undefined;
+    const buffer = bufferOf(tx);
     if (!buffer) {
       await tx.query(sql, typeof params === 'function' ? params() : params);
       return;
@@ -121,7 +122,7 @@ export const DeferredWrites = {
 
   /** Whether the write named `key` still waits in the command under way (not sent, not ended). */
   pending(tx: EntityManager, key: string): boolean {
-    const buffer = tx.queryRunner ? buffers.get(tx.queryRunner) : undefined;
+    const buffer = bufferOf(tx);
     return !!buffer?.writes.some((w) => w.key === key);
   },
 
@@ -132,7 +133,7 @@ export const DeferredWrites = {
    * failure is still the command's, and costs no round trip of its own.
    */
   end(tx: EntityManager): void {
-    const buffer = tx.queryRunner ? buffers.get(tx.queryRunner) : undefined;
+    const buffer = bufferOf(tx);
     if (!buffer?.batch) return;
     const command = takeCommand(buffer);
     if (command) buffer.ended.push(command);
@@ -140,7 +141,7 @@ export const DeferredWrites = {
 
   /** Sends what is waiting now (every ended command and the one under way, pipelined). */
   async flush(tx: EntityManager): Promise<void> {
-    const buffer = tx.queryRunner ? buffers.get(tx.queryRunner) : undefined;
+    const buffer = bufferOf(tx);
     if (buffer) await flushNow(buffer);
   },
 
@@ -149,11 +150,8 @@ export const DeferredWrites = {
    * voids the batch). Commands that ended before it keep theirs.
    */
   discard(tx: EntityManager): void {
-    const buffer = tx.queryRunner ? buffers.get(tx.queryRunner) : undefined;
-    if (buffer) {
-      buffer.writes = [];
-      buffer.params = 0;
-    }
+    const buffer = bufferOf(tx);
+    if (buffer) clearCommand(buffer);
   },
 
   /**
@@ -161,14 +159,18 @@ export const DeferredWrites = {
    * what is waiting, pipelined with it when the client pipelines: as TypeORM's runner would.
    */
   after<T>(tx: EntityManager, fn: () => Promise<T>): Promise<T> {
-    const buffer = tx.queryRunner ? buffers.get(tx.queryRunner) : undefined;
+    const buffer = bufferOf(tx);
     return buffer ? flushNow(buffer, fn) : fn();
   },
 };
 
-function drop(buffer: Buffer): void {
+function clearCommand(buffer: Buffer): void {
   buffer.writes = [];
   buffer.params = 0;
+}
+
+function drop(buffer: Buffer): void {
+  clearCommand(buffer);
   buffer.ended = [];
 }
 
@@ -178,8 +180,7 @@ function takeCommand(buffer: Buffer): DeferredWrite | null {
   const one = combine(
     buffer.writes.map((w) => ({ sql: w.sql, params: typeof w.params === 'function' ? w.params() : w.params })),
   );
-  buffer.writes = [];
-  buffer.params = 0;
+  clearCommand(buffer);
   return one;
 }
 
@@ -215,13 +216,7 @@ async function sendAll<T>(buffer: Buffer, statements: DeferredWrite[], next?: ()
   // client answers each in order. `next` goes through TypeORM's runner (a few promise turns before
   // it reaches the client), so the socket is uncorked on the next turn of the event loop.
   stream.cork();
-  let uncorked = false;
-  const uncork = () => {
-    if (!uncorked) {
-      uncorked = true;
-      stream.uncork!();
-    }
-  };
+  const uncork = () => stream.uncork!();
   let sent: Promise<unknown>[];
   let after: Promise<T> | undefined;
   try {
