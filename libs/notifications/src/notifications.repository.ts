@@ -51,24 +51,16 @@ export class NotificationsRepository {
   async insertMany(tx: EntityManager, notices: { personIds: string[]; n: NotificationRow }[]): Promise<void> {
     const lines = notices.flatMap(({ personIds, n }) => personIds.map((p) => ({ p, n })));
     if (!lines.length) return;
+    // one JSON parameter for the lot (one native stringify; text arrays would be escaped element by element)
     await tx.query(
       `INSERT INTO notifications (person_id, case_id, kind, title, body, data, dedupe_key, created_at)
-       SELECT p.id, v.case_id, v.kind, v.title, v.body, v.data::jsonb, v.dedupe_key, v.created_at
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                     $8::timestamptz[]) WITH ORDINALITY AS v(person_id, case_id, kind, title, body, data, dedupe_key, created_at, i)
-         JOIN people p ON p.id = v.person_id
+       SELECT p.id, (v.e->>'caseId')::uuid, v.e->>'kind', v.e->>'title', v.e->>'body', v.e->'data', v.e->>'dedupeKey',
+              (v.e->>'createdAt')::timestamptz
+         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS v(e, i)
+         JOIN people p ON p.id = (v.e->>'personId')::uuid
         ORDER BY v.i
        ON CONFLICT (person_id, dedupe_key) DO NOTHING`,
-      [
-        lines.map((l) => l.p),
-        lines.map((l) => l.n.caseId),
-        lines.map((l) => l.n.kind),
-        lines.map((l) => l.n.title),
-        lines.map((l) => l.n.body),
-        lines.map((l) => JSON.stringify(l.n.data)),
-        lines.map((l) => l.n.dedupeKey),
-        lines.map((l) => l.n.createdAt),
-      ],
+      [JSON.stringify(lines.map(({ p, n }) => ({ ...n, personId: p })))],
     );
   }
 

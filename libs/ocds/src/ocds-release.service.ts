@@ -65,21 +65,14 @@ export class OcdsReleaseService {
   private async insert(tx: EntityManager, rows: ReleaseRow[], deferred = false): Promise<void> {
     // one release in the case engine's transaction rides with its next statement; a held batch's
     // are sent at its flush, so a refusal is the flush's (the batch runs again with savepoints)
+    // one JSON parameter for the lot: one native stringify, and PostgreSQL parses each release once
+    // (text arrays would be escaped element by element, then each element parsed again as jsonb)
     const sql = `INSERT INTO ocds_releases (id, ocid, case_id, seq, tags, date, release)
-       SELECT v.id, v.ocid, v.case_id, v.seq, ARRAY(SELECT jsonb_array_elements_text(v.tags::jsonb)), v.date,
-              v.release::jsonb
-         FROM unnest($1::text[], $2::text[], $3::uuid[], $4::int[], $5::text[], $6::timestamptz[], $7::text[])
-              WITH ORDINALITY AS v(id, ocid, case_id, seq, tags, date, release, i)
+       SELECT v.e->>'id', v.e->>'ocid', (v.e->>'caseId')::uuid, (v.e->>'seq')::int,
+              ARRAY(SELECT jsonb_array_elements_text(v.e->'tags')), (v.e->>'date')::timestamptz, v.e->'release'
+         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS v(e, i)
         ORDER BY v.i`;
-    const params = [
-      rows.map((r) => r.id),
-      rows.map((r) => r.ocid),
-      rows.map((r) => r.caseId),
-      rows.map((r) => r.seq),
-      rows.map((r) => JSON.stringify(r.tags)),
-      rows.map((r) => r.date),
-      rows.map((r) => JSON.stringify(r.release)),
-    ];
+    const params = [JSON.stringify(rows)];
     if (deferred) await DeferredWrites.write(tx, sql, params);
     else await tx.query(sql, params);
   }
