@@ -33,6 +33,24 @@ describe('worklist: GET /me/tasks, GET /cases summaries, superseded flags', () =
   };
   const describeTasks = (ts: Task[]) => ts.map((x) => (x.ref ? `${x.kind}:${x.ref}` : x.kind)).sort();
 
+  /** case_waits as the events left it, and as migration 1737200000000 builds it again from scratch */
+  const rebuiltWaits = async () => {
+    const ds = t.app.get(DataSource);
+    const rows = () => ds.query(`SELECT kind, waits_on, case_id FROM case_waits ORDER BY kind, waits_on, case_id`);
+    const kept: unknown[] = await rows();
+    const migration = MIGRATIONS.find((m) => m.name === 'CaseWaits1737200000000')!;
+    const qr = ds.createQueryRunner();
+    try {
+      await qr.startTransaction();
+      await new migration().down(qr);
+      await new migration().up(qr);
+      await qr.commitTransaction();
+    } finally {
+      await qr.release();
+    }
+    return { kept, rebuilt: (await rows()) as unknown[] };
+  };
+
   it('each person’s tasks appear and disappear as a whole case is played', async () => {
     const [partner, neutral, lay] = w.panel;
     const trust = w.providerUsers[w.trust.id];
@@ -119,6 +137,10 @@ describe('worklist: GET /me/tasks, GET /cases summaries, superseded flags', () =
       await g.score(m, caseId, bTrust.id, 6);
     }
     await expectTasks('scoring complete', { partner: ['propose_award'], neutral: ['propose_award'] });
+    // the migration that made case_waits rebuilds from the cases' rows what the events kept
+    const { kept, rebuilt } = await rebuiltWaits();
+    expect(kept.length).toBeGreaterThan(0);
+    expect(rebuilt).toEqual(kept);
 
     // the member practice wins on merit: MEMBER_PRACTICE_AWARD needs a governance decision
     await g.event(neutral.token, caseId, { type: 'PROPOSE_AWARD', bidId: bMember.id, justification: 'best' });

@@ -119,4 +119,59 @@ describe('deferred writes (pipelined)', () => {
       [3, 'kept too'],
     ]);
   });
+
+  /** A trailing statement that counts what the commands before it wrote (into probe row 100). */
+  const trailCount = (tx: EntityManager, gathered: { n: number }) =>
+    DeferredWrites.trail(tx, 'count', () => {
+      if (!gathered.n) return null;
+      gathered.n = 0;
+      return {
+        sql: `INSERT INTO probe (id, v) SELECT 100, count(*)::text FROM probe
+               ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v`,
+        params: [],
+      };
+    });
+
+  it('sends a trailing statement last, on its own, so it sees every write before it, with no round trip of its own', async () => {
+    const { counts } = await counter.measure(() =>
+      ds.transaction(async (tx) => {
+        DeferredWrites.batch(tx);
+        const gathered = { n: 0 };
+        expect(trailCount(tx, gathered)).toBe(true);
+        for (let i = 1; i <= 3; i++) {
+          await insert(tx, i, `command ${i}`);
+          gathered.n++;
+          DeferredWrites.end(tx);
+        }
+      }),
+    );
+    // BEGIN; the three commands, the count (once, after all three) and the COMMIT in one round trip
+    expect(counts.statements).toBe(6);
+    expect(counts.roundTrips).toBe(2);
+    expect(await kept()).toEqual([
+      [1, 'command 1'],
+      [2, 'command 2'],
+      [3, 'command 3'],
+      [100, '3'],
+    ]);
+  });
+
+  it('a trailing statement is dropped with a ROLLBACK, and is not made where the transaction does not defer', async () => {
+    const gathered = { n: 0 };
+    await expect(
+      ds.transaction(async (tx) => {
+        DeferredWrites.open(tx);
+        trailCount(tx, gathered);
+        await insert(tx, 1, 'rolled back');
+        gathered.n++;
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
+    expect(gathered.n).toBe(0);
+    await ds.transaction(async (tx) => {
+      expect(trailCount(tx, gathered)).toBe(false);
+      await tx.query(`SELECT 1`);
+    });
+    expect(await kept()).toEqual([]);
+  });
 });

@@ -85,77 +85,28 @@ export class CaseTasks {
   }
 
   /**
-   * GET /cases?awaiting=me as one SQL predicate over the cases row `alias`: true exactly when
-   * `obligationsOf` gives the case an obligation that falls to the viewer (`all` above), written
-   * set-based so a page is one indexed query instead of reading every candidate case's inputs:
-   * `narrow` the candidate cases (indexes: the viewer's panel seats and own cases, governance's
-   * states), `rules` the obligations over those candidates.
-   * The same rules, state by state (the worklist e2e checks the two agree at every step of a case):
-   * - conflict_check: `declare` for a panel member with no current declaration; for governance
-   *   `review_declaration` while a panel member's current declaration is unreviewed, and
-   *   `complete_conflict_check` once nobody is missing one.
-   * - route_decision: `decide_route` for a panel member not excluded from decisions.
-   * - tendering: `answer_question` for the creator and the panel while a question is unanswered.
-   * - evaluation: `score_bids` for an evaluator not excluded from evaluation with a live bid they
-   *   have not scored; once every such evaluator scored every live bid, `propose_award` for the
-   *   decision makers.
-   * - governance_review: always a governance task; standstill: while a representation of the
-   *   current standstill is open.
+   * GET /cases?awaiting=me as a predicate over the cases row `alias`: true exactly when
+   * `obligationsOf` gives the case an obligation that falls to the viewer (`all` above). Whom each
+   * open case waits on is kept in `case_waits` by `case_waits_refresh` (migration 1737200000000,
+   * where the rules are), in the transaction of every change of the case: `narrow` is the viewer's
+   * entries (the person's own, and for governance those of the consortia it serves) from the
+   * table's index, `rules` the same test for one case. The worklist e2e checks the two agree at
+   * every step of a case.
    */
   awaitingSql(alias: string, viewer: TaskViewer): ListFilter {
     if (!viewer.personId) return { narrow: 'FALSE', rules: 'FALSE', params: {} };
-    const c = alias;
-    const current = (p: string) =>
-      `d.case_id = ${p}.case_id AND d.person_id = ${p}.person_id AND d.superseded_at IS NULL`;
-    const notExcluded = (from: 'decision' | 'evaluation') =>
-      `(d.mitigation IS NULL OR d.mitigation NOT IN ('exclude_from_${from}', 'exclude_entirely'))`;
-    const iAm = (from: 'decision' | 'evaluation') =>
-      `EXISTS (SELECT 1 FROM case_panel p LEFT JOIN declarations d ON ${current('p')}
-                WHERE p.case_id = ${c}.id AND p.person_id = :aw_me AND ${notExcluded(from)})`;
-    const liveBid = `b.case_id = ${c}.id AND b.status = 'submitted'`;
-    const scored = (evaluator: string) =>
-      `EXISTS (SELECT 1 FROM scores s WHERE s.case_id = ${c}.id AND s.bid_id = b.id AND s.evaluator_id = ${evaluator})`;
-    const scoringComplete =
-      `EXISTS (SELECT 1 FROM bids b WHERE ${liveBid})` +
-      ` AND EXISTS (SELECT 1 FROM case_panel p LEFT JOIN declarations d ON ${current('p')} WHERE p.case_id = ${c}.id AND ${notExcluded('evaluation')})` +
-      ` AND NOT EXISTS (SELECT 1 FROM case_panel p LEFT JOIN declarations d ON ${current('p')} JOIN bids b ON ${liveBid}` +
-      `                  WHERE p.case_id = ${c}.id AND ${notExcluded('evaluation')} AND NOT ${scored('p.person_id')})`;
-    const inPanel = `EXISTS (SELECT 1 FROM case_panel p WHERE p.case_id = ${c}.id AND p.person_id = :aw_me)`;
-    const mine = [
-      `(${c}.state = 'conflict_check' AND ${inPanel} AND NOT EXISTS (SELECT 1 FROM declarations d WHERE d.case_id = ${c}.id AND d.person_id = :aw_me AND d.superseded_at IS NULL))`,
-      `(${c}.state = 'route_decision' AND ${iAm('decision')})`,
-      `(${c}.state = 'tendering' AND (${c}.created_by = :aw_me OR ${inPanel}) AND EXISTS (SELECT 1 FROM questions q WHERE q.case_id = ${c}.id AND q.answer IS NULL))`,
-      `(${c}.state = 'evaluation' AND ((${iAm('evaluation')} AND EXISTS (SELECT 1 FROM bids b WHERE ${liveBid} AND NOT ${scored(':aw_me')}))` +
-        ` OR (${iAm('decision')} AND ${scoringComplete})))`,
-    ];
     const params: Record<string, unknown> = { aw_me: viewer.personId };
-    // Candidates first (a necessary condition of every branch, from indexes): the viewer's panel
-    // cases in the states that name panel members, their own cases in tendering, and for
-    // governance the cases in its states that it serves. The rules then run only over these, so
-    // a person's page costs what their own open cases cost, never a walk over every case.
-    const candidates = [
-      `SELECT cp0.case_id FROM case_panel cp0 JOIN cases x0 ON x0.id = cp0.case_id
-        WHERE cp0.person_id = :aw_me AND x0.state IN ('conflict_check', 'route_decision', 'tendering', 'evaluation')`,
-      `SELECT x1.id FROM cases x1 WHERE x1.created_by = :aw_me AND x1.state = 'tendering'`,
-    ];
+    const mine = [`(w.kind = 'person' AND w.waits_on = :aw_me)`];
     if (viewer.roles.includes('governance')) {
-      const scope = viewer.consortiumId ? `${c}.consortium_id = :aw_served` : 'TRUE';
       if (viewer.consortiumId) params.aw_served = viewer.consortiumId;
-      candidates.push(
-        `SELECT x2.id FROM cases x2 WHERE x2.state IN ('conflict_check', 'governance_review', 'standstill')` +
-          (viewer.consortiumId ? ` AND x2.consortium_id = :aw_served` : ''),
-      );
-      const unreviewed = `EXISTS (SELECT 1 FROM case_panel p JOIN declarations d ON ${current('p')} WHERE p.case_id = ${c}.id AND d.mitigation IS NULL)`;
-      const missing = `EXISTS (SELECT 1 FROM case_panel p WHERE p.case_id = ${c}.id AND NOT EXISTS (SELECT 1 FROM declarations d WHERE ${current('p')}))`;
-      const openRepresentation =
-        `EXISTS (SELECT 1 FROM representations r WHERE r.case_id = ${c}.id AND r.status = 'open'` +
-        ` AND (${c}.context->>'intentionPublishedAt' IS NULL OR r.lodged_at >= (${c}.context->>'intentionPublishedAt')::timestamptz))`;
-      mine.push(
-        `(${scope} AND ((${c}.state = 'conflict_check' AND (${unreviewed} OR NOT ${missing}))` +
-          ` OR ${c}.state = 'governance_review' OR (${c}.state = 'standstill' AND ${openRepresentation})))`,
-      );
+      mine.push(viewer.consortiumId ? `(w.kind = 'governance' AND w.waits_on = :aw_served)` : `w.kind = 'governance'`);
     }
-    return { narrow: `${c}.id IN (${candidates.join(' UNION ALL ')})`, rules: `(${mine.join(' OR ')})`, params };
+    const entries = mine.join(' OR ');
+    return {
+      narrow: `${alias}.id IN (SELECT w.case_id FROM case_waits w WHERE ${entries})`,
+      rules: `EXISTS (SELECT 1 FROM case_waits w WHERE w.case_id = ${alias}.id AND (${entries}))`,
+      params,
+    };
   }
 
   private fallsTo(o: Obligation, viewer: TaskViewer, governance: boolean): boolean {

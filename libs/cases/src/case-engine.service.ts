@@ -229,6 +229,7 @@ export class CaseEngine {
       const ctx = { tx, row, decision, now, actor: cmd.actor };
       await this.carryOut(ctx);
       await this.workflow.recorded(ctx, { ...input, actor: cmd.actor } as FactEvent);
+      await this.repo.refreshWaits(tx, row.id);
       // what is left goes with the COMMIT (or the savepoint's RELEASE), in a batch with its next statement
       DeferredWrites.end(tx);
       return { row, decision, result };
@@ -284,7 +285,9 @@ export class CaseEngine {
   async withCaseLock<T>(caseId: string, fn: (tx: EntityManager, row: CaseEntity, now: Date) => Promise<T>): Promise<T> {
     const out = await this.ds.transaction(async (tx) => {
       DeferredWrites.open(tx);
-      return fn(tx, await this.lock(tx, caseId), this.clock.now());
+      const result = await fn(tx, await this.lock(tx, caseId), this.clock.now());
+      await this.repo.refreshWaits(tx, caseId);
+      return result;
     });
     this.signal.wake();
     return out;

@@ -66,6 +66,8 @@ export class CaseMigrator {
             toState,
             payload: { fromVersion: row.machineVersion, toVersion, mapping: mapping ?? null },
           });
+          // a mapping may move the case to another state: whom it waits on follows
+          await this.repo.refreshWaits(tx, id);
           return { caseId: id, fromVersion: row.machineVersion, toVersion, fromState, toState };
         });
         report.migrated.push(done);

@@ -25,6 +25,9 @@ const CASE_COLUMNS = `id, ocid, title, service_name, description, cpv_code, cons
   estimated_annual_value, currency, term_months, track, created_by, state, state_value, context, snapshot,
   machine_version, version, needs_migration, migration_error, created_at, updated_at, audit_seq, audit_head_hash`;
 
+/** `case_waits_refresh` (migration 1737200000000) for each listed case, in id order. */
+const REFRESH_WAITS = `SELECT case_waits_refresh(c) FROM unnest($1::uuid[]) AS c ORDER BY c`;
+
 interface CaseRowSql {
   id: string;
   ocid: string;
@@ -110,7 +113,36 @@ function caseOf(r: CaseRowSql): CaseEntity {
 /** The SQL of the case aggregate: the case row, its lock, and the audit chain's head and rows. */
 @Injectable()
 export class CasesRepository {
+  /** cases whose `case_waits` a transaction rebuilds after its writes (`refreshWaits`) */
+  private readonly waits = new WeakMap<object, Set<string>>();
+
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /**
+   * Rebuilds whom the case waits on (`case_waits`, GET /cases?awaiting=me) from its rows as the
+   * transaction leaves them: called at the end of every change of the case, under its lock. In a
+   * deferring transaction it goes after every write waiting, with the next statement (the COMMIT,
+   * or a batch's next one: one statement for all the batch's cases); elsewhere at once.
+   */
+  async refreshWaits(tx: EntityManager, caseId: string): Promise<void> {
+    const owner = tx.queryRunner ?? tx;
+    let cases = this.waits.get(owner);
+    if (!cases) {
+      const gathered = new Set<string>();
+      const deferred = DeferredWrites.trail(tx, 'case_waits', () => {
+        if (!gathered.size) return null;
+        const ids = [...gathered];
+        gathered.clear();
+        return { sql: REFRESH_WAITS, params: [ids] };
+      });
+      if (!deferred) {
+        await tx.query(REFRESH_WAITS, [[caseId]]);
+        return;
+      }
+      this.waits.set(owner, (cases = gathered));
+    }
+    cases.add(caseId);
+  }
 
   transaction<T>(fn: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.ds.transaction(fn);

@@ -34,6 +34,8 @@ interface Buffer {
   ended: DeferredWrite[];
   /** a batch: a command's end keeps its writes (one statement) for the next statement to take along */
   batch: boolean;
+  /** statements made at each send from what is in hand then, sent after everything else (`trail`) */
+  trailing: Map<string, () => DeferredWrite | null>;
   /** a flush under way: every statement of the transaction waits for it, so order is kept */
   flushing: Promise<unknown> | null;
   /** the query runner's own `query` */
@@ -82,7 +84,16 @@ export const DeferredWrites = {
     const qr = tx.queryRunner;
     if (!qr || buffers.has(qr)) return;
     const send = qr.query.bind(qr) as QueryRunner['query'];
-    const buffer: Buffer = { writes: [], params: 0, ended: [], batch: false, flushing: null, send, runner: qr };
+    const buffer: Buffer = {
+      writes: [],
+      params: 0,
+      ended: [],
+      batch: false,
+      trailing: new Map(),
+      flushing: null,
+      send,
+      runner: qr,
+    };
     buffers.set(qr, buffer);
     qr.query = (async (query: string, parameters?: unknown[], structured?: boolean) => {
       if (/^\s*ROLLBACK\b/i.test(query)) {
@@ -155,6 +166,21 @@ export const DeferredWrites = {
   },
 
   /**
+   * A statement that must see every write sent before it (derived rows rebuilt from them: whom a
+   * case waits on): `make` is called at each send of what is waiting and its statement, if any,
+   * goes last, on its own, so it runs after every write of the commands before it. One `make` per
+   * `key` per transaction (a later one replaces it); it gathers what it needs between sends.
+   * ROLLBACK calls it and drops its statement. False when the transaction does not defer (the
+   * caller sends its statement itself).
+   */
+  trail(tx: EntityManager, key: string, make: () => DeferredWrite | null): boolean {
+    const buffer = bufferOf(tx);
+    if (!buffer) return false;
+    buffer.trailing.set(key, make);
+    return true;
+  },
+
+  /**
    * Runs `fn` (a statement sent past TypeORM's runner, on the transaction's own client) after
    * what is waiting, pipelined with it when the client pipelines: as TypeORM's runner would.
    */
@@ -172,6 +198,17 @@ function clearCommand(buffer: Buffer): void {
 function drop(buffer: Buffer): void {
   clearCommand(buffer);
   buffer.ended = [];
+  for (const make of buffer.trailing.values()) make();
+}
+
+/** The trailing statements of this send (each `make` hands over what it gathered). */
+function trailingOf(buffer: Buffer): DeferredWrite[] {
+  const out: DeferredWrite[] = [];
+  for (const make of buffer.trailing.values()) {
+    const s = make();
+    if (s) out.push(s);
+  }
+  return out;
 }
 
 /** The command under way as one statement (its parameters read now), or null when it wrote nothing. */
@@ -192,7 +229,7 @@ function takeCommand(buffer: Buffer): DeferredWrite | null {
 async function flushNow<T>(buffer: Buffer, next?: () => Promise<T>): Promise<T> {
   while (buffer.flushing) await buffer.flushing.catch(() => undefined);
   const command = takeCommand(buffer);
-  const statements = command ? [...buffer.ended, command] : buffer.ended;
+  const statements = [...buffer.ended, ...(command ? [command] : []), ...trailingOf(buffer)];
   buffer.ended = [];
   if (!statements.length) return (next ? next() : undefined) as T;
   const run = sendAll(buffer, statements, next);

@@ -15,6 +15,7 @@ import { CaseViewIndexes1735100000000 } from './1735100000000-case-view-indexes'
 import { CaseListVisibility1736000000000 } from './1736000000000-case-list-visibility';
 import { DeadlinePendingByCase1737000000000 } from './1737000000000-deadline-pending-by-case';
 import { CaseWriteIndexes1737100000000 } from './1737100000000-case-write-indexes';
+import { CaseWaits1737200000000 } from './1737200000000-case-waits';
 
 /** Every migration, in order. New migrations are added here. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   CaseListVisibility1736000000000,
   DeadlinePendingByCase1737000000000,
   CaseWriteIndexes1737100000000,
+  CaseWaits1737200000000,
 ];
