@@ -174,4 +174,35 @@ describe('deferred writes (pipelined)', () => {
     });
     expect(await kept()).toEqual([]);
   });
+
+  it('DeferredWrites.transaction sends its BEGIN with its first statement: one round trip for both', async () => {
+    const { value, counts } = await counter.measure(() =>
+      DeferredWrites.transaction(ds, async (tx) => {
+        await insert(tx, 1, 'a');
+        return tx.query(`SELECT count(*)::int AS n FROM probe`);
+      }),
+    );
+    expect(value).toEqual([{ n: 1 }]);
+    // BEGIN, the write and the read in one round trip; COMMIT
+    expect(counts.statements).toBe(4);
+    expect(counts.roundTrips).toBe(2);
+    expect(await kept()).toEqual([[1, 'a']]);
+  });
+
+  it('DeferredWrites.transaction: one that fails before it sent anything costs no statement; after, it rolls back', async () => {
+    const { counts } = await counter.measure(() =>
+      DeferredWrites.transaction(ds, async (tx) => {
+        await insert(tx, 1, 'never sent');
+        throw new Error('refused before any statement');
+      }).catch((e: Error) => e.message),
+    );
+    expect(counts.statements).toBe(0);
+    await expect(
+      DeferredWrites.transaction(ds, async (tx) => {
+        await tx.query(`INSERT INTO probe (id, v) VALUES (2, 'rolled back')`);
+        throw new Error('refused after a statement');
+      }),
+    ).rejects.toThrow('refused after a statement');
+    expect(await kept()).toEqual([]);
+  });
 });

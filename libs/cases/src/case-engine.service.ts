@@ -118,9 +118,8 @@ export class CaseEngine {
     audit?: Record<string, unknown>,
   ): Promise<{ row: CaseEntity; result: T | undefined }> {
     const now = this.clock.now();
-    const out = await this.ds.transaction(async (tx) => {
+    const out = await DeferredWrites.transaction(this.ds, async (tx) => {
       // the new row, its panel and its first audit row reach PostgreSQL in one statement
-      DeferredWrites.open(tx);
       const decision = startCase({ caseId: input.id, track: input.track, now: now.toISOString() });
       const row = tx.create(CaseEntity, {
         ...input,
@@ -160,7 +159,8 @@ export class CaseEngine {
 
   async apply<T = undefined>(cmd: ApplyCommand<T>): Promise<ApplyResult<T>> {
     try {
-      const out = await this.ds.transaction((tx) => this.applyIn(tx, cmd));
+      // BEGIN rides with the lock, the writes with the COMMIT
+      const out = await DeferredWrites.transaction(this.ds, (tx) => this.applyIn(tx, cmd));
       this.signal.wake();
       this.metrics.transitions.inc({ event: cmd.event.type });
       return out;
@@ -283,8 +283,7 @@ export class CaseEngine {
 
   /** Runs work under the case lock without a transition (e.g. a bid checked against the closing instant). */
   async withCaseLock<T>(caseId: string, fn: (tx: EntityManager, row: CaseEntity, now: Date) => Promise<T>): Promise<T> {
-    const out = await this.ds.transaction(async (tx) => {
-      DeferredWrites.open(tx);
+    const out = await DeferredWrites.transaction(this.ds, async (tx) => {
       const result = await fn(tx, await this.lock(tx, caseId), this.clock.now());
       await this.repo.refreshWaits(tx, caseId);
       return result;

@@ -97,7 +97,8 @@ export class DeadlinesRepository {
 
   /** One transaction over a batch of claimed rows, which `identity` answers without a read. */
   transactionOver<T>(rows: DeadlineEntity[], fn: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction((tx) => {
+    // BEGIN rides with the batch's first statement (its locks)
+    return DeferredWrites.transaction(this.ds, (tx) => {
       this.claimedIn.set(tx, new Map(rows.map((d) => [d.id, d])));
       return fn(tx);
     });

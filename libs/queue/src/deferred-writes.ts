@@ -1,5 +1,5 @@
 import { QueryFailedError } from 'typeorm';
-import type { EntityManager, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 /** One data-modifying statement (INSERT, UPDATE or DELETE, no WITH of its own), numbered from $1. */
 export interface DeferredWrite {
@@ -34,6 +34,8 @@ interface Buffer {
   ended: DeferredWrite[];
   /** a batch: a command's end keeps its writes (one statement) for the next statement to take along */
   batch: boolean;
+  /** the transaction's BEGIN waits in `ended` (`transaction`): nothing of it has reached PostgreSQL */
+  beginHeld: boolean;
   /** statements made at each send from what is in hand then, sent after everything else (`trail`) */
   trailing: Map<string, () => DeferredWrite | null>;
   /** a flush under way: every statement of the transaction waits for it, so order is kept */
@@ -89,6 +91,7 @@ export const DeferredWrites = {
       params: 0,
       ended: [],
       batch: false,
+      beginHeld: false,
       trailing: new Map(),
       flushing: null,
       send,
@@ -97,11 +100,42 @@ export const DeferredWrites = {
     buffers.set(qr, buffer);
     qr.query = (async (query: string, parameters?: unknown[], structured?: boolean) => {
       if (/^\s*ROLLBACK\b/i.test(query)) {
+        const unsent = buffer.beginHeld;
         drop(buffer);
+        // a transaction that never reached PostgreSQL has nothing to roll back
+        if (unsent) return [];
         return send(query, parameters, structured as never);
       }
       return flushNow(buffer, () => send(query, parameters, structured as never));
     }) as QueryRunner['query'];
+  },
+
+  /**
+   * `ds.transaction(fn)`, open for deferred writes from its start, with its BEGIN held back too:
+   * it goes on the socket with the transaction's first statement (one round trip for both), and a
+   * transaction that sends nothing before it fails is never begun.
+   */
+  async transaction<T>(ds: DataSource, fn: (tx: EntityManager) => Promise<T>): Promise<T> {
+    const qr = ds.createQueryRunner();
+    try {
+      // the pool connection first: the held BEGIN is pipelined on the transaction's own client
+      await qr.connect();
+      DeferredWrites.open(qr.manager);
+      const buffer = buffers.get(qr)!;
+      const query = qr.query;
+      qr.query = (async (sql: string, parameters?: unknown[], structured?: boolean) => {
+        if (buffer.ended.length === 0 && !buffer.beginHeld && /^START TRANSACTION$/.test(sql)) {
+          qr.query = query;
+          buffer.ended.push({ sql, params: [] });
+          buffer.beginHeld = true;
+          return [];
+        }
+        return query(sql, parameters, structured as never);
+      }) as QueryRunner['query'];
+      return await qr.manager.transaction(fn);
+    } finally {
+      await qr.release();
+    }
   },
 
   /**
@@ -198,6 +232,7 @@ function clearCommand(buffer: Buffer): void {
 function drop(buffer: Buffer): void {
   clearCommand(buffer);
   buffer.ended = [];
+  buffer.beginHeld = false;
   for (const make of buffer.trailing.values()) make();
 }
 
@@ -231,6 +266,7 @@ async function flushNow<T>(buffer: Buffer, next?: () => Promise<T>): Promise<T> 
   const command = takeCommand(buffer);
   const statements = [...buffer.ended, ...(command ? [command] : []), ...trailingOf(buffer)];
   buffer.ended = [];
+  buffer.beginHeld = false;
   if (!statements.length) return (next ? next() : undefined) as T;
   const run = sendAll(buffer, statements, next);
   buffer.flushing = run;

@@ -43,10 +43,23 @@ export class ConnectionGuard {
       guard.check();
       return obtain();
     };
-    const manager = ds.manager as EntityManager & { transaction: (...a: unknown[]) => Promise<unknown> };
-    const transaction = manager.transaction.bind(manager) as (...a: unknown[]) => Promise<unknown>;
-    manager.transaction = ((...args: unknown[]) => {
-      guard.check();
+    guard.watch(ds.manager);
+    // a transaction on a query runner of its own (DeferredWrites.transaction) is held the same way
+    const createQueryRunner = ds.createQueryRunner.bind(ds);
+    ds.createQueryRunner = ((...a: Parameters<DataSource['createQueryRunner']>) => {
+      const qr = createQueryRunner(...a);
+      guard.watch(qr.manager);
+      return qr;
+    }) as DataSource['createQueryRunner'];
+    return guard;
+  }
+
+  /** Marks the async context of the manager's transactions as holding a connection. */
+  private watch(manager: EntityManager): void {
+    const m = manager as EntityManager & { transaction: (...a: unknown[]) => Promise<unknown> };
+    const transaction = m.transaction.bind(m) as (...a: unknown[]) => Promise<unknown>;
+    m.transaction = ((...args: unknown[]) => {
+      this.check();
       // (fn) or (isolationLevel, fn); DataSource.transaction passes both, the second maybe undefined
       const at = typeof args[0] === 'function' ? 0 : 1;
       const fn = args[at] as (tx: EntityManager) => Promise<unknown>;
@@ -59,9 +72,8 @@ export class ConnectionGuard {
           held.holding = false;
         }
       };
-      return guard.als.run(held, () => (at === 0 ? transaction(wrapped) : transaction(args[0], wrapped)));
+      return this.als.run(held, () => (at === 0 ? transaction(wrapped) : transaction(args[0], wrapped)));
     }) as never;
-    return guard;
   }
 
   private check(): void {
