@@ -58,4 +58,27 @@ describe('bench: cloning cases in SQL', () => {
     expect((await g.get(w.governance.token, `/cases/${ids[0]}`)).body.state).toBe('cancelled');
     expect((await g.get(w.governance.token, `/cases/${ids[0]}/history/verify`)).body.valid).toBe(true);
   });
+
+  it("carries whom the case waits on (case_waits) to each clone, as the clone's own rows say", async () => {
+    const g = given(t);
+    const w = await g.world();
+    const tpl = await g.caseInConflictCheck(w);
+    const template = await clone.readTemplate(pg, tpl.id);
+    const ids = await clone.cloneCases(pg, template, 2, { auditHash });
+    const waits = async (id: string) =>
+      (
+        await pg.query(`SELECT kind, waits_on FROM case_waits WHERE case_id = $1 ORDER BY kind, waits_on`, [id])
+      ).rows.map((r) => `${r.kind}:${r.waits_on}`);
+    // the panel has declarations to make
+    expect(await waits(tpl.id)).toEqual(w.panel.map((p) => `person:${p.id}`).sort());
+    for (const id of ids) {
+      expect(await waits(id)).toEqual(await waits(tpl.id));
+      // and that is what the rules give for the clone
+      await pg.query(`SELECT case_waits_refresh($1)`, [id]);
+      expect(await waits(id)).toEqual(await waits(tpl.id));
+      expect(
+        (await g.get(w.panel[0].token, '/cases?awaiting=me&limit=200')).body.items.map((i: { id: string }) => i.id),
+      ).toContain(id);
+    }
+  });
 });
