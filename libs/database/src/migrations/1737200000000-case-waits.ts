@@ -19,10 +19,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   standstill is open.
  *
  * Derived data, brought back to what the case's own rows say at each change, writing only the
- * entries that came or went (an event that moves nobody writes nothing: under load the rewrite of
- * every entry cost 0.54 ms of PostgreSQL an event, the hot index pages of the same panel members
- * shared by every case). No foreign keys (a check per inserted row on every case event); a row of
- * a case that no longer exists matches no case.
+ * entries that came or went (an event that moves nobody leaves no dead row and no index entry
+ * behind). It costs about 0.2 ms of PostgreSQL an event on its own, the largest statement of a case
+ * event under load (docs/performance.md, seventh pass). No foreign keys (a check per inserted row
+ * on every case event); a row of a case that no longer exists matches no case.
  */
 export class CaseWaits1737200000000 implements MigrationInterface {
   name = 'CaseWaits1737200000000';
