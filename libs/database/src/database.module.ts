@@ -31,9 +31,9 @@ import { preparingClient } from './prepared-statements';
               // round trips (a transaction's deferred writes go with the statement after them,
               // DeferredWrites); a caller that awaits each statement is served as before
               pipeline: true,
-              ...(config.databasePreparedStatements > 0
-                ? { Client: preparingClient(config.databasePreparedStatements) }
-                : {}),
+              // (with DATABASE_PREPARED_STATEMENTS=0 it names nothing; it still keeps a dropped
+              // connection's late error from ending the process)
+              Client: preparingClient(config.databasePreparedStatements),
             },
           }),
           // an idle connection dropped by the server (restart, failover): one log line per outage
