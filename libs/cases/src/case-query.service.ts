@@ -101,9 +101,9 @@ export class CaseQueries {
         .join(' AND ');
       if (!q.where?.rules)
         return `SELECT ${columns} FROM cases c WHERE ${where} ORDER BY c.updated_at DESC, c.id DESC LIMIT :limit`;
-      // the rules cost a few index probes per case: the arm's candidates are put in list order
-      // first (OFFSET 0 keeps them a subquery) and the rules checked one case after another in
-      // that order until the page is full, not for every candidate before a sort
+      // the rules are a test per case (awaiting=me: a probe of case_waits): the arm's candidates
+      // are put in list order first (OFFSET 0 keeps them a subquery) and the rules checked one
+      // case after another in that order until the page is full, not for every candidate first
       return `SELECT ${columns}
          FROM (SELECT c.id, c.updated_at FROM cases c WHERE ${where}
                 ORDER BY c.updated_at DESC, c.id DESC OFFSET 0) k

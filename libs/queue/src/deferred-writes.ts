@@ -34,6 +34,8 @@ interface Buffer {
   ended: DeferredWrite[];
   /** a batch: a command's end keeps its writes (one statement) for the next statement to take along */
   batch: boolean;
+  /** `transaction`: the runner's START TRANSACTION is to be held (until it comes) */
+  holdBegin: boolean;
   /** the transaction's BEGIN waits in `ended` (`transaction`): nothing of it has reached PostgreSQL */
   beginHeld: boolean;
   /** statements made at each send from what is in hand then, sent after everything else (`trail`) */
@@ -91,6 +93,7 @@ export const DeferredWrites = {
       params: 0,
       ended: [],
       batch: false,
+      holdBegin: false,
       beginHeld: false,
       trailing: new Map(),
       flushing: null,
@@ -105,6 +108,12 @@ export const DeferredWrites = {
         // a transaction that never reached PostgreSQL has nothing to roll back
         if (unsent) return [];
         return send(query, parameters, structured as never);
+      }
+      if (buffer.holdBegin && /^START TRANSACTION$/.test(query)) {
+        buffer.holdBegin = false;
+        buffer.ended.push({ sql: query, params: [] });
+        buffer.beginHeld = true;
+        return [];
       }
       return flushNow(buffer, () => send(query, parameters, structured as never));
     }) as QueryRunner['query'];
@@ -121,17 +130,7 @@ export const DeferredWrites = {
       // the pool connection first: the held BEGIN is pipelined on the transaction's own client
       await qr.connect();
       DeferredWrites.open(qr.manager);
-      const buffer = buffers.get(qr)!;
-      const query = qr.query;
-      qr.query = (async (sql: string, parameters?: unknown[], structured?: boolean) => {
-        if (buffer.ended.length === 0 && !buffer.beginHeld && /^START TRANSACTION$/.test(sql)) {
-          qr.query = query;
-          buffer.ended.push({ sql, params: [] });
-          buffer.beginHeld = true;
-          return [];
-        }
-        return query(sql, parameters, structured as never);
-      }) as QueryRunner['query'];
+      buffers.get(qr)!.holdBegin = true;
       return await qr.manager.transaction(fn);
     } finally {
       await qr.release();
