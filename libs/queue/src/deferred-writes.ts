@@ -34,10 +34,12 @@ interface Buffer {
   ended: DeferredWrite[];
   /** a batch: a command's end keeps its writes (one statement) for the next statement to take along */
   batch: boolean;
-  /** `transaction`: the runner's START TRANSACTION is to be held (until it comes) */
-  holdBegin: boolean;
-  /** the transaction's BEGIN waits in `ended` (`transaction`): nothing of it has reached PostgreSQL */
-  beginHeld: boolean;
+  /**
+   * The transaction's BEGIN (`transaction`): `expected` until the runner sends its START
+   * TRANSACTION, then `held` in `ended` (nothing of the transaction has reached PostgreSQL) until
+   * the first statement takes it along; `sent` otherwise.
+   */
+  begin: 'expected' | 'held' | 'sent';
   /** statements made at each send from what is in hand then, sent after everything else (`trail`) */
   trailing: Map<string, () => DeferredWrite | null>;
   /** a flush under way: every statement of the transaction waits for it, so order is kept */
@@ -93,8 +95,7 @@ export const DeferredWrites = {
       params: 0,
       ended: [],
       batch: false,
-      holdBegin: false,
-      beginHeld: false,
+      begin: 'sent',
       trailing: new Map(),
       flushing: null,
       send,
@@ -103,16 +104,15 @@ export const DeferredWrites = {
     buffers.set(qr, buffer);
     qr.query = (async (query: string, parameters?: unknown[], structured?: boolean) => {
       if (/^\s*ROLLBACK\b/i.test(query)) {
-        const unsent = buffer.beginHeld;
+        const unsent = buffer.begin === 'held';
         drop(buffer);
         // a transaction that never reached PostgreSQL has nothing to roll back
         if (unsent) return [];
         return send(query, parameters, structured as never);
       }
-      if (buffer.holdBegin && /^START TRANSACTION$/.test(query)) {
-        buffer.holdBegin = false;
+      if (buffer.begin === 'expected' && /^START TRANSACTION$/.test(query)) {
         buffer.ended.push({ sql: query, params: [] });
-        buffer.beginHeld = true;
+        buffer.begin = 'held';
         return [];
       }
       return flushNow(buffer, () => send(query, parameters, structured as never));
@@ -130,7 +130,7 @@ export const DeferredWrites = {
       // the pool connection first: the held BEGIN is pipelined on the transaction's own client
       await qr.connect();
       DeferredWrites.open(qr.manager);
-      buffers.get(qr)!.holdBegin = true;
+      buffers.get(qr)!.begin = 'expected';
       return await qr.manager.transaction(fn);
     } finally {
       await qr.release();
@@ -231,7 +231,7 @@ function clearCommand(buffer: Buffer): void {
 function drop(buffer: Buffer): void {
   clearCommand(buffer);
   buffer.ended = [];
-  buffer.beginHeld = false;
+  if (buffer.begin === 'held') buffer.begin = 'sent';
   for (const make of buffer.trailing.values()) make();
 }
 
@@ -265,7 +265,7 @@ async function flushNow<T>(buffer: Buffer, next?: () => Promise<T>): Promise<T> 
   const command = takeCommand(buffer);
   const statements = [...buffer.ended, ...(command ? [command] : []), ...trailingOf(buffer)];
   buffer.ended = [];
-  buffer.beginHeld = false;
+  if (buffer.begin === 'held') buffer.begin = 'sent';
   if (!statements.length) return (next ? next() : undefined) as T;
   const run = sendAll(buffer, statements, next);
   buffer.flushing = run;
