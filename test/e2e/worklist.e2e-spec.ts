@@ -4,6 +4,8 @@
  * their proposal or case ends. Time runs 200,000 times faster.
  */
 import { DataSource } from 'typeorm';
+import { CaseEntity } from '@makebuy/cases';
+import { CaseObligations } from '@makebuy/case-workflow';
 import { dataSourceOptions, dropDatabase, ensureDatabase, MIGRATIONS, runMigrations } from '@makebuy/database';
 import { startTestApp, TestApp, testConfig } from '../support/test-app';
 import { given, Person, World } from '../support/given';
@@ -32,6 +34,27 @@ describe('worklist: GET /me/tasks, GET /cases summaries, superseded flags', () =
     return (res.body.items as Task[]).filter((x) => x.caseId === caseId);
   };
   const describeTasks = (ts: Task[]) => ts.map((x) => (x.ref ? `${x.kind}:${x.ref}` : x.kind)).sort();
+
+  /**
+   * Whom the case waits on by the obligation rules (CaseObligations, JavaScript) and by
+   * `case_waits` (kept by the plpgsql rules at each change, and read by GET /me/tasks and
+   * awaiting=me): the same entries.
+   */
+  const waitsAgree = async (step: string, caseId: string) => {
+    const ds = t.app.get(DataSource);
+    const row = await ds.getRepository(CaseEntity).findOneByOrFail({ id: caseId });
+    const byRules = (await t.app.get(CaseObligations).of(ds.manager, row)).map((o) =>
+      o.personId ? `person:${o.personId}` : `governance:${o.consortiumId}`,
+    );
+    const kept: { kind: string; waits_on: string }[] = await ds.query(
+      `SELECT kind, waits_on FROM case_waits WHERE case_id = $1`,
+      [caseId],
+    );
+    expect({ step, waits: kept.map((k) => `${k.kind}:${k.waits_on}`).sort() }).toEqual({
+      step,
+      waits: [...new Set(byRules)].sort(),
+    });
+  };
 
   /** case_waits as the events left it, and as migration 1737200000000 builds it again from scratch */
   const rebuiltWaits = async () => {
@@ -70,6 +93,7 @@ describe('worklist: GET /me/tasks, GET /cases summaries, superseded flags', () =
     let caseId = '';
     /** exactly these tasks for these people on this case, and none for everyone else */
     const expectTasks = async (step: string, expected: Record<string, string[]>) => {
+      await waitsAgree(step, caseId);
       for (const [name, who] of Object.entries(people)) {
         const got = describeTasks(await tasksOf(who, caseId));
         expect({ step, name, tasks: got }).toEqual({ step, name, tasks: [...(expected[name] ?? [])].sort() });
