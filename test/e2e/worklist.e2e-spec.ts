@@ -215,6 +215,29 @@ describe('worklist: GET /me/tasks, GET /cases summaries, superseded flags', () =
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(paged).toEqual(all);
+    // several tasks of one case (three declarations to review), paged one and two at a time
+    for (const m of w.panel)
+      await g.post(m.token, `/cases/${a.id}/declarations`, { interestIds: [], nilReturn: true }, 201);
+    const reviews = (await g.get(w.governance.token, '/me/tasks?limit=200')).body.items as Task[];
+    expect(reviews.filter((x) => x.caseId === a.id).map((x) => x.kind)).toEqual([
+      'review_declaration',
+      'review_declaration',
+      'review_declaration',
+    ]);
+    for (const limit of [1, 2]) {
+      const got: Task[] = [];
+      let next: string | null = null;
+      do {
+        const res: { body: { items: Task[]; nextCursor: string | null } } = await g.get(
+          w.governance.token,
+          `/me/tasks?limit=${limit}${next ? `&cursor=${next}` : ''}`,
+        );
+        expect(res.body.items.length).toBeLessThanOrEqual(limit);
+        got.push(...res.body.items);
+        next = res.body.nextCursor;
+      } while (next);
+      expect(got).toEqual(reviews);
+    }
     expect((await g.get(w.panel[1].token, '/me/tasks?cursor=forged')).status).toBe(400);
     expect((await g.get(w.providerUsers[w.trust.id].token, '/me/tasks')).body).toEqual({ items: [], nextCursor: null });
   });
