@@ -20,7 +20,8 @@
  *   isolated deadline, 20 times (SUBMIT under TIME_ACCELERATION, one at a time).
  * - scale-out: 2 API + 2 worker processes: a second storm of N, then P1 at 32 clients.
  * - P3: clones up to 100,000 cases over 50 worlds; Redis per pending deadline; 16 readers per
- *   endpoint (GET /cases/{id}, awaiting=me, state=, consortiumId=, q=).
+ *   endpoint (GET /cases/{id}, awaiting=me, state=, consortiumId=, q=), autocannon connections,
+ *   each endpoint warmed for BENCH_P3_WARM_SECONDS first.
  * Writes bench/results/<timestamp>.json, latest.json and chart.svg; prints PASS/FAIL per target.
  */
 const { spawn, execFileSync } = require('node:child_process');
@@ -54,6 +55,8 @@ const N = Number(process.env.BENCH_DEADLINES ?? 10000);
 const P3_CASES = Number(process.env.BENCH_P3_CASES ?? 100000);
 const P3_WORLDS = Number(process.env.BENCH_P3_WORLDS ?? 50);
 const P3_SECONDS = Number(process.env.BENCH_P3_SECONDS ?? 8);
+// each P3 read runs this long first, not counted (the API process starts just before P3)
+const P3_WARM_SECONDS = Number(process.env.BENCH_P3_WARM_SECONDS ?? 2);
 const ISOLATED = Number(process.env.BENCH_ISOLATED ?? 20);
 const SCALE_OUT = process.env.BENCH_SCALE_OUT !== '0';
 // the storm's jobs reach Redis through the app's reconciler (one getJob and one add per missing
@@ -658,7 +661,6 @@ async function main() {
       let r = 0;
       const rnd = () => ((r = (r * 1103515245 + 12345) & 0x7fffffff), r); // deterministic
       const at = (c) => wk[c % wk.length];
-      const base = () => BASE;
       const reads = {
         'GET /cases/{id}': (c) => {
           const k = c % wk.length;
@@ -681,7 +683,7 @@ async function main() {
         const cnt = await counters(false);
         log(`P3: ${name}, 16 clients, ${P3_SECONDS} s`);
         results.p3[name] = {
-          ...(await S.readLoad(base, 16, P3_SECONDS, pick, [child.pid])),
+          ...(await S.readLoad(BASE, 16, P3_SECONDS, pick, [child.pid], P3_WARM_SECONDS)),
           statements: cnt.statements,
           poolCheckouts: cnt.checkouts,
         };
