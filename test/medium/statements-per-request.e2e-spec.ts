@@ -147,6 +147,36 @@ describe('statements and connections per request on the hot path', () => {
     expect(verify.body).toMatchObject({ valid: true, length: 2 });
   });
 
+  it('GET /tenders: a page costs the same statements however many tenders it holds', async () => {
+    const trust = w.providerUsers[w.trust.id];
+    const first = await g.caseInTendering(w);
+    await g.bid(trust, first.id);
+    await g.post(trust.token, `/tenders/${first.id}/questions`, { text: 'Is TUPE expected?' }, 201);
+    const page = async (token: string) => {
+      await g.get(token, '/cases?limit=1');
+      const { value, counts } = await counter.measure(() => g.get(token, '/tenders?limit=50'));
+      expect(value.status).toBe(200);
+      expect(counts.maxHeld).toBe(1);
+      return { items: value.body.items as { caseId: string; myBid: unknown; questions: unknown[] }[], counts };
+    };
+    const readers = [trust.token, w.commissioner.token, w.governance.token, w.panel[0].token];
+    const before: number[] = [];
+    for (const tok of readers) before.push((await page(tok)).counts.statements);
+    for (let i = 0; i < 3; i++) {
+      const more = await g.caseInTendering(w);
+      await g.post(trust.token, `/tenders/${more.id}/questions`, { text: `Question ${i}` }, 201);
+    }
+    for (const [i, tok] of readers.entries()) {
+      const after = await page(tok);
+      expect(after.items.length).toBeGreaterThanOrEqual(4);
+      expect({ reader: i, statements: after.counts.statements }).toEqual({ reader: i, statements: before[i] });
+    }
+    // the provider still sees its own bid and its own unanswered questions on every tender
+    const mine = (await page(trust.token)).items;
+    expect(mine.find((x) => x.caseId === first.id)?.myBid).toMatchObject({ status: 'submitted' });
+    expect(mine.filter((x) => x.questions.length > 0).length).toBeGreaterThanOrEqual(4);
+  });
+
   it('the auth guard reads the person once: a warm cache costs no statement', async () => {
     const admin = await t.adminToken();
     const person = await g.person(admin, 'Cache Checker', ['commissioner'], { consortiumId: w.consortiumId });

@@ -62,6 +62,19 @@ export class CaseAccess {
     return false;
   }
 
+  /** The ids of those of `rows` the viewer may see (`canSee`), the panel seats read in at most one statement. */
+  async visibleAmong(viewer: Viewer, rows: CaseEntity[], tx: EntityManager = this.ds.manager): Promise<Set<string>> {
+    const out = new Set<string>();
+    const rest: string[] = [];
+    for (const r of rows) {
+      if (await this.canSee(viewer, r, tx, false)) out.add(r.id);
+      else if (viewer.personId) rest.push(r.id);
+    }
+    // the rest only by a seat on their panels
+    if (rest.length) for (const id of await this.panel.seatedAmong(viewer.personId!, rest, tx)) out.add(id);
+    return out;
+  }
+
   /** The case if the viewer may see it, else NOT_FOUND. */
   async visibleCase(viewer: Viewer, caseId: string, tx: EntityManager = this.ds.manager): Promise<CaseEntity> {
     return (await this.visible(viewer, caseId, tx)).row;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { DeferredWrites } from '@makebuy/queue';
 import { CasePanelEntity } from './case.entities';
 
@@ -80,6 +80,13 @@ export class CasePanel {
   async members(caseId: string, tx: EntityManager = this.ds.manager): Promise<{ personId: string; addedAt: Date }[]> {
     const rows = await tx.find(CasePanelEntity, { where: { caseId }, order: { addedAt: 'ASC', personId: 'ASC' } });
     return rows.map((r) => ({ personId: r.personId, addedAt: r.addedAt }));
+  }
+
+  /** Which of these cases seat the person (one statement). */
+  async seatedAmong(personId: string, caseIds: string[], tx: EntityManager = this.ds.manager): Promise<Set<string>> {
+    if (!caseIds.length) return new Set();
+    const rows = await tx.find(CasePanelEntity, { select: { caseId: true }, where: { personId, caseId: In(caseIds) } });
+    return new Set(rows.map((r) => r.caseId));
   }
 
   async casesOf(personId: string, tx: EntityManager = this.ds.manager): Promise<string[]> {

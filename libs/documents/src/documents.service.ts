@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { DomainError } from '@makebuy/domain';
 import { pgCode, PG_UNIQUE_VIOLATION } from '@makebuy/database';
 import { DocumentEntity } from './document.entities';
@@ -125,6 +125,15 @@ export class DocumentsService {
   /** A case's own documents, every version, oldest first. */
   ofCase(caseId: string, tx: EntityManager = this.ds.manager): Promise<DocumentEntity[]> {
     return tx.find(DocumentEntity, { where: { caseId, bidId: IsNull() }, order: { uploadedAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** The own documents of each of these cases, every version, oldest first (one statement). */
+  ofCases(caseIds: string[], tx: EntityManager = this.ds.manager): Promise<DocumentEntity[]> {
+    if (!caseIds.length) return Promise.resolve([]);
+    return tx.find(DocumentEntity, {
+      where: { caseId: In(caseIds), bidId: IsNull() },
+      order: { uploadedAt: 'ASC', id: 'ASC' },
+    });
   }
 
   /** A bid's attachments, every version, oldest first. */

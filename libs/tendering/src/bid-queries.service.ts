@@ -109,6 +109,16 @@ export class BidQueries {
     return b ? this.views.ownView(b) : null;
   }
 
+  /** `currentBidOf` for a page of tenders (one statement for the bids), by case id. */
+  async currentBidsOf(caseIds: string[], providerId: string): Promise<Map<string, BidView>> {
+    const out = new Map<string, BidView>();
+    const bids = await this.repo.currentOfCases(caseIds, providerId);
+    if (!bids.size) return out;
+    const names = await this.views.providerNames([providerId]);
+    for (const [caseId, b] of bids) out.set(caseId, await this.views.ownView(b, names));
+    return out;
+  }
+
   /** Case people only (not panel members excluded from evaluation: 404), and only after tendering closed. */
   private async requireOpened(caller: CaseCaller, row: CaseEntity): Promise<void> {
     await this.access.requireCaseViewer(caller, row);

@@ -126,6 +126,18 @@ export class BidsRepository {
     });
   }
 
+  /** `currentOf` for each of these cases (one statement), by case id. */
+  async currentOfCases(caseIds: string[], providerId: string): Promise<Map<string, BidEntity>> {
+    const out = new Map<string, BidEntity>();
+    if (!caseIds.length) return out;
+    const bids = await this.ds.manager.find(BidEntity, {
+      where: { caseId: In(caseIds), providerId, status: In(['submitted', 'closed']) },
+      order: { submittedAt: 'DESC' },
+    });
+    for (const b of bids) if (!out.has(b.caseId)) out.set(b.caseId, b);
+    return out;
+  }
+
   async save(tx: EntityManager, b: BidEntity): Promise<void> {
     await tx.save(b);
   }

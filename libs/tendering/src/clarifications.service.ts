@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { DomainError } from '@makebuy/domain';
 import { CaseCaller, CaseEngine, CaseEntity, CaseTimePolicy } from '@makebuy/cases';
 import { QuestionEntity } from './tendering.entities';
@@ -110,11 +110,30 @@ export class ClarificationsService {
    * sees its own unanswered ones; the case's people see all (they answer them). Nobody sees the asker.
    */
   async visibleTo(caller: CaseCaller, row: CaseEntity, tx: EntityManager = this.ds.manager): Promise<QuestionView[]> {
-    const all = await tx.find(QuestionEntity, { where: { caseId: row.id }, order: { askedAt: 'ASC', id: 'ASC' } });
+    return (await this.visibleOnTenders(caller, [row], tx)).get(row.id)!;
+  }
+
+  /**
+   * `visibleTo` for a page of tenders, by case id: their questions in one statement, and the
+   * caller's panel seats among them in at most one more.
+   */
+  async visibleOnTenders(
+    caller: CaseCaller,
+    rows: CaseEntity[],
+    tx: EntityManager = this.ds.manager,
+  ): Promise<Map<string, QuestionView[]>> {
+    const out = new Map<string, QuestionView[]>(rows.map((r) => [r.id, []]));
+    if (!rows.length) return out;
+    const all = await tx.find(QuestionEntity, {
+      where: { caseId: In(rows.map((r) => r.id)) },
+      order: { askedAt: 'ASC', id: 'ASC' },
+    });
     const providerId = this.access.isProviderUser(caller) ? caller.providerId : null;
-    const caseViewer = !providerId && (await this.access.canSeeCase(caller, row, tx));
-    return all
-      .filter((q) => q.answer !== null || caseViewer || (providerId !== null && q.providerId === providerId))
-      .map((q) => view(q, providerId !== null && q.providerId === providerId));
+    const viewers = providerId ? new Set<string>() : await this.access.caseViewersAmong(caller, rows, tx);
+    for (const q of all) {
+      const own = providerId !== null && q.providerId === providerId;
+      if (q.answer !== null || viewers.has(q.caseId) || own) out.get(q.caseId)?.push(view(q, own));
+    }
+    return out;
   }
 }

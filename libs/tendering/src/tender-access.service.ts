@@ -71,6 +71,11 @@ export class TenderAccess {
     return this.cases.canSee(caller, row, tx);
   }
 
+  /** The ids of those of `rows` the caller may see (`canSeeCase`), the panel seats read in one statement. */
+  caseViewersAmong(caller: CaseCaller, rows: CaseEntity[], tx?: EntityManager): Promise<Set<string>> {
+    return this.cases.visibleAmong(caller, rows, tx);
+  }
+
   /** NOT_FOUND unless the caller may see the case itself (its creator, panel, governance, its commissioners). */
   async requireCaseViewer(caller: CaseCaller, row: CaseEntity, tx?: EntityManager): Promise<void> {
     if (!(await this.cases.canSee(caller, row, tx))) throw new DomainError('NOT_FOUND', `case ${row.id} not found`);

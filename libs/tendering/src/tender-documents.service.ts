@@ -106,9 +106,11 @@ export class TenderDocumentsService {
     return (await this.documents.ofCase(row.id)).map(documentView);
   }
 
-  /** The current version of each of a case's documents (the tender view). */
-  async current(row: CaseEntity): Promise<DocumentView[]> {
-    return this.documents.latest(await this.documents.ofCase(row.id)).map(documentView);
+  /** The current version of each document of each of these cases (tender views), by case id. */
+  async currentOfCases(rows: CaseEntity[]): Promise<Map<string, DocumentView[]>> {
+    const byCase = new Map<string, DocumentEntity[]>(rows.map((r) => [r.id, []]));
+    for (const d of await this.documents.ofCases(rows.map((r) => r.id))) byCase.get(d.caseId)?.push(d);
+    return new Map([...byCase].map(([id, docs]) => [id, this.documents.latest(docs).map(documentView)]));
   }
 
   /** A case whose documents the caller may read: published tenders to anyone, else its readers. */

@@ -57,7 +57,7 @@ export class TendersService {
       limit: q.limit,
       cursor: q.cursor,
     });
-    return { items: await Promise.all(page.items.map((r) => this.view(caller, r))), nextCursor: page.nextCursor };
+    return { items: await this.views(caller, page.items), nextCursor: page.nextCursor };
   }
 
   /** The case of a published tender, else NOT_FOUND (for guards: 404 comes before 403). */
@@ -66,31 +66,48 @@ export class TendersService {
   }
 
   async get(caller: CaseCaller, caseId: string): Promise<TenderView> {
-    return this.view(caller, await this.access.publishedTender(caseId));
+    return (await this.views(caller, [await this.access.publishedTender(caseId)]))[0];
   }
 
-  async view(caller: CaseCaller, row: CaseEntity): Promise<TenderView> {
-    const ctx = row.context;
+  /**
+   * Tender views of published cases, in their order: the documents, questions and (for a provider)
+   * bids of the whole page read together, a statement each, not a statement each per tender
+   * (a page of 50 was about 150 statements and 70-110 ms at 5,000 open tenders).
+   */
+  async views(caller: CaseCaller, rows: CaseEntity[]): Promise<TenderView[]> {
+    if (!rows.length) return [];
     const now = this.clock.now().getTime();
-    const clarificationDeadline = this.clarifications.clarificationDeadline(row);
     const providerId = this.access.isProviderUser(caller) ? caller.providerId : null;
-    return {
-      caseId: row.id,
-      ocid: row.ocid,
-      title: row.title,
-      serviceName: row.serviceName,
-      description: row.description,
-      cpvCode: row.cpvCode,
-      estimatedAnnualValue: { amount: row.estimatedAnnualValue, currency: row.currency },
-      termMonths: row.termMonths,
-      documents: await this.documents.current(row),
-      criteria: ctx.criteria ?? [],
-      tenderPeriod: { startDate: ctx.tenderPublishedAt!, endDate: ctx.tenderClosesAt },
-      clarificationDeadline: clarificationDeadline?.toISOString() ?? null,
-      status: tenderStatusOf(row.state),
-      acceptingBids: row.state === 'tendering' && !!ctx.tenderClosesAt && now < new Date(ctx.tenderClosesAt).getTime(),
-      questions: await this.clarifications.visibleTo(caller, row),
-      myBid: providerId ? await this.bids.currentBidOf(row.id, providerId) : null,
-    };
+    const documents = await this.documents.currentOfCases(rows);
+    const questions = await this.clarifications.visibleOnTenders(caller, rows);
+    const bids = providerId
+      ? await this.bids.currentBidsOf(
+          rows.map((r) => r.id),
+          providerId,
+        )
+      : new Map<string, BidView>();
+    return rows.map((row) => {
+      const ctx = row.context;
+      const clarificationDeadline = this.clarifications.clarificationDeadline(row);
+      return {
+        caseId: row.id,
+        ocid: row.ocid,
+        title: row.title,
+        serviceName: row.serviceName,
+        description: row.description,
+        cpvCode: row.cpvCode,
+        estimatedAnnualValue: { amount: row.estimatedAnnualValue, currency: row.currency },
+        termMonths: row.termMonths,
+        documents: documents.get(row.id) ?? [],
+        criteria: ctx.criteria ?? [],
+        tenderPeriod: { startDate: ctx.tenderPublishedAt!, endDate: ctx.tenderClosesAt },
+        clarificationDeadline: clarificationDeadline?.toISOString() ?? null,
+        status: tenderStatusOf(row.state),
+        acceptingBids:
+          row.state === 'tendering' && !!ctx.tenderClosesAt && now < new Date(ctx.tenderClosesAt).getTime(),
+        questions: questions.get(row.id) ?? [],
+        myBid: bids.get(row.id) ?? null,
+      };
+    });
   }
 }
