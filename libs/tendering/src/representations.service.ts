@@ -204,12 +204,16 @@ export class RepresentationsService {
       : this.time.dueFor('standstill', row, since);
   }
 
-  /** When each representation on a case was lodged and how it stands (no text, no provider): the public record. */
+  /** When each representation on these cases was lodged and how it stands (no text, no provider): the public record. */
   async outcomes(
-    caseId: string,
+    caseIds: string[],
     tx: EntityManager = this.ds.manager,
   ): Promise<{ lodgedAt: string; outcome: string }[]> {
-    const reps = await tx.find(RepresentationEntity, { where: { caseId }, order: { lodgedAt: 'ASC', id: 'ASC' } });
+    if (!caseIds.length) return [];
+    const reps = await tx.find(RepresentationEntity, {
+      where: { caseId: In(caseIds) },
+      order: { lodgedAt: 'ASC', id: 'ASC' },
+    });
     return reps.map((r) => ({ lodgedAt: r.lodgedAt.toISOString(), outcome: r.status }));
   }
 

@@ -177,7 +177,7 @@ export class ProcurementFactsReader {
       awardees: standing && proposal ? await this.awardees(tx, row) : null,
       annualValue: standing && proposal ? await this.annualValue(tx, row) : null,
       decidedAt: decidedAt.toISOString(),
-      representations: await this.representations.outcomes(row.id, tx),
+      representations: await this.representations.outcomes([row.id], tx),
       notices,
     };
   }
@@ -199,8 +199,9 @@ export class ProcurementFactsReader {
     return row.estimatedAnnualValue;
   }
 
-  representationOutcomes(tx: EntityManager, caseId: string): Promise<{ lodgedAt: string; outcome: string }[]> {
-    return this.representations.outcomes(caseId, tx);
+  /** The representations lodged on these cases and how each stands (one statement). */
+  representationOutcomes(tx: EntityManager, caseIds: string[]): Promise<{ lodgedAt: string; outcome: string }[]> {
+    return this.representations.outcomes(caseIds, tx);
   }
 
   /** Contracts the consortium holds, for the annual summary: providers by id and name. */

@@ -77,9 +77,12 @@ export class RegistersService {
       awardedAt: r.context.awardedAt!,
       termMonths: r.termMonths,
     }));
-    const representations = (
-      await Promise.all(rows.map((r) => this.facts.representationOutcomes(this.ds.manager, r.id)))
-    ).flat();
+    // every case's representations in one statement (a statement per case, all at once, took as
+    // many pool connections as the year had decisions)
+    const representations = await this.facts.representationOutcomes(
+      this.ds.manager,
+      rows.map((r) => r.id),
+    );
     return annualSummary(q.year, q.consortiumId ?? null, contracts, representations);
   }
 
