@@ -44,9 +44,9 @@ export class BidQueries {
     });
     const page = pageOf(rows, q.limit, (b) => ({ t: b.submittedAt.toISOString(), id: b.id }));
     const names = await this.views.providerNames(page.items.map((b) => b.providerId));
-    const items = await Promise.all(
-      page.items.map((b) => (own ? this.views.ownView(b, names) : this.views.view(b, names))),
-    );
+    // one bid at a time: a page's views on as many pool connections at once would crowd out other requests
+    const items: BidView[] = [];
+    for (const b of page.items) items.push(await (own ? this.views.ownView(b, names) : this.views.view(b, names)));
     return { items, nextCursor: page.nextCursor };
   }
 
