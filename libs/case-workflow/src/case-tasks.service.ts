@@ -125,10 +125,9 @@ export class CaseTasks {
   }
 
   /**
-   * GET /cases?awaiting=me (and the candidates of `all`) as a predicate over the cases row
-   * `alias`: true exactly when `obligationsOf` gives the case an obligation that falls to the
-   * viewer. Whom each
-   * open case waits on is kept in `case_waits` by `case_waits_refresh` (migration 1737200000000,
+   * GET /cases?awaiting=me (and the candidates of GET /me/tasks) as a predicate over the cases
+   * row `alias`: true exactly when `obligationsOf` gives the case an obligation that falls to the
+   * viewer. Whom each open case waits on is kept in `case_waits` by `case_waits_refresh` (migration 1737200000000,
    * where the rules are), in the transaction of every change of the case: `narrow` is the viewer's
    * entries (the person's own, and for governance those of the consortia it serves) from the
    * table's index, `rules` the same test for one case. The worklist e2e checks at every step of a

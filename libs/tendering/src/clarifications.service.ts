@@ -106,16 +106,10 @@ export class ClarificationsService {
   }
 
   /**
-   * Questions on a tender as the caller may see them: answered ones for everyone; a provider also
-   * sees its own unanswered ones; the case's people see all (they answer them). Nobody sees the asker.
-   */
-  async visibleTo(caller: CaseCaller, row: CaseEntity, tx: EntityManager = this.ds.manager): Promise<QuestionView[]> {
-    return (await this.visibleOnTenders(caller, [row], tx)).get(row.id)!;
-  }
-
-  /**
-   * `visibleTo` for a page of tenders, by case id: their questions in one statement, and the
-   * caller's panel seats among them in at most one more.
+   * Questions on tenders as the caller may see them, by case id: answered ones for everyone; a
+   * provider also sees its own unanswered ones; the case's people see all (they answer them).
+   * Nobody sees the asker. A page's questions in one statement, the caller's panel seats among
+   * its cases in at most one more.
    */
   async visibleOnTenders(
     caller: CaseCaller,

@@ -67,11 +67,7 @@ export class TenderAccess {
     return { providerId: caller.providerId as string, personId: caller.personId };
   }
 
-  canSeeCase(caller: CaseCaller, row: CaseEntity, tx?: EntityManager): Promise<boolean> {
-    return this.cases.canSee(caller, row, tx);
-  }
-
-  /** The ids of those of `rows` the caller may see (`canSeeCase`), the panel seats read in one statement. */
+  /** The ids of those of `rows` whose case the caller may see, the panel seats read in at most one statement. */
   caseViewersAmong(caller: CaseCaller, rows: CaseEntity[], tx?: EntityManager): Promise<Set<string>> {
     return this.cases.visibleAmong(caller, rows, tx);
   }
