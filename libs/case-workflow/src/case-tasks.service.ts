@@ -96,8 +96,10 @@ export class CaseTasks {
   ): Promise<{ row: CaseEntity; due: string }[]> {
     const waits = this.awaitingSql('c', viewer);
     const params: unknown[] = [JSON.stringify(STATE_DEADLINE), NO_DUE, limit];
+    // the filter's named parameters (`:name`, never a `::type` cast) as positional ones
     const named = (sql: string) =>
-      sql.replace(/:(\w+)/g, (_, k: string) => {
+      sql.replace(/(?<!:):(\w+)/g, (whole, k: string) => {
+        if (!Object.hasOwn(waits.params, k)) return whole;
         params.push(waits.params[k]);
         return `$${params.length}`;
       });
