@@ -69,8 +69,7 @@ export class CaseTasks {
         const mine = (await this.obligations.of(this.ds.manager, row))
           .filter((o) => this.fallsTo(o, viewer, governance))
           .map((o) => ({ kind: o.kind, caseId: o.caseId, caseTitle: row.title, dueAt: o.dueAt, ref: o.ref }))
-          .filter((t) => !after || compare(keyOf(t), after) > 0)
-          .sort((a, b) => compare(keyOf(a), keyOf(b)));
+          .filter((t) => !after || compare(keyOf(t), after) > 0);
         tasks.push(...mine);
         from = { due, caseId: row.id, inclusive: false };
       }

@@ -124,7 +124,7 @@ export class DocumentsService {
 
   /** A case's own documents, every version, oldest first. */
   ofCase(caseId: string, tx: EntityManager = this.ds.manager): Promise<DocumentEntity[]> {
-    return tx.find(DocumentEntity, { where: { caseId, bidId: IsNull() }, order: { uploadedAt: 'ASC', id: 'ASC' } });
+    return this.ofCases([caseId], tx);
   }
 
   /** The own documents of each of these cases, every version, oldest first (one statement). */

@@ -103,13 +103,10 @@ export class BidQueries {
     return { items, nextCursor: page.nextCursor };
   }
 
-  /** The provider's current bid on a tender (live, or closed with the case), else null. */
-  async currentBidOf(caseId: string, providerId: string): Promise<BidView | null> {
-    const b = await this.repo.currentOf(caseId, providerId);
-    return b ? this.views.ownView(b) : null;
-  }
-
-  /** `currentBidOf` for a page of tenders (one statement for the bids), by case id. */
+  /**
+   * The provider's current bid (live, or closed with the case) on each of a page of tenders that
+   * has one, by case id: the bids in one statement.
+   */
   async currentBidsOf(caseIds: string[], providerId: string): Promise<Map<string, BidView>> {
     const out = new Map<string, BidView>();
     const bids = await this.repo.currentOfCases(caseIds, providerId);

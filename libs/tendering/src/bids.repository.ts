@@ -118,15 +118,7 @@ export class BidsRepository {
     return this.ds.manager.findOneBy(BidEntity, { id: bidId, caseId, status: In(['submitted', 'closed']) });
   }
 
-  /** The provider's current bid on a tender (live, or closed with the case). */
-  currentOf(caseId: string, providerId: string): Promise<BidEntity | null> {
-    return this.ds.manager.findOne(BidEntity, {
-      where: { caseId, providerId, status: In(['submitted', 'closed']) },
-      order: { submittedAt: 'DESC' },
-    });
-  }
-
-  /** `currentOf` for each of these cases (one statement), by case id. */
+  /** The provider's current bid (live, or closed with the case) on each of these cases that has one (one statement). */
   async currentOfCases(caseIds: string[], providerId: string): Promise<Map<string, BidEntity>> {
     const out = new Map<string, BidEntity>();
     if (!caseIds.length) return out;
