@@ -142,4 +142,29 @@ describe('HTTP hardening', () => {
         });
     });
   });
+
+  describe('HTTP server', () => {
+    it('builds every request and response with Express’s prototypes, so Express never changes them', async () => {
+      const server = t.app.getHttpServer() as import('node:http').Server;
+      const app = t.app.getHttpAdapter().getInstance() as { request: object; response: object };
+      const seen: { path: string; req: boolean; res: boolean }[] = [];
+      const look = (req: { url?: string }, res: object) =>
+        seen.push({
+          path: req.url ?? '',
+          req: Object.getPrototypeOf(req) === app.request,
+          res: Object.getPrototypeOf(res) === app.response,
+        });
+      server.prependListener('request', look);
+      try {
+        expect((await t.http.get('/health')).status).toBe(200);
+        expect((await t.http.get('/api/v1/providers').set('Authorization', `Bearer ${admin}`)).status).toBe(200);
+        expect((await t.http.get('/api/v1/no-such-thing')).status).toBe(404);
+      } finally {
+        server.removeListener('request', look);
+      }
+      expect(seen).toEqual(
+        ['/health', '/api/v1/providers', '/api/v1/no-such-thing'].map((path) => ({ path, req: true, res: true })),
+      );
+    });
+  });
 });

@@ -11,14 +11,19 @@ import { answerClientErrorsAsProblems } from './http/client-error';
 import { noStoreWhenAuthenticated } from './http/cache-control';
 import { admission } from './http/admission';
 import { Metrics } from '@makebuy/metrics';
+import { PrototypedExpressAdapter } from './http/express-server';
 
 /** Builds the HTTP app (not listening). Used by main and by the e2e suites. */
 export async function createApiApp(opts: AppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(opts), {
-    bufferLogs: true,
-    bodyParser: false,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    ApiModule.forRoot(opts),
+    new PrototypedExpressAdapter(),
+    {
+      bufferLogs: true,
+      bodyParser: false,
+      abortOnError: false,
+    },
+  );
   app.useLogger(app.get(Logger));
   // Nest flushes buffered logs only on listen(); an app that is only init()ed (tests, tools) would keep
   // every Nest-logged line, errors included, in the buffer forever
