@@ -4,7 +4,7 @@ import { applyHeapPolicy, ConfigError, loadAppConfig, loadPolicy } from '@makebu
 import { describeUnreachable, ensureDatabase, probePostgres, probeRedis, runMigrations } from '@makebuy/database';
 import { createApiApp } from './api/src/bootstrap';
 import { WorkerModule } from './worker/src/worker.module';
-import { startWorker } from './worker/src/main';
+import { runWorker } from './worker/src/main';
 
 /**
  * The one entry point and composition root, above both apps (neither imports the other):
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   if (config.appRole !== 'worker') await runMigrations(config.databaseUrl);
 
   if (config.appRole === 'worker') {
-    await startWorker();
+    await runWorker({ config, policy });
     return;
   }
   const app = await createApiApp({

@@ -5,12 +5,14 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { applyHeapPolicy, ConfigError, loadAppConfig, loadPolicy } from '@makebuy/settings';
+import type { PolicyBook } from '@makebuy/domain';
+import { AppConfig, applyHeapPolicy, ConfigError, loadAppConfig, loadPolicy } from '@makebuy/settings';
 import { describeUnreachable, probePostgres, probeRedis } from '@makebuy/database';
 import { WorkerModule } from './worker.module';
 
+/** The standalone entry (`node dist/apps/worker/src/main.js`): its own configuration and checks, then `runWorker`. */
 export async function startWorker(): Promise<void> {
-  const config = { ...loadAppConfig(), appRole: 'worker' as const };
+  const config = loadAppConfig();
   applyHeapPolicy(config.heapGrowthPercent);
   const policy = loadPolicy(config.policyFile);
   for (const problem of [await probePostgres(config.databaseUrl), await probeRedis(config.redisUrl)]) {
@@ -19,7 +21,13 @@ export async function startWorker(): Promise<void> {
       process.exit(1);
     }
   }
-  const ctx = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, policy }), {
+  await runWorker({ config, policy });
+}
+
+/** The worker's processors, relay and reconciler, for a configuration already read and checked (apps/main.ts, APP_ROLE=worker). */
+export async function runWorker(opts: { config: AppConfig; policy: PolicyBook }): Promise<void> {
+  const config = { ...opts.config, appRole: 'worker' as const };
+  const ctx = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, policy: opts.policy }), {
     bufferLogs: true,
     abortOnError: false,
   });
