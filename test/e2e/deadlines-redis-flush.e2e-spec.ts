@@ -9,7 +9,8 @@
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { WorkingDayCalendar } from '@makebuy/domain';
-import { QueueGateway, QUEUES } from '@makebuy/queue';
+import { randomUUID } from 'node:crypto';
+import { JOBS, QueueGateway, QUEUES } from '@makebuy/queue';
 import { eventually, startTestApp, TEST_REDIS, TestApp } from '../support/test-app';
 import { given, World } from '../support/given';
 
@@ -119,5 +120,23 @@ describe(`deadlines survive Redis FLUSHDB (dedicated Redis database ${REDIS_DB})
     expect(breaches[0].n).toBe(CASES + 1);
     // the BullMQ worker kept working on the emptied Redis too (not only the reconciler's due pass)
     expect(await deadlines.getCompletedCount()).toBe(CASES + 1);
+  });
+
+  it('the reconciler’s check (QueueGateway.heldJobs) finds exactly the jobs getJob finds, in one call', async () => {
+    const gateway = t.app.get(QueueGateway);
+    const ids = ['kept', 'removed', 'never-added'].map((s) => `held-jobs-${s}-${randomUUID()}`);
+    // due in an hour: nothing runs them during the test
+    const runAt = new Date(Date.now() + 3_600_000);
+    for (const jobId of ids.slice(0, 2))
+      await gateway.add(JOBS.fireDeadline, { deadlineId: randomUUID(), caseId: randomUUID() }, { jobId, runAt });
+    await (await gateway.getJob(JOBS.fireDeadline, ids[1]))!.remove();
+
+    const held = await gateway.heldJobs(JOBS.fireDeadline, [...ids, ids[0]]);
+    const found = await Promise.all(ids.map(async (id) => (await gateway.getJob(JOBS.fireDeadline, id)) !== undefined));
+    expect(found).toEqual([true, false, false]);
+    expect(ids.map((id) => held.has(id))).toEqual(found);
+    expect([...held]).toEqual([ids[0]]);
+    expect(await gateway.heldJobs(JOBS.fireDeadline, [])).toEqual(new Set());
+    await (await gateway.getJob(JOBS.fireDeadline, ids[0]))!.remove();
   });
 });

@@ -18,15 +18,6 @@ export interface ReconcileReport {
 
 const FUTURE_BATCH = 500;
 
-async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let i = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (i < items.length) await fn(items[i++]);
-    }),
-  );
-}
-
 /**
  * The safety net under BullMQ. PostgreSQL is the source of truth: due deadlines still pending
  * are applied directly (so a deadline fires even when Redis lost its data or a worker died
@@ -122,18 +113,24 @@ export class DeadlineReconciler {
       const now = this.clock.now();
       const rows = await this.repo.pendingFuture(now, FUTURE_BATCH, after);
       if (rows.length === 0) return requeued;
-      const missing: typeof rows = [];
-      await eachLimit(rows, 50, async (d) => {
-        if (!(await this.gateway.getJob(JOBS.fireDeadline, d.jobId))) missing.push(d);
-      });
-      for (const d of missing) {
-        // the delay is computed by the gateway at the call, never from this batch's `now`
-        await this.gateway.add(
-          JOBS.fireDeadline,
-          { deadlineId: d.id, caseId: d.caseId },
-          { jobId: d.jobId, runAt: d.dueAt },
+      // one round trip for the page's jobs (a getJob each read and parsed every job: at 60,000
+      // pending deadlines, 60,000 calls a pass)
+      const held = await this.gateway.heldJobs(
+        JOBS.fireDeadline,
+        rows.map((d) => d.jobId),
+      );
+      const missing = rows.filter((d) => !held.has(d.jobId));
+      // one MULTI for the page's missing jobs (after Redis lost its data, every pending deadline);
+      // the delays are computed by the gateway at the call, never from this page's `now`
+      if (missing.length)
+        await this.gateway.addBulk(
+          missing.map((d) => ({
+            job: JOBS.fireDeadline,
+            payload: { deadlineId: d.id, caseId: d.caseId },
+            jobId: d.jobId,
+            runAt: d.dueAt,
+          })),
         );
-      }
       await this.repo.markEnqueued(
         missing.map((d) => d.id),
         this.clock.now(),

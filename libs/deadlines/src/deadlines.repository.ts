@@ -379,21 +379,23 @@ export class DeadlinesRepository {
   }
 
   /** Pending deadlines not yet due, in (dueAt, id) order after a key. */
-  pendingFuture(
+  /**
+   * A page of the pending deadlines not yet due, in (due_at, id) order after `after`: the
+   * reconciler's pass over every one of them. Plain rows, no entity hydration (a pass reads them all).
+   */
+  async pendingFuture(
     now: Date,
     limit: number,
     after: { dueAt: Date; id: string } | null,
   ): Promise<Pick<DeadlineEntity, 'id' | 'caseId' | 'kind' | 'jobId' | 'dueAt'>[]> {
-    const qb = this.ds
-      .getRepository(DeadlineEntity)
-      .createQueryBuilder('d')
-      .select(['d.id', 'd.caseId', 'd.kind', 'd.jobId', 'd.dueAt'])
-      .where(`d.status = 'pending' AND d.due_at > :now`, { now })
-      .orderBy('d.due_at', 'ASC')
-      .addOrderBy('d.id', 'ASC')
-      .limit(limit);
-    if (after) qb.andWhere('(d.due_at, d.id) > (:t, :id)', { t: after.dueAt, id: after.id });
-    return qb.getMany();
+    const rows: { id: string; case_id: string; kind: string; job_id: string; due_at: Date }[] = await this.ds.query(
+      `SELECT id, case_id, kind, job_id, due_at FROM deadlines
+        WHERE status = 'pending' AND due_at > $1 ${after ? 'AND (due_at, id) > ($3, $4)' : ''}
+        ORDER BY due_at, id
+        LIMIT $2`,
+      after ? [now, limit, after.dueAt, after.id] : [now, limit],
+    );
+    return rows.map((r) => ({ id: r.id, caseId: r.case_id, kind: r.kind, jobId: r.job_id, dueAt: r.due_at }));
   }
 
   async markEnqueued(ids: string[], at: Date): Promise<void> {

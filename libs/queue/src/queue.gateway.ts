@@ -103,6 +103,28 @@ export class QueueGateway {
     return this.call(q.getJob(jobId), `getJob ${jobId}`);
   }
 
+  /**
+   * Which of these jobs Redis holds, as `getJob` would find them (a job is the hash at its key),
+   * for many jobs at once: one EXISTS each, in one pipelined round trip, nothing read or parsed.
+   * The deadline reconciler checks every pending deadline's job with it on each pass.
+   */
+  async heldJobs(job: JobName, jobIds: string[]): Promise<Set<string>> {
+    const q = this.queues[JOB_QUEUE[job]];
+    await this.connected(q);
+    if (!jobIds.length) return new Set();
+    const client = await this.call(q.backend.connection.client, 'connect');
+    const pipeline = client.pipeline();
+    for (const id of jobIds) pipeline.runCommand('exists', [q.toKey(id)]);
+    const replies = await this.call(pipeline.exec(), `exists of ${jobIds.length} jobs (${jobIds[0]}...)`);
+    if (!replies) throw new RedisUnavailable(`Redis answered nothing to exists of ${jobIds.length} jobs`);
+    const held = new Set<string>();
+    replies.forEach(([err, n], i) => {
+      if (err) throw err;
+      if (Number(n) === 1) held.add(jobIds[i]);
+    });
+    return held;
+  }
+
   private async connected(q: Queue): Promise<void> {
     const client = await this.call(q.backend.connection.client, 'connect');
     // not reported to the watch: the client's own connection errors already are, and a client
