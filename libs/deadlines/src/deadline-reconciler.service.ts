@@ -113,8 +113,7 @@ export class DeadlineReconciler {
       const now = this.clock.now();
       const rows = await this.repo.pendingFuture(now, FUTURE_BATCH, after);
       if (rows.length === 0) return requeued;
-      // one round trip for the page's jobs (a getJob each read and parsed every job: at 60,000
-      // pending deadlines, 60,000 calls a pass)
+      // one round trip for the page's jobs, not a call (and a job read and parsed) for each
       const held = await this.gateway.heldJobs(
         JOBS.fireDeadline,
         rows.map((d) => d.jobId),

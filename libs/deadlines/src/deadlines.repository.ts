@@ -378,7 +378,6 @@ export class DeadlinesRepository {
     }
   }
 
-  /** Pending deadlines not yet due, in (dueAt, id) order after a key. */
   /**
    * A page of the pending deadlines not yet due, in (due_at, id) order after `after`: the
    * reconciler's pass over every one of them. Plain rows, no entity hydration (a pass reads them all).
