@@ -110,9 +110,8 @@ export class QueueGateway {
    */
   async heldJobs(job: JobName, jobIds: string[]): Promise<Set<string>> {
     const q = this.queues[JOB_QUEUE[job]];
-    await this.connected(q);
+    const client = await this.connected(q);
     if (!jobIds.length) return new Set();
-    const client = await this.call(q.backend.connection.client, 'connect');
     const pipeline = client.pipeline();
     for (const id of jobIds) pipeline.runCommand('exists', [q.toKey(id)]);
     const replies = await this.call(pipeline.exec(), `exists of ${jobIds.length} jobs (${jobIds[0]}...)`);
@@ -125,11 +124,13 @@ export class QueueGateway {
     return held;
   }
 
-  private async connected(q: Queue): Promise<void> {
+  /** The queue's Redis client, once it is ready (refused at once otherwise). */
+  private async connected(q: Queue) {
     const client = await this.call(q.backend.connection.client, 'connect');
     // not reported to the watch: the client's own connection errors already are, and a client
     // still reconnecting just after the watch saw Redis back is not a new outage
     if (client.status !== 'ready') throw new RedisUnavailable(`Redis is not connected (${client.status})`);
+    return client;
   }
 
   private async call<T>(p: Promise<T>, what: string): Promise<T> {
