@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { createSecretKey, KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, JWTPayload, SignJWT } from 'jose';
 import { DomainError, Role, ROLES } from '@makebuy/domain';
 import { APP_CONFIG, AppConfig } from '@makebuy/settings';
@@ -12,11 +13,14 @@ export interface VerifiedToken {
 @Injectable()
 export class TokenService {
   private readonly secret: Uint8Array;
+  /** The secret as a key object, made once: given the bytes, jose makes one on every verification. */
+  private readonly hmacKey: KeyObject;
   private readonly jwks: ReturnType<typeof createRemoteJWKSet> | null;
   private readonly maxAgeSeconds: number;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.secret = new TextEncoder().encode(config.jwtSecret);
+    this.hmacKey = createSecretKey(this.secret);
     this.jwks = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : null;
     this.maxAgeSeconds = config.maxTokenAgeSeconds;
   }
@@ -28,7 +32,7 @@ export class TokenService {
       if (alg === 'RS256' && this.jwks) {
         ({ payload } = await jwtVerify(token, this.jwks, { algorithms: ['RS256'], requiredClaims: ['sub', 'exp'] }));
       } else {
-        ({ payload } = await jwtVerify(token, this.secret, { algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] }));
+        ({ payload } = await jwtVerify(token, this.hmacKey, { algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] }));
       }
     } catch (e) {
       throw new DomainError('UNAUTHENTICATED', `invalid token: ${describe(e)}`);
