@@ -4,6 +4,7 @@ export * from './outbox.entity';
 export * from './outbox.writer';
 export * from './outbox.signal';
 export * from './outbox.relay';
+export * from './periodic-pass';
 export * from './queue.gateway';
 export * from './queue.module';
 export * from './deferred-writes';

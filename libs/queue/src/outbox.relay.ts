@@ -5,6 +5,7 @@ import { isConnectionUnavailable } from '@makebuy/database';
 import { ConnectionWatch } from '@makebuy/metrics';
 import { OutboxEntity } from './outbox.entity';
 import { OutboxSignal } from './outbox.signal';
+import { PeriodicPass } from './periodic-pass';
 import { QueueGateway, RedisUnavailable } from './queue.gateway';
 import { JobName } from './queue.catalogue';
 
@@ -16,55 +17,32 @@ import { JobName } from './queue.catalogue';
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(OutboxRelay.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
-  private unsubscribe: (() => void) | null = null;
+  private readonly loop: PeriodicPass;
 
   constructor(
     private readonly ds: DataSource,
     private readonly gateway: QueueGateway,
-    private readonly signal: OutboxSignal,
+    signal: OutboxSignal,
     private readonly watch: ConnectionWatch,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.unsubscribe = this.signal.onWake(() => this.kick());
-    this.timer = setInterval(() => this.kick(), this.config.outboxPollIntervalMs);
-    this.timer.unref();
-    this.kick();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.unsubscribe?.();
-    await this.running?.catch(() => undefined);
-  }
-
-  /** Runs a pass now, or right after the one in progress. */
-  kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .then(() => undefined)
-      .catch((e) => {
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.loop = new PeriodicPass(
+      () => this.drain(),
+      (e) => {
         // an outage is logged once by ConnectionWatch, not once per pass
         if (isConnectionUnavailable(e)) this.watch.failed('postgres', e);
         else this.log.warn(`outbox relay pass failed: ${(e as Error).message}`);
-      })
-      .finally(() => {
-        this.running = null;
-        if (this.again && !this.stopped) {
-          this.again = false;
-          this.kick();
-        }
-      });
+      },
+      { everyMs: config.outboxPollIntervalMs, atStart: true, wakeOn: signal },
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.loop.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Publishes until no unpublished row is left (or a batch fails). Returns rows published. */

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { DeadlineReconciler } from '@makebuy/deadlines';
 import { isConnectionUnavailable } from '@makebuy/database';
 import { ConnectionWatch } from '@makebuy/metrics';
+import { PeriodicPass } from '@makebuy/queue';
 import { APP_CONFIG, AppConfig } from '@makebuy/settings';
 
 /**
@@ -10,47 +11,40 @@ import { APP_CONFIG, AppConfig } from '@makebuy/settings';
  * disappears with Redis's data, and this is what recovers from exactly that.
  *
  * Its two halves run on their own: applying due deadlines needs only PostgreSQL, so a Redis
- * check that is slow or failing never makes a tick skip the due pass.
+ * check that is slow or failing never makes a tick skip the due pass. A tick finding a half
+ * still running skips only that half.
  */
 @Injectable()
 export class DeadlineReconcilerTimer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger(DeadlineReconcilerTimer.name);
-  private timer: NodeJS.Timeout | null = null;
-  private due: Promise<void> | null = null;
-  private queue: Promise<void> | null = null;
-  private stopped = false;
+  private readonly halves: PeriodicPass[];
 
   constructor(
-    private readonly reconciler: DeadlineReconciler,
+    reconciler: DeadlineReconciler,
     private readonly watch: ConnectionWatch,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    const every = { everyMs: config.reconcileIntervalMs, atStart: true };
+    this.halves = [
+      new PeriodicPass(
+        () => reconciler.applyDue(),
+        (e) => this.failed('applying due deadlines', e),
+        every,
+      ),
+      new PeriodicPass(
+        () => reconciler.repairQueue(),
+        (e) => this.failed('checking deadline jobs', e),
+        every,
+      ),
+    ];
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.tick(), this.config.reconcileIntervalMs);
-    this.timer.unref();
-    this.tick();
+    for (const h of this.halves) h.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await Promise.all([this.due, this.queue]);
-  }
-
-  /** Each half one pass at a time; a tick finding a half still running skips only that half. */
-  private tick(): void {
-    if (this.stopped) return;
-    this.due ??= this.reconciler
-      .applyDue()
-      .then(() => undefined)
-      .catch((e) => this.failed('applying due deadlines', e))
-      .finally(() => (this.due = null));
-    this.queue ??= this.reconciler
-      .repairQueue()
-      .then(() => undefined)
-      .catch((e) => this.failed('checking deadline jobs', e))
-      .finally(() => (this.queue = null));
+    await Promise.all(this.halves.map((h) => h.stop()));
   }
 
   private failed(what: string, e: unknown): void {

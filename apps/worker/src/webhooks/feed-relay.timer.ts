@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { FeedSequencer } from '@makebuy/feed';
 import { WebhookFanOut } from '@makebuy/webhooks';
-import { OutboxSignal } from '@makebuy/queue';
+import { OutboxSignal, PeriodicPass } from '@makebuy/queue';
 import { APP_CONFIG, AppConfig } from '@makebuy/settings';
 
 /**
@@ -12,48 +12,27 @@ import { APP_CONFIG, AppConfig } from '@makebuy/settings';
 @Injectable()
 export class FeedRelayTimer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(FeedRelayTimer.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
-  private unsubscribe: (() => void) | null = null;
+  private readonly loop: PeriodicPass;
 
   constructor(
     private readonly sequencer: FeedSequencer,
     private readonly fanOut: WebhookFanOut,
     private readonly signal: OutboxSignal,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.loop = new PeriodicPass(
+      () => this.pass(),
+      (e) => this.log.warn(`feed relay pass failed: ${(e as Error).message}`),
+      { everyMs: config.outboxPollIntervalMs, atStart: true, wakeOn: signal },
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.unsubscribe = this.signal.onWake(() => this.kick());
-    this.timer = setInterval(() => this.kick(), this.config.outboxPollIntervalMs);
-    this.timer.unref();
-    this.kick();
+    this.loop.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.unsubscribe?.();
-    await this.running?.catch(() => undefined);
-  }
-
-  kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.pass()
-      .catch((e) => this.log.warn(`feed relay pass failed: ${(e as Error).message}`))
-      .finally(() => {
-        this.running = null;
-        if (this.again && !this.stopped) {
-          this.again = false;
-          this.kick();
-        }
-      });
+  onApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
   private async pass(): Promise<void> {

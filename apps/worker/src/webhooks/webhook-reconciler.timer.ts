@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { WebhookReconciler } from '@makebuy/webhooks';
+import { PeriodicPass } from '@makebuy/queue';
 import { APP_CONFIG, AppConfig } from '@makebuy/settings';
 
 /**
@@ -9,35 +10,21 @@ import { APP_CONFIG, AppConfig } from '@makebuy/settings';
 @Injectable()
 export class WebhookReconcilerTimer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger(WebhookReconcilerTimer.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly loop: PeriodicPass;
 
-  constructor(
-    private readonly reconciler: WebhookReconciler,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  constructor(reconciler: WebhookReconciler, @Inject(APP_CONFIG) config: AppConfig) {
+    this.loop = new PeriodicPass(
+      () => reconciler.reconcile(),
+      (e) => this.log.warn(`webhook reconciliation failed: ${(e as Error).message}`),
+      { everyMs: config.reconcileIntervalMs, atStart: true },
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.tick(), this.config.reconcileIntervalMs);
-    this.timer.unref();
-    this.tick();
+    this.loop.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
-
-  private tick(): void {
-    if (this.stopped || this.running) return;
-    this.running = this.reconciler
-      .reconcile()
-      .then(() => undefined)
-      .catch((e) => this.log.warn(`webhook reconciliation failed: ${(e as Error).message}`))
-      .finally(() => {
-        this.running = null;
-      });
+  onModuleDestroy(): Promise<void> {
+    return this.loop.stop();
   }
 }
