@@ -690,6 +690,37 @@ async function main() {
         log(name, JSON.stringify(results.p3[name].latencyMs));
       }
       results.memoryMb.p3 = { api: rssMb(child.pid), worker: rssMb(p3worker.pid) };
+      // the floor under those reads (reported): a path no route serves, through the same API
+      // process (its middleware, routing and the problem answer; no guard, no statement), and a
+      // bare NestJS route in a process of its own (bench/floor-app.js), each 16 clients
+      log(`P3: floor, 16 clients, ${P3_SECONDS} s`);
+      results.p3Floor = {
+        'unknown path through the API (404)': await S.readLoad(
+          BASE,
+          16,
+          P3_SECONDS,
+          (c) => ['/api/v1/no-such-resource', at(c).commissioner],
+          [child.pid],
+          P3_WARM_SECONDS,
+        ),
+      };
+      const floorApp = S.track(
+        spawn(process.execPath, [join(__dirname, 'floor-app.js'), String(PORT + 7)], { stdio: 'inherit' }),
+      );
+      try {
+        await S.waitHttp(`http://127.0.0.1:${PORT + 7}/floor`, Date.now() + 30000);
+        results.p3Floor['bare NestJS route (200)'] = await S.readLoad(
+          `http://127.0.0.1:${PORT + 7}`,
+          16,
+          P3_SECONDS,
+          () => ['/floor', 'none'],
+          [floorApp.pid],
+          P3_WARM_SECONDS,
+        );
+      } finally {
+        floorApp.kill('SIGTERM');
+      }
+      log('P3 floor', JSON.stringify(Object.values(results.p3Floor).map((f) => f.latencyMs)));
     } finally {
       await stopApp(child);
       await S.stop(p3worker);
@@ -808,6 +839,12 @@ function report(results) {
     'scale-out P2 storm time (2 workers vs 1 process)': so
       ? `${so.storm.firstDueToLastAppliedMs} vs ${st.firstDueToLastAppliedMs} ms: ${so.p2Ratio}x (exactly once: ${so.storm.closedExactlyOnce}/${so.storm.deadlines})`
       : 'not run',
+    ...Object.fromEntries(
+      Object.entries(results.p3Floor).map(([k, f]) => [
+        `P3 floor, 16 clients: ${k}`,
+        `p99 ${f.latencyMs.p99} ms (p50 ${f.latencyMs.p50}, ${f.perSec}/s, CPU ${f.cpuMsPerRequest.app} ms a request)`,
+      ]),
+    ),
     'bench duration': `${results.benchSeconds} s`,
   };
   const dir = join(__dirname, 'results');

@@ -130,6 +130,16 @@ async function spawnApp(env, { health = true, preload = null } = {}) {
     await sleep(100);
   }
 }
+/** Resolves once `url` answers 200; throws past `until` (a timestamp). */
+async function waitHttp(url, until) {
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    if (Date.now() > until) throw new Error(`${url} did not answer`);
+    await sleep(100);
+  }
+}
 async function stop(child) {
   if (!child || child.exitCode !== null) return;
   child.kill('SIGTERM');
@@ -457,6 +467,7 @@ module.exports = {
   cpuMeter,
   endedChildrenCpuMs,
   spawnApp,
+  waitHttp,
   stop,
   redisUsage,
   redisDrop,
