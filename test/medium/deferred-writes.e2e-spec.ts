@@ -120,6 +120,51 @@ describe('deferred writes (pipelined)', () => {
     ]);
   });
 
+  it('sends a write apart as a statement of its own, between the writes before and after it, with no round trip of its own', async () => {
+    await ds.query(`INSERT INTO probe (id, v) VALUES (1, 'current')`);
+    const { counts } = await counter.measure(() =>
+      ds.transaction(async (tx) => {
+        DeferredWrites.open(tx);
+        await insert(tx, 5, 'before');
+        // the next write's key must see this one: in one statement with it, it might not
+        await DeferredWrites.writeApart(tx, `UPDATE probe SET id = 2, v = 'superseded' WHERE id = $1`, [1]);
+        await insert(tx, 1, 'new current');
+        await insert(tx, 6, 'after');
+      }),
+    );
+    // BEGIN; the writes before, the write apart, the writes after and the COMMIT in one round trip
+    expect(counts.sql.map((q) => q.replace(/\s+/g, ' ').slice(0, 30))).toEqual([
+      'START TRANSACTION',
+      'INSERT INTO probe (id, v) VALU',
+      "UPDATE probe SET id = 2, v = '",
+      'WITH w1 AS (INSERT INTO probe ',
+      'COMMIT',
+    ]);
+    expect(counts.roundTrips).toBe(2);
+    expect(await kept()).toEqual([
+      [1, 'new current'],
+      [2, 'superseded'],
+      [5, 'before'],
+      [6, 'after'],
+    ]);
+  });
+
+  it('a command discarded in a batch drops its write apart too', async () => {
+    await ds.query(`INSERT INTO probe (id, v) VALUES (1, 'untouched')`);
+    await ds.transaction(async (tx) => {
+      DeferredWrites.batch(tx);
+      await DeferredWrites.writeApart(tx, `UPDATE probe SET v = 'refused' WHERE id = $1`, [1]);
+      await insert(tx, 2, 'refused');
+      DeferredWrites.discard(tx);
+      await insert(tx, 3, 'kept');
+      DeferredWrites.end(tx);
+    });
+    expect(await kept()).toEqual([
+      [1, 'untouched'],
+      [3, 'kept'],
+    ]);
+  });
+
   /** A trailing statement that counts what the commands before it wrote (into probe row 100). */
   const trailCount = (tx: EntityManager, gathered: { n: number }) =>
     DeferredWrites.trail(tx, 'count', () => {

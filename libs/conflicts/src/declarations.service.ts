@@ -106,8 +106,10 @@ export class DeclarationsService {
       },
       within: async (tx, row, _decision, now) => {
         if (!input || !personId) throw new Error('admit settles the declaration');
-        // not deferred: the one-current-declaration index would refuse the insert in the same statement
-        await tx.query(
+        // a statement of its own, before the insert: the one-current-declaration index must see it
+        // (in one statement with the insert it might not); still sent with the command's writes
+        await DeferredWrites.writeApart(
+          tx,
           `UPDATE declarations SET superseded_at = $3 WHERE case_id = $1 AND person_id = $2 AND superseded_at IS NULL`,
           [caseId, personId, now],
         );

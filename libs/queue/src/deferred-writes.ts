@@ -15,6 +15,8 @@ interface HeldWrite {
   sql: string;
   params: unknown[] | (() => unknown[]);
   key?: string;
+  /** a statement of its own (`writeApart`) */
+  apart?: boolean;
 }
 
 /** The node-postgres client under a transaction's query runner (what TypeORM's runner sends through). */
@@ -164,6 +166,24 @@ export const DeferredWrites = {
     if (buffer.params > MAX_PARAMS) await DeferredWrites.flush(tx);
   },
 
+  /**
+   * A write of the command that must be a statement of its own, run after the command's writes
+   * before it and before those after it: the parts of one statement share one snapshot, and run in
+   * no set order, so a write that a later one depends on (an UPDATE that a later INSERT's unique
+   * index must see) cannot be a part of theirs. It still waits with them and goes pipelined with
+   * them (no round trip of its own); a discard or ROLLBACK drops it with the command.
+   */
+  async writeApart(tx: EntityManager, sql: string, params: unknown[]): Promise<void> {
+    const buffer = bufferOf(tx);
+    if (!buffer) {
+      await tx.query(sql, params);
+      return;
+    }
+    buffer.writes.push({ sql, params, apart: true });
+    buffer.params += params.length;
+    if (buffer.params > MAX_PARAMS) await DeferredWrites.flush(tx);
+  },
+
   /** Whether the write named `key` still waits in the command under way (not sent, not ended). */
   pending(tx: EntityManager, key: string): boolean {
     const buffer = bufferOf(tx);
@@ -179,8 +199,7 @@ export const DeferredWrites = {
   end(tx: EntityManager): void {
     const buffer = bufferOf(tx);
     if (!buffer?.batch) return;
-    const command = takeCommand(buffer);
-    if (command) buffer.ended.push(command);
+    buffer.ended.push(...takeCommand(buffer));
   },
 
   /** Sends what is waiting now (every ended command and the one under way, pipelined). */
@@ -245,14 +264,30 @@ function trailingOf(buffer: Buffer): DeferredWrite[] {
   return out;
 }
 
-/** The command under way as one statement (its parameters read now), or null when it wrote nothing. */
-function takeCommand(buffer: Buffer): DeferredWrite | null {
-  if (!buffer.writes.length) return null;
-  const one = combine(
-    buffer.writes.map((w) => ({ sql: w.sql, params: typeof w.params === 'function' ? w.params() : w.params })),
-  );
+/**
+ * The command under way as statements (their parameters read now): one for its writes, or, around
+ * a write apart, one for those before it, the write itself and one for those after. None when it
+ * wrote nothing.
+ */
+function takeCommand(buffer: Buffer): DeferredWrite[] {
+  const out: DeferredWrite[] = [];
+  let run: DeferredWrite[] = [];
+  const close = () => {
+    if (run.length) out.push(combine(run));
+    run = [];
+  };
+  for (const w of buffer.writes) {
+    const write = { sql: w.sql, params: typeof w.params === 'function' ? w.params() : w.params };
+    if (!w.apart) {
+      run.push(write);
+      continue;
+    }
+    close();
+    out.push(write);
+  }
+  close();
   clearCommand(buffer);
-  return one;
+  return out;
 }
 
 /**
@@ -262,8 +297,7 @@ function takeCommand(buffer: Buffer): DeferredWrite | null {
  */
 async function flushNow<T>(buffer: Buffer, next?: () => Promise<T>): Promise<T> {
   while (buffer.flushing) await buffer.flushing.catch(() => undefined);
-  const command = takeCommand(buffer);
-  const statements = [...buffer.ended, ...(command ? [command] : []), ...trailingOf(buffer)];
+  const statements = [...buffer.ended, ...takeCommand(buffer), ...trailingOf(buffer)];
   buffer.ended = [];
   if (buffer.begin === 'held') buffer.begin = 'sent';
   if (!statements.length) return (next ? next() : undefined) as T;
