@@ -15,9 +15,9 @@ export interface PeriodicPassOptions {
 }
 
 /**
- * A pass of the worker's run on an in-process timer, never two at once: the relays (woken after
- * commits, and on the timer for other processes' commits) and the reconcilers (deliberately not
- * repeatable BullMQ jobs: a schedule kept in Redis goes with Redis's data, and they are what
+ * One of the worker's passes, run on an in-process timer and never two at once: the relays (woken
+ * after commits, and on the timer for other processes' commits) and the reconcilers (deliberately
+ * not repeatable BullMQ jobs: a schedule kept in Redis goes with Redis's data, and they are what
  * recovers from exactly that). A pass that throws is reported to `failed`; the next runs as usual.
  */
 export class PeriodicPass {
