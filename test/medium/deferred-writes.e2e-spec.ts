@@ -6,7 +6,7 @@
  * until its next statement. Round trips are counted where the client sends (test/support/pg-counter).
  */
 import { DataSource, EntityManager } from 'typeorm';
-import { DeferredWrites } from '@makebuy/queue';
+import { DeferredWrites, queryInOrder } from '@makebuy/queue';
 import { startTestApp, TestApp } from '../support/test-app';
 import { PgCounter } from '../support/pg-counter';
 
@@ -232,6 +232,32 @@ describe('deferred writes (pipelined)', () => {
     expect(counts.statements).toBe(4);
     expect(counts.roundTrips).toBe(2);
     expect(await kept()).toEqual([[1, 'a']]);
+  });
+
+  it('queryInOrder sends its statements back to back behind the held BEGIN, one round trip for all, answered in order', async () => {
+    await ds.query(`INSERT INTO probe (id, v) VALUES (1, 'locked'), (2, 'other')`);
+    const { value, counts } = await counter.measure(() =>
+      DeferredWrites.transaction(ds, (tx) =>
+        queryInOrder(tx, [
+          { sql: `SELECT v FROM probe WHERE id = $1 FOR UPDATE`, params: [1] },
+          { sql: `SELECT count(*)::int AS n FROM probe WHERE id <> $1`, params: [1] },
+        ]),
+      ),
+    );
+    expect(value).toEqual([[{ v: 'locked' }], [{ n: 1 }]]);
+    // BEGIN and the two statements in one round trip; COMMIT
+    expect(counts.statements).toBe(4);
+    expect(counts.roundTrips).toBe(2);
+  });
+
+  it("queryInOrder: a failed statement throws its own error, not the aborted transaction's of those after it", async () => {
+    const failed = DeferredWrites.transaction(ds, (tx) =>
+      queryInOrder(tx, [
+        { sql: `SELECT v FROM no_such_table WHERE id = $1`, params: [1] },
+        { sql: `SELECT count(*)::int AS n FROM probe WHERE id <> $1`, params: [1] },
+      ]),
+    );
+    await expect(failed).rejects.toMatchObject({ code: '42P01' });
   });
 
   it('DeferredWrites.transaction: one that fails before it sent anything costs no statement; after, it rolls back', async () => {

@@ -15,7 +15,7 @@ import {
   startCase,
 } from '@makebuy/domain';
 import { Clock } from '@makebuy/settings';
-import { DeferredWrites, OutboxSignal } from '@makebuy/queue';
+import { DeferredWrite, DeferredWrites, OutboxSignal } from '@makebuy/queue';
 import { Metrics } from '@makebuy/metrics';
 import { CaseEntity, CaseEventEntity } from './case.entities';
 import { CasesRepository } from './cases.repository';
@@ -35,7 +35,12 @@ export interface ApplyCommand<T> {
    * Who may send it, checked on the locked row before anything else (404 for a case the caller may
    * not see, 403, 400): the same row the command then changes, read once. A refusal rolls back.
    */
-  admit?: (tx: EntityManager, row: CaseEntity) => Promise<Admitted | void>;
+  admit?: (tx: EntityManager, row: CaseEntity, along: unknown[]) => Promise<Admitted | void>;
+  /**
+   * A read `admit` needs under the lock (a row of the case's own), sent right behind the lock on
+   * its connection: no round trip of its own. Its rows are `admit`'s `along` ([] without it).
+   */
+  alongLock?: DeferredWrite;
   /** If-Match: the version the caller saw */
   expectedVersion?: number;
   /** facts for the machine's guards, read inside the transaction under the case lock */
@@ -186,8 +191,8 @@ export class CaseEngine {
     // of `apply`, a savepoint's RELEASE; in a batch, DeferredWrites.batch, the batch's next one)
     DeferredWrites.open(tx);
     try {
-      const row = await this.lock(tx, cmd.caseId);
-      const admitted = cmd.admit ? await cmd.admit(tx, row) : undefined;
+      const { row, along } = await this.lockWith(tx, cmd.caseId, cmd.alongLock ?? null);
+      const admitted = cmd.admit ? await cmd.admit(tx, row, along) : undefined;
       const input = admitted?.event ?? cmd.event;
       const expectedVersion =
         admitted && 'expectedVersion' in admitted ? admitted.expectedVersion : cmd.expectedVersion;
@@ -266,14 +271,26 @@ export class CaseEngine {
 
   /** Locks the case row for the rest of the transaction (serialises every writer of one case). */
   async lock(tx: EntityManager, caseId: string): Promise<CaseEntity> {
+    return (await this.lockWith(tx, caseId, null)).row;
+  }
+
+  /** `lock`, and the rows of `along` read right behind it (`ApplyCommand.alongLock`). */
+  private async lockWith(
+    tx: EntityManager,
+    caseId: string,
+    along: DeferredWrite | null,
+  ): Promise<{ row: CaseEntity; along: unknown[] }> {
     const held = this.prelocked.get(tx);
     const pre = held?.get(caseId);
     if (pre) held!.delete(caseId);
-    const locked = pre ?? (await this.repo.lock(tx, caseId));
+    let locked = pre ?? null;
+    let rows: unknown[] = [];
+    if (pre) rows = along ? await tx.query(along.sql, along.params) : [];
+    else ({ locked, along: rows } = await this.repo.lockWith(tx, caseId, along));
     if (!locked) throw new DomainError('NOT_FOUND', `case ${caseId} not found`);
     // the panel read with the lock serves the rest of the transaction (membership, quorum, audiences)
     if (locked.panel) this.panel.hold(tx, caseId, locked.panel);
-    return locked.row;
+    return { row: locked.row, along: rows };
   }
 
   /** The people the case waits on in a human stage, read through `tx` (the workflow's obligations). */

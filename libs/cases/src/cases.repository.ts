@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { DeferredWrites } from '@makebuy/queue';
+import { DeferredWrite, DeferredWrites, queryInOrder } from '@makebuy/queue';
 import { CaseEntity, CaseEventEntity } from './case.entities';
 
 /** What a transition or a migration rewrites on the case row. */
@@ -158,16 +158,31 @@ export class CasesRepository {
    * snapshot's), the panel must be read again. Every panel change moves the case version.
    */
   async lock(tx: EntityManager, caseId: string): Promise<{ row: CaseEntity; panel: string[] | null } | null> {
-    const rows: (CaseRowSql & { seen_version: number; panel: string[] })[] = await tx.query(
-      `SELECT ${CASE_COLUMNS},
+    return (await this.lockWith(tx, caseId, null)).locked;
+  }
+
+  /**
+   * `lock`, with a read the command needs under the lock (`along`) sent right behind it on the
+   * same connection, in the same round trip (`queryInOrder`); its rows are `along`'s answer.
+   */
+  async lockWith(
+    tx: EntityManager,
+    caseId: string,
+    along: DeferredWrite | null,
+  ): Promise<{ locked: { row: CaseEntity; panel: string[] | null } | null; along: unknown[] }> {
+    const lock = {
+      sql: `SELECT ${CASE_COLUMNS},
          (SELECT s.version FROM cases s WHERE s.id = $1) AS seen_version,
          ARRAY(SELECT p.person_id::text FROM case_panel p WHERE p.case_id = $1 ORDER BY p.added_at, p.person_id) AS panel
        FROM cases WHERE id = $1 FOR UPDATE`,
-      [caseId],
-    );
-    if (!rows.length) return null;
+      params: [caseId],
+    };
+    const [rows, alongRows] = (
+      along ? await queryInOrder(tx, [lock, along]) : [await tx.query(lock.sql, lock.params)]
+    ) as [(CaseRowSql & { seen_version: number; panel: string[] })[], unknown[] | undefined];
+    if (!rows.length) return { locked: null, along: [] };
     const r = rows[0];
-    return { row: caseOf(r), panel: r.seen_version === r.version ? r.panel : null };
+    return { locked: { row: caseOf(r), panel: r.seen_version === r.version ? r.panel : null }, along: alongRows ?? [] };
   }
 
   /**

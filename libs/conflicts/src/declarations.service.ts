@@ -6,7 +6,7 @@ import { Actor, DomainError, Mitigation, Role } from '@makebuy/domain';
 import { CaseAccess, CaseEngine, CasePanel } from '@makebuy/cases';
 import { DeferredWrites } from '@makebuy/queue';
 import { DeclarationEntity } from './conflicts.entities';
-import { declarationOfCase } from './declarations.sql';
+import { declarationFrom, declarationOfCaseSql } from './declarations.sql';
 import { checkDeclarationShape, checkOwnInterests, exclusionFor } from './conflict.rules';
 import { ConflictDetection } from './conflict-detection.service';
 import { AnnualDeclarationsService } from './annual-declarations.service';
@@ -146,7 +146,7 @@ export class DeclarationsService {
    * Governance records a mitigation on a member's current declaration (DECLARATION_REVIEWED).
    * Checked on the locked row: 404 (case not visible), 403 (not governance), `settle` (400, If-Match),
    * then the declaration (404), read once under the case lock (a newer one supersedes it only under
-   * that lock).
+   * that lock), right behind the lock in its round trip.
    */
   async review(
     caller: ConflictsCaller,
@@ -161,14 +161,16 @@ export class DeclarationsService {
       caseId,
       actor: actorOf(caller),
       event: { type: 'DECLARATION_REVIEWED', declarationId, personId: '', mitigation: 'none', note: '' },
-      admit: async (tx, row) => {
+      // read with the lock, in its round trip; looked at only after the refusals before it
+      alongLock: declarationOfCaseSql(caseId, declarationId),
+      admit: async (tx, row, along) => {
         if (!(await this.access.canSee(caller, row, tx)))
           throw new DomainError('NOT_FOUND', `case ${caseId} not found`);
         if (!caller.roles.includes('governance'))
           throw new DomainError('FORBIDDEN', 'this action needs one of the roles: governance');
         const given = await settle();
         if (!reviewer) throw new DomainError('FORBIDDEN', 'only a governance officer in the directory can review');
-        d = await declarationOfCase(tx, caseId, declarationId);
+        d = declarationFrom(along);
         if (!d) throw new DomainError('NOT_FOUND', `declaration ${declarationId} not found on case ${caseId}`);
         input = { mitigation: given.mitigation, note: given.note };
         return {

@@ -44,15 +44,12 @@ export async function currentDeclarations(tx: EntityManager, caseId: string): Pr
   return rows.map(declarationOf);
 }
 
-/** One declaration of the case, or null. */
-export async function declarationOfCase(
-  tx: EntityManager,
-  caseId: string,
-  declarationId: string,
-): Promise<DeclarationEntity | null> {
-  const rows: DeclarationRowSql[] = await tx.query(
-    `SELECT ${COLUMNS} FROM declarations WHERE id = $1 AND case_id = $2`,
-    [declarationId, caseId],
-  );
-  return rows.length ? declarationOf(rows[0]) : null;
+/** The read of one declaration of the case (sent behind the case lock: `ApplyCommand.alongLock`). */
+export function declarationOfCaseSql(caseId: string, declarationId: string): { sql: string; params: unknown[] } {
+  return { sql: `SELECT ${COLUMNS} FROM declarations WHERE id = $1 AND case_id = $2`, params: [declarationId, caseId] };
+}
+
+/** The declaration that read answered, or null. */
+export function declarationFrom(rows: unknown[]): DeclarationEntity | null {
+  return rows.length ? declarationOf(rows[0] as DeclarationRowSql) : null;
 }

@@ -363,6 +363,35 @@ export function combine(writes: DeferredWrite[]): DeferredWrite {
 }
 
 /**
+ * Statements sent back to back on the transaction's own connection (after what is waiting, in the
+ * same socket write when the client pipelines), answered in order: a read that must run after a
+ * lock, on the lock's connection, costs no round trip of its own (PostgreSQL runs each after the
+ * one before it has finished, so the read's snapshot is taken once the lock is held). A failed
+ * statement throws its own error; the ones after it ran in an aborted transaction. Outside a
+ * transaction's runner, one after the other.
+ */
+export async function queryInOrder(tx: EntityManager, statements: DeferredWrite[]): Promise<unknown[][]> {
+  const client = tx.queryRunner ? clientOf(tx.queryRunner) : undefined;
+  if (!client) {
+    const out: unknown[][] = [];
+    for (const s of statements) out.push(await tx.query(s.sql, s.params));
+    return out;
+  }
+  return DeferredWrites.after(tx, async () => {
+    // every statement reaches the client before the first answer is awaited
+    const sent = statements.map((s) => client.query(s.sql, s.params));
+    const settled = await Promise.allSettled(sent);
+    const failed = settled.findIndex((r) => r.status === 'rejected');
+    if (failed >= 0) {
+      const e = (settled[failed] as PromiseRejectedResult).reason;
+      const s = statements[failed];
+      throw e instanceof Error && !(e instanceof QueryFailedError) ? new QueryFailedError(s.sql, s.params, e) : e;
+    }
+    return settled.map((r) => (r as PromiseFulfilledResult<{ rows: unknown[] }>).value.rows);
+  });
+}
+
+/**
  * A statement on the transaction's own connection, as a named prepared statement: PostgreSQL plans
  * it once per connection instead of at every call (for the tender close's and the OCDS release's
  * reads planning cost several times their execution). Outside a transaction's runner, an ordinary
