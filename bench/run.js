@@ -21,7 +21,8 @@
  * - scale-out: 2 API + 2 worker processes: a second storm of N, then P1 at 32 clients.
  * - P3: clones up to 100,000 cases over 50 worlds; Redis per pending deadline; 16 readers per
  *   endpoint (GET /cases/{id}, awaiting=me, state=, consortiumId=, q=), autocannon connections,
- *   each endpoint warmed for BENCH_P3_WARM_SECONDS first.
+ *   each endpoint warmed for BENCH_P3_WARM_SECONDS first; then the floor under those reads
+ *   (reported): an unknown path through the same API process, a bare NestJS route (floor-app.js).
  * Writes bench/results/<timestamp>.json, latest.json and chart.svg; prints PASS/FAIL per target.
  */
 const { spawn, execFileSync } = require('node:child_process');
