@@ -1,6 +1,6 @@
 import type { ClientBase } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
-import { statementName } from '@makebuy/database';
+import { textDigest } from '@makebuy/database';
 import type { CaseEntity } from './case.entities';
 
 /**
@@ -64,7 +64,8 @@ export class CaseViewStatement implements CaseViewSql {
  * twenty-odd subqueries costs about as much as running them, on every read. The name is derived
  * from the text (its digest, remembered per text: hashing the 4 kB text on every read was 1.3% of
  * the API's CPU under GET /cases/{id}), so each shape of the statement (GET, a write's answer...)
- * is prepared once.
+ * is prepared once; its prefix keeps it apart from the pool's own `mb_` names, which
+ * DATABASE_PREPARED_STATEMENTS bounds (and 0 turns off: this one stays named).
  */
 export async function queryCaseView(
   ds: DataSource,
@@ -75,7 +76,7 @@ export async function queryCaseView(
   const runner = tx?.queryRunner ?? ds.createQueryRunner();
   try {
     const client = (await runner.connect()) as ClientBase;
-    const name = statementName(text);
+    const name = `case-view-${textDigest(text).slice(0, 20)}`;
     const res = await client.query<Record<string, unknown>>({ name, text, values });
     return res.rows[0];
   } finally {

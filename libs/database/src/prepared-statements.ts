@@ -64,15 +64,20 @@ export function preparingClient(maxPerConnection: number): typeof Client {
 const MAX_NAMED_TEXT = 16_384;
 
 /** Digests of the statement texts seen (bounded: past the bound a digest is computed each time). */
-const NAMES = new Map<string, string>();
-const NAMES_MAX = 4096;
+const DIGESTS = new Map<string, string>();
+const DIGESTS_MAX = 4096;
+
+/** A statement text's SHA-1 in hex, remembered per text (a 4 kB text costs a hash per call otherwise). */
+export function textDigest(text: string): string {
+  let digest = DIGESTS.get(text);
+  if (digest === undefined) {
+    digest = createHash('sha1').update(text).digest('hex');
+    if (DIGESTS.size < DIGESTS_MAX) DIGESTS.set(text, digest);
+  }
+  return digest;
+}
 
 /** `mb_` and the text's SHA-1 in hex: 43 characters, under PostgreSQL's 63 for a name. */
 export function statementName(text: string): string {
-  let name = NAMES.get(text);
-  if (name === undefined) {
-    name = 'mb_' + createHash('sha1').update(text).digest('hex');
-    if (NAMES.size < NAMES_MAX) NAMES.set(text, name);
-  }
-  return name;
+  return 'mb_' + textDigest(text);
 }
