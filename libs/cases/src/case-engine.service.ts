@@ -283,10 +283,10 @@ export class CaseEngine {
     const held = this.prelocked.get(tx);
     const pre = held?.get(caseId);
     if (pre) held!.delete(caseId);
-    let locked = pre ?? null;
-    let rows: unknown[] = [];
-    if (pre) rows = along ? await tx.query(along.sql, along.params) : [];
-    else ({ locked, along: rows } = await this.repo.lockWith(tx, caseId, along));
+    // a case the batch locked already: its read, if any, on its own
+    const { locked, along: rows } = pre
+      ? { locked: pre, along: along ? ((await tx.query(along.sql, along.params)) as unknown[]) : [] }
+      : await this.repo.lockWith(tx, caseId, along);
     if (!locked) throw new DomainError('NOT_FOUND', `case ${caseId} not found`);
     // the panel read with the lock serves the rest of the transaction (membership, quorum, audiences)
     if (locked.panel) this.panel.hold(tx, caseId, locked.panel);

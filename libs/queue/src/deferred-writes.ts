@@ -326,11 +326,7 @@ async function sendAll<T>(buffer: Buffer, statements: DeferredWrite[], next?: ()
   let sent: Promise<unknown>[];
   let after: Promise<T> | undefined;
   try {
-    sent = statements.map((s) =>
-      client.query(s.sql, s.params).catch((e: unknown) => {
-        throw e instanceof Error && !(e instanceof QueryFailedError) ? new QueryFailedError(s.sql, s.params, e) : e;
-      }),
-    );
+    sent = sendEach(client, statements);
     after = next?.();
   } finally {
     if (next) setImmediate(uncork);
@@ -342,6 +338,15 @@ async function sendAll<T>(buffer: Buffer, statements: DeferredWrite[], next?: ()
   if (failed) throw failed.reason;
   if (outcome.length && outcome[0].status === 'rejected') throw outcome[0].reason;
   return (outcome.length ? (outcome[0] as PromiseFulfilledResult<T>).value : undefined) as T;
+}
+
+/** Each statement given to the client now, in order; a failure is its own statement's QueryFailedError. */
+function sendEach(client: PgClient, statements: DeferredWrite[]): Promise<{ rows: unknown[] }>[] {
+  return statements.map((s) =>
+    client.query(s.sql, s.params).catch((e: unknown) => {
+      throw e instanceof Error && !(e instanceof QueryFailedError) ? new QueryFailedError(s.sql, s.params, e) : e;
+    }),
+  );
 }
 
 function clientOf(runner: QueryRunner): PgClient | undefined {
@@ -379,14 +384,9 @@ export async function queryInOrder(tx: EntityManager, statements: DeferredWrite[
   }
   return DeferredWrites.after(tx, async () => {
     // every statement reaches the client before the first answer is awaited
-    const sent = statements.map((s) => client.query(s.sql, s.params));
-    const settled = await Promise.allSettled(sent);
-    const failed = settled.findIndex((r) => r.status === 'rejected');
-    if (failed >= 0) {
-      const e = (settled[failed] as PromiseRejectedResult).reason;
-      const s = statements[failed];
-      throw e instanceof Error && !(e instanceof QueryFailedError) ? new QueryFailedError(s.sql, s.params, e) : e;
-    }
+    const settled = await Promise.allSettled(sendEach(client, statements));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     return settled.map((r) => (r as PromiseFulfilledResult<{ rows: unknown[] }>).value.rows);
   });
 }
