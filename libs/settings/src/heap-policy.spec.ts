@@ -26,10 +26,18 @@ describe('heap policy', () => {
     expect(() => heapPolicyFlag(1.5)).toThrow(RangeError);
   });
 
-  // the premise: this Node's V8 still honours the flag when set at run time, after start
+  // the premise: this Node's V8 still honours the flag when set at run time, after start. One
+  // run's peak moves with the machine's load (V8 sizes the heap by the allocation rate it sees:
+  // 238-313 MiB alone, 157-193 MiB with the flag on this 2-core machine), so each side is the
+  // median of three runs, taken in turn
   it('set at run time, keeps a fast-allocating heap well below what V8 lets it grow to alone', () => {
-    const own = peakMiB(null);
-    const held = peakMiB(heapPolicyFlag(50));
-    expect(held).toBeLessThan(own * 0.8);
+    const own: number[] = [];
+    const held: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      own.push(peakMiB(null));
+      held.push(peakMiB(heapPolicyFlag(50)));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1];
+    expect(median(held)).toBeLessThan(median(own) * 0.8);
   });
 });
