@@ -4,9 +4,9 @@
  * past that bound, for statements without parameters and for texts over 16 kB, they go unnamed as before. Read from
  * PostgreSQL's own `pg_prepared_statements` of the connection.
  */
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { Pool } from 'pg';
-import { preparingClient, statementName } from '@makebuy/database';
+import { pgCode, preparingClient, readWithGenericPlan, statementName } from '@makebuy/database';
 import { startTestApp, TestApp, TEST_PG } from '../support/test-app';
 import { given } from '../support/given';
 
@@ -70,6 +70,55 @@ describe('prepared statements', () => {
       } finally {
         await fresh.end();
       }
+    });
+  });
+
+  describe('a read planned once per connection (readWithGenericPlan)', () => {
+    let ds: DataSource;
+    const probe = `generic_plan_probe_${process.pid}`;
+    beforeAll(async () => {
+      // one pipelining connection, as the app's pool clients are
+      ds = new DataSource({
+        type: 'postgres',
+        url: `${TEST_PG}/postgres`,
+        extra: { max: 1, pipeline: true, Client: preparingClient(10) },
+      });
+      await ds.initialize();
+      await ds.query(`CREATE TABLE ${probe} (x int)`);
+    });
+    afterAll(async () => {
+      await ds?.query(`DROP TABLE IF EXISTS ${probe}`);
+      await ds?.destroy();
+    });
+
+    const plans = async (text: string): Promise<{ generic_plans: number; custom_plans: number }[]> =>
+      ds.query(`SELECT generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE statement = $1`, [text]);
+
+    it('runs the statement on its generic plan from the first call, and the setting ends with it', async () => {
+      const text = 'SELECT $1::int * 2 AS n';
+      for (let i = 1; i <= 3; i++) expect(await readWithGenericPlan(ds, text, [i])).toEqual([{ n: 2 * i }]);
+      expect(await plans(text)).toEqual([{ generic_plans: 3, custom_plans: 0 }]);
+      // the same connection afterwards: PostgreSQL's own choice again, and no transaction left open
+      expect(
+        await ds.query(`SELECT current_setting('plan_cache_mode') AS mode, now() = statement_timestamp() AS outside`),
+      ).toEqual([{ mode: 'auto', outside: true }]);
+      // a statement sent the ordinary way gets custom plans first, as before
+      const other = 'SELECT $1::int * 3 AS n';
+      expect(await ds.query(other, [2])).toEqual([{ n: 6 }]);
+      expect(await plans(other)).toEqual([{ generic_plans: 0, custom_plans: 1 }]);
+    });
+
+    it('reads only: a write is refused with its own error, and the connection goes on as before', async () => {
+      const refused = await readWithGenericPlan(ds, `INSERT INTO ${probe} (x) VALUES ($1)`, [1]).catch(
+        (e: unknown) => e,
+      );
+      expect(refused).toBeInstanceOf(QueryFailedError);
+      expect(pgCode(refused)).toBe('25006'); // read_only_sql_transaction
+      expect(await ds.query(`SELECT count(*)::int AS n FROM ${probe}`)).toEqual([{ n: 0 }]);
+      expect(
+        await ds.query(`SELECT current_setting('plan_cache_mode') AS mode, now() = statement_timestamp() AS outside`),
+      ).toEqual([{ mode: 'auto', outside: true }]);
+      expect(await readWithGenericPlan(ds, 'SELECT $1::text AS ok', ['yes'])).toEqual([{ ok: 'yes' }]);
     });
   });
 

@@ -25,8 +25,8 @@ const CASE_COLUMNS = `id, ocid, title, service_name, description, cpv_code, cons
   estimated_annual_value, currency, term_months, track, created_by, state, state_value, context, snapshot,
   machine_version, version, needs_migration, migration_error, created_at, updated_at, audit_seq, audit_head_hash`;
 
-/** `case_waits_refresh` (migration 1737200000000) for each listed case, in id order. */
-const REFRESH_WAITS = `SELECT case_waits_refresh(c) FROM unnest($1::uuid[]) AS c ORDER BY c`;
+/** `case_waits` rebuilt for the listed cases in one statement (migration 1737500000000). */
+const REFRESH_WAITS = `SELECT case_waits_refresh_all($1::uuid[])`;
 
 interface CaseRowSql {
   id: string;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Client } from 'pg';
+import { Client, QueryResult } from 'pg';
+import { DataSource, QueryFailedError, QueryRunner } from 'typeorm';
 
 /**
  * A pg Client that sends parameterised statements as named (server-side prepared) statements, so
@@ -80,4 +81,43 @@ export function textDigest(text: string): string {
 /** `mb_` and the text's SHA-1 in hex: 43 characters, under PostgreSQL's 63 for a name. */
 export function statementName(text: string): string {
   return 'mb_' + textDigest(text);
+}
+
+/**
+ * A read planned once per connection: the statement runs under `plan_cache_mode =
+ * force_generic_plan`, in a read-only transaction of its own sent with it in one round trip
+ * (`BEGIN READ ONLY; SET LOCAL ...`, the statement, `COMMIT`), so the setting ends with it.
+ *
+ * For statements whose plan does not depend on the values they are given, and that PostgreSQL
+ * would nonetheless plan at every call: it builds a custom plan for a prepared statement's first
+ * five executions, then keeps the generic one only if its estimated cost is not higher. The
+ * estimates of a generic plan use average selectivities (a person's cases, a consortium's, a
+ * range around a consortium id), and for the case list they came out at twice the custom plans'
+ * cost, so each page was planned again at every request: 0.46-0.76 ms of planning against
+ * 0.09-0.19 ms of execution (`pg_stat_statements` with `track_planning`, the bench's P3 data;
+ * docs/performance.md, eleventh pass). The generic plan, measured on the same data, is the same
+ * index walk and executes as fast. Not for a statement whose best plan depends on its values
+ * (a words search: a prefix's matches may be few or many).
+ */
+export async function readWithGenericPlan<T>(ds: DataSource, sql: string, params: unknown[]): Promise<T[]> {
+  const runner = ds.createQueryRunner();
+  // a pool checkout as any read's (its wait bounded by the pool's timeout: 503 OVERLOADED)
+  await runner.connect();
+  try {
+    const client = (runner as QueryRunner & { databaseConnection: Client }).databaseConnection;
+    // all three on the wire before the first answer is awaited (the pool's clients pipeline)
+    const [begin, read, commit] = await Promise.allSettled([
+      client.query('BEGIN READ ONLY; SET LOCAL plan_cache_mode = force_generic_plan'),
+      client.query(sql, params),
+      client.query('COMMIT'),
+    ]);
+    for (const r of [read, begin, commit])
+      if (r.status === 'rejected') {
+        const e: unknown = r.reason;
+        throw e instanceof Error ? new QueryFailedError(sql, params, e) : e;
+      }
+    return (read as PromiseFulfilledResult<QueryResult>).value.rows as T[];
+  } finally {
+    await runner.release();
+  }
 }

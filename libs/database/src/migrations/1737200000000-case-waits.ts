@@ -34,6 +34,15 @@ export class CaseWaits1737200000000 implements MigrationInterface {
       case_id uuid NOT NULL,
       PRIMARY KEY (kind, waits_on, case_id))`);
     await q.query(`CREATE INDEX case_waits_case_idx ON case_waits (case_id)`);
+    await this.createRefresh(q);
+    await q.query(
+      `SELECT case_waits_refresh(id) FROM cases
+        WHERE state IN ('conflict_check', 'route_decision', 'tendering', 'evaluation', 'governance_review', 'standstill')`,
+    );
+  }
+
+  /** `case_waits_refresh(case)` as this migration made it (CaseWaitsSetForm1737500000000 puts it back on its way down). */
+  async createRefresh(q: QueryRunner): Promise<void> {
     // plpgsql: its statements are planned once per connection (an SQL function is planned per call)
     await q.query(`CREATE FUNCTION case_waits_refresh(p_case uuid) RETURNS void LANGUAGE plpgsql AS $fn$
 BEGIN
@@ -97,10 +106,6 @@ BEGIN
   ON CONFLICT DO NOTHING;
 END
 $fn$`);
-    await q.query(
-      `SELECT case_waits_refresh(id) FROM cases
-        WHERE state IN ('conflict_check', 'route_decision', 'tendering', 'evaluation', 'governance_review', 'standstill')`,
-    );
   }
 
   async down(q: QueryRunner): Promise<void> {

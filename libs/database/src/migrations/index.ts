@@ -16,6 +16,9 @@ import { CaseListVisibility1736000000000 } from './1736000000000-case-list-visib
 import { DeadlinePendingByCase1737000000000 } from './1737000000000-deadline-pending-by-case';
 import { CaseWriteIndexes1737100000000 } from './1737100000000-case-write-indexes';
 import { CaseWaits1737200000000 } from './1737200000000-case-waits';
+import { NotificationsWithoutForeignKeys1737300000000 } from './1737300000000-notifications-without-foreign-keys';
+import { DeadlineClaimOrder1737400000000 } from './1737400000000-deadline-claim-order';
+import { CaseWaitsSetForm1737500000000 } from './1737500000000-case-waits-set-form';
 
 /** Every migration, in order. New migrations are added here. */
 export const MIGRATIONS = [
@@ -37,4 +40,7 @@ export const MIGRATIONS = [
   DeadlinePendingByCase1737000000000,
   CaseWriteIndexes1737100000000,
   CaseWaits1737200000000,
+  NotificationsWithoutForeignKeys1737300000000,
+  DeadlineClaimOrder1737400000000,
+  CaseWaitsSetForm1737500000000,
 ];
