@@ -6,7 +6,7 @@
  */
 import { DataSource, QueryFailedError } from 'typeorm';
 import { Pool } from 'pg';
-import { pgCode, preparingClient, readWithGenericPlan, statementName } from '@makebuy/database';
+import { pgCode, preparingClient, readWithPlan, statementName } from '@makebuy/database';
 import { startTestApp, TestApp, TEST_PG } from '../support/test-app';
 import { given } from '../support/given';
 
@@ -73,7 +73,7 @@ describe('prepared statements', () => {
     });
   });
 
-  describe('a read planned once per connection (readWithGenericPlan)', () => {
+  describe('a read under a plan cache mode of its own (readWithPlan)', () => {
     let ds: DataSource;
     const probe = `generic_plan_probe_${process.pid}`;
     beforeAll(async () => {
@@ -96,7 +96,7 @@ describe('prepared statements', () => {
 
     it('runs the statement on its generic plan from the first call, and the setting ends with it', async () => {
       const text = 'SELECT $1::int * 2 AS n';
-      for (let i = 1; i <= 3; i++) expect(await readWithGenericPlan(ds, text, [i])).toEqual([{ n: 2 * i }]);
+      for (let i = 1; i <= 3; i++) expect(await readWithPlan(ds, 'generic', text, [i])).toEqual([{ n: 2 * i }]);
       expect(await plans(text)).toEqual([{ generic_plans: 3, custom_plans: 0 }]);
       // the same connection afterwards: PostgreSQL's own choice again, and no transaction left open
       expect(
@@ -108,8 +108,19 @@ describe('prepared statements', () => {
       expect(await plans(other)).toEqual([{ generic_plans: 0, custom_plans: 1 }]);
     });
 
+    it('custom: planned for its values at every call, where PostgreSQL would settle on the generic plan', async () => {
+      const text = 'SELECT $1::int * 4 AS n';
+      for (let i = 1; i <= 7; i++) expect(await readWithPlan(ds, 'custom', text, [i])).toEqual([{ n: 4 * i }]);
+      expect(await plans(text)).toEqual([{ generic_plans: 0, custom_plans: 7 }]);
+      // sent the ordinary way, the sixth call and after run on the generic plan
+      const other = 'SELECT $1::int * 5 AS n';
+      for (let i = 1; i <= 7; i++) await ds.query(other, [i]);
+      expect((await plans(other))[0].generic_plans).toBeGreaterThan(0);
+      expect(await ds.query(`SELECT current_setting('plan_cache_mode') AS mode`)).toEqual([{ mode: 'auto' }]);
+    });
+
     it('reads only: a write is refused with its own error, and the connection goes on as before', async () => {
-      const refused = await readWithGenericPlan(ds, `INSERT INTO ${probe} (x) VALUES ($1)`, [1]).catch(
+      const refused = await readWithPlan(ds, 'generic', `INSERT INTO ${probe} (x) VALUES ($1)`, [1]).catch(
         (e: unknown) => e,
       );
       expect(refused).toBeInstanceOf(QueryFailedError);
@@ -118,7 +129,7 @@ describe('prepared statements', () => {
       expect(
         await ds.query(`SELECT current_setting('plan_cache_mode') AS mode, now() = statement_timestamp() AS outside`),
       ).toEqual([{ mode: 'auto', outside: true }]);
-      expect(await readWithGenericPlan(ds, 'SELECT $1::text AS ok', ['yes'])).toEqual([{ ok: 'yes' }]);
+      expect(await readWithPlan(ds, 'custom', 'SELECT $1::text AS ok', ['yes'])).toEqual([{ ok: 'yes' }]);
     });
   });
 

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { CaseState } from '@makebuy/domain';
 import { CaseListRow, CaseQueries, Viewer } from '@makebuy/cases';
-import { Page, readWithGenericPlan } from '@makebuy/database';
+import { Page, readWithPlan } from '@makebuy/database';
 import { DeadlineQueries } from '@makebuy/deadlines';
 import { CaseTasks, TaskViewer } from './case-tasks.service';
 
@@ -47,11 +47,14 @@ export class CaseList {
          FROM (${list.sql}) p
          LEFT JOIN LATERAL (${this.deadlines.nextDueSql('p.id')}) n ON true
         ORDER BY p.updated_at DESC, p.id DESC`;
-    // planned once per connection, but a words search: its best plan depends on how many cases
-    // the words match (a generic plan of it read 3.7 times longer than a plan made for its words)
-    const rows: (CaseListRow & { next_kind: string | null; next_due_at: Date | null })[] = q.q
-      ? await this.ds.query(sql, list.params)
-      : await readWithGenericPlan(this.ds, sql, list.params);
+    // planned once per connection, but a words search for its words: how many cases they match
+    // decides its best plan (docs/performance.md, eleventh pass)
+    const rows: (CaseListRow & { next_kind: string | null; next_due_at: Date | null })[] = await readWithPlan(
+      this.ds,
+      q.q ? 'custom' : 'generic',
+      sql,
+      list.params,
+    );
     const page = this.queries.listPage(rows, q.limit);
     return {
       items: page.items.map((r) => ({

@@ -75,13 +75,16 @@ export class CaseQueries {
     }
     const words = wordsQuery(q.q);
     if (words) params.words = words;
-    // words: the broad arm's matches from case_search (its GIN index), a small arm's by its rows' words
+    // words: the broad arm's matches from case_search (its GIN indexes: the consortium's own words,
+    // or every case's), a small arm's by its rows' words
     const search = (arm: VisibilityArm): string[] => {
       if (!words) return [];
-      const match = `s.words @@ to_tsquery('simple', :words)`;
-      if (arm.words === 'consortium')
-        return [`c.id IN (SELECT s.case_id FROM case_search s WHERE s.consortium_id = :v_consortium AND ${match})`];
-      if (arm.words === 'all') return [`c.id IN (SELECT s.case_id FROM case_search s WHERE ${match})`];
+      if (arm.words === 'consortium') {
+        params.scoped_words = scopedWordsQuery(String(vis.params.v_consortium), q.q);
+        return [`c.id IN (SELECT s.case_id FROM case_search s WHERE s.scoped_words @@ (:scoped_words)::tsquery)`];
+      }
+      if (arm.words === 'all')
+        return [`c.id IN (SELECT s.case_id FROM case_search s WHERE s.words @@ to_tsquery('simple', :words))`];
       return [`to_tsvector('simple', c.title || ' ' || c.service_name) @@ to_tsquery('simple', :words)`];
     };
     const after = decodeCursor(q.cursor);
@@ -154,8 +157,23 @@ export class CaseQueries {
   }
 }
 
+/** The words of `q`: letters and digits, lower-cased (what the 'simple' configuration makes of them). */
+const wordsOf = (q: string | undefined): string[] => (q ?? '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+
 /** `q` as a tsquery: every word (letters and digits) must start a word of the title or service name. */
 export function wordsQuery(q: string | undefined): string | null {
-  const words = (q ?? '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words = wordsOf(q);
   return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
+}
+
+/**
+ * `q` as a tsquery of a consortium's scoped words (`case_search.scoped_words`, migration
+ * 1737600000000: each word of a case prefixed with its consortium's id in hex and a dot): every
+ * word must start a word of one of that consortium's cases. Its lexemes are quoted (a word holds
+ * only letters and digits, never a quote).
+ */
+export function scopedWordsQuery(consortiumId: string, q: string | undefined): string | null {
+  const scope = consortiumId.toLowerCase().replace(/-/g, '');
+  const words = wordsOf(q);
+  return words.length ? words.map((w) => `'${scope}.${w}':*`).join(' & ') : null;
 }

@@ -84,22 +84,31 @@ export function statementName(text: string): string {
 }
 
 /**
- * A read planned once per connection: the statement runs under `plan_cache_mode =
- * force_generic_plan`, in a read-only transaction of its own sent with it in one round trip
- * (`BEGIN READ ONLY; SET LOCAL ...`, the statement, `COMMIT`), so the setting ends with it.
+ * A read under a plan cache mode of its own: `generic`, planned once per connection; `custom`,
+ * planned for its values at every call. The statement runs in a read-only transaction of its own
+ * sent with it in one round trip (`BEGIN READ ONLY; SET LOCAL plan_cache_mode = ...`, the
+ * statement, `COMMIT`), so the setting ends with it.
  *
- * For statements whose plan does not depend on the values they are given, and that PostgreSQL
- * would nonetheless plan at every call: it builds a custom plan for a prepared statement's first
- * five executions, then keeps the generic one only if its estimated cost is not higher. The
- * estimates of a generic plan use average selectivities (a person's cases, a consortium's, a
- * range around a consortium id), and for the case list they came out at twice the custom plans'
- * cost, so each page was planned again at every request: 0.46-0.76 ms of planning against
- * 0.09-0.19 ms of execution (`pg_stat_statements` with `track_planning`, the bench's P3 data;
- * docs/performance.md, eleventh pass). The generic plan, measured on the same data, is the same
- * index walk and executes as fast. Not for a statement whose best plan depends on its values
- * (a words search: a prefix's matches may be few or many).
+ * PostgreSQL builds a custom plan for a prepared statement's first five executions, then keeps
+ * the generic one only if its estimated cost is not higher, and guesses wrong both ways:
+ * - `generic`, for statements whose plan does not depend on their values that it would plan at
+ *   every call. The estimates of a generic plan use average selectivities (a person's cases, a
+ *   consortium's, a range around a consortium id), and for the case list they came out at twice
+ *   the custom plans' cost, so each page was planned again at every request: 0.46-0.76 ms of
+ *   planning against 0.09-0.19 ms of execution, 1.7 ms for awaiting=me (`pg_stat_statements`
+ *   with `track_planning` on the bench's P3 data). The generic plan is the same index walk and
+ *   executes as fast.
+ * - `custom`, for statements whose best plan depends on their values, which it may settle on a
+ *   generic plan for: a words search (its words may match a few cases or thousands), whose
+ *   generic plan read 36 ms where a plan made for its words reads under 1 ms.
+ * (docs/performance.md, eleventh pass.)
  */
-export async function readWithGenericPlan<T>(ds: DataSource, sql: string, params: unknown[]): Promise<T[]> {
+export async function readWithPlan<T>(
+  ds: DataSource,
+  plan: 'generic' | 'custom',
+  sql: string,
+  params: unknown[],
+): Promise<T[]> {
   const runner = ds.createQueryRunner();
   // a pool checkout as any read's (its wait bounded by the pool's timeout: 503 OVERLOADED)
   await runner.connect();
@@ -107,7 +116,7 @@ export async function readWithGenericPlan<T>(ds: DataSource, sql: string, params
     const client = (runner as QueryRunner & { databaseConnection: Client }).databaseConnection;
     // all three on the wire before the first answer is awaited (the pool's clients pipeline)
     const [begin, read, commit] = await Promise.allSettled([
-      client.query('BEGIN READ ONLY; SET LOCAL plan_cache_mode = force_generic_plan'),
+      client.query(`BEGIN READ ONLY; SET LOCAL plan_cache_mode = ${PLAN_CACHE_MODE[plan]}`),
       client.query(sql, params),
       client.query('COMMIT'),
     ]);
@@ -121,3 +130,5 @@ export async function readWithGenericPlan<T>(ds: DataSource, sql: string, params
     await runner.release();
   }
 }
+
+const PLAN_CACHE_MODE = { generic: 'force_generic_plan', custom: 'force_custom_plan' } as const;

@@ -12,19 +12,22 @@ import { CaseWaits1737200000000 } from './1737200000000-case-waits';
  * of PostgreSQL a case in a 10,000-close storm, the third largest statement of it
  * (docs/performance.md, eleventh pass). In set form the plan runs once for the batch.
  *
- * LATERAL, not `c.id = ANY (p_cases)` in the one-case query: with the set as a join the planner
- * may read whole tables to join them to the set (on a storm's data a merge join over every
- * current declaration and a hash of every panel seat: 24 ms for 40 cases); per
- * case, as a parameterised nested loop, it reads only the case's rows. Measured alone on the
- * storm's data: 0.045 ms a case in calls of 40 against 0.11-0.14 for one call a case, with the
- * same rows (checked there on 2,000 cases and on 5,000 of the P3 data, stale entries removed
- * alike); a call for one case (every request's) costs what the one-case function did.
+ * Per case, whatever the plan's estimates: the one-case query runs LATERAL for each case of the
+ * set (behind OFFSET 0), and the case's seat and current declaration of each person are LATERAL
+ * lookups (LIMIT 1: at most one of each), so each is an index probe of the case's rows. With the
+ * set as a join (`c.id = ANY (p_cases)`) the planner read whole tables to join them to the set
+ * (on a storm's data a merge join over every current declaration and a hash of every panel seat:
+ * 24 ms for 40 cases), and plain joins inside the LATERAL query may be hashed the same way when
+ * the tables are small (a new deployment's). Measured alone on the storm's data: 0.045 ms a case
+ * in calls of 40 against 0.11-0.14 for one call a case, with the same rows (checked there on
+ * 2,000 cases and on 5,000 of the P3 data, stale entries removed alike); a call for one case
+ * (every request's) costs what the one-case function did.
  *
  * Planned once per connection (`SET plan_cache_mode = force_generic_plan` for the function's
  * statements): PostgreSQL would otherwise plan the statement again at every call, because its
  * generic plan is estimated for an array of unknown length and so costs more than a plan made for
  * the call's own array; planning this statement takes about 1.2 ms, ten times its execution for
- * one case. The LATERAL form makes the generic plan the per-case one whatever the length.
+ * one case.
  *
  * `case_waits_refresh(case)` stays, as the set form of one case.
  */
@@ -36,14 +39,16 @@ export class CaseWaitsSetForm1737500000000 implements MigrationInterface {
   SET plan_cache_mode = force_generic_plan AS $fn$
 BEGIN
   WITH target (kind, waits_on, case_id) AS (
-    SELECT t.kind, t.waits_on, t.case_id FROM unnest(p_cases) AS k(id) CROSS JOIN LATERAL (
+    SELECT t.kind, t.waits_on, t.case_id FROM unnest(p_cases) AS k(id) CROSS JOIN LATERAL (SELECT * FROM (
     SELECT 'person', m.person_id, c.id
       FROM cases c
       CROSS JOIN LATERAL (SELECT p.person_id FROM case_panel p WHERE p.case_id = c.id
                           UNION SELECT c.created_by) m(person_id)
-      LEFT JOIN case_panel seat ON seat.case_id = c.id AND seat.person_id = m.person_id
-      LEFT JOIN declarations mine ON mine.case_id = c.id AND mine.person_id = m.person_id
-                                 AND mine.superseded_at IS NULL
+      LEFT JOIN LATERAL (SELECT s.person_id FROM case_panel s
+                          WHERE s.case_id = c.id AND s.person_id = m.person_id LIMIT 1) seat ON true
+      LEFT JOIN LATERAL (SELECT d.id, d.mitigation FROM declarations d
+                          WHERE d.case_id = c.id AND d.person_id = m.person_id AND d.superseded_at IS NULL
+                          LIMIT 1) mine ON true
      WHERE c.id = k.id
        AND ((c.state = 'conflict_check' AND seat.person_id IS NOT NULL AND mine.id IS NULL)
          OR (c.state = 'route_decision' AND seat.person_id IS NOT NULL
@@ -85,7 +90,7 @@ BEGIN
              AND EXISTS (SELECT 1 FROM representations r WHERE r.case_id = c.id AND r.status = 'open'
                            AND (c.context->>'intentionPublishedAt' IS NULL
                                 OR r.lodged_at >= (c.context->>'intentionPublishedAt')::timestamptz))))
-    ) t (kind, waits_on, case_id)),
+    ) u OFFSET 0) t (kind, waits_on, case_id)),
   gone AS (
     DELETE FROM case_waits w
      WHERE w.case_id = ANY (p_cases)

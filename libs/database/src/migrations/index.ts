@@ -19,6 +19,7 @@ import { CaseWaits1737200000000 } from './1737200000000-case-waits';
 import { NotificationsWithoutForeignKeys1737300000000 } from './1737300000000-notifications-without-foreign-keys';
 import { DeadlineClaimOrder1737400000000 } from './1737400000000-deadline-claim-order';
 import { CaseWaitsSetForm1737500000000 } from './1737500000000-case-waits-set-form';
+import { CaseSearchScopedWords1737600000000 } from './1737600000000-case-search-scoped-words';
 
 /** Every migration, in order. New migrations are added here. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   NotificationsWithoutForeignKeys1737300000000,
   DeadlineClaimOrder1737400000000,
   CaseWaitsSetForm1737500000000,
+  CaseSearchScopedWords1737600000000,
 ];
