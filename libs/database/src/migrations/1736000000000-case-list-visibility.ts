@@ -33,15 +33,7 @@ export class CaseListVisibility1736000000000 implements MigrationInterface {
          consortium_id uuid NOT NULL,
          words tsvector NOT NULL)`,
     );
-    await q.query(
-      `CREATE FUNCTION case_search_keep() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN
-         INSERT INTO case_search (case_id, consortium_id, words)
-         VALUES (NEW.id, NEW.consortium_id, to_tsvector('simple', NEW.title || ' ' || NEW.service_name))
-         ON CONFLICT (case_id) DO UPDATE SET consortium_id = EXCLUDED.consortium_id, words = EXCLUDED.words;
-         RETURN NULL;
-       END $$`,
-    );
+    await this.createSearchKeep(q);
     await q.query(
       `CREATE TRIGGER cases_search_keep AFTER INSERT OR UPDATE OF title, service_name, consortium_id ON cases
          FOR EACH ROW EXECUTE FUNCTION case_search_keep()`,
@@ -52,6 +44,19 @@ export class CaseListVisibility1736000000000 implements MigrationInterface {
     );
     await q.query(`CREATE INDEX case_search_words_idx ON case_search USING gin (consortium_id, words)`);
     await q.query(`DROP INDEX IF EXISTS cases_words_idx`);
+  }
+
+  /** The trigger function that keeps `case_search`, as this migration made it (CaseSearchScopedWords1737600000000 puts it back on its way down). */
+  async createSearchKeep(q: QueryRunner): Promise<void> {
+    await q.query(
+      `CREATE OR REPLACE FUNCTION case_search_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         INSERT INTO case_search (case_id, consortium_id, words)
+         VALUES (NEW.id, NEW.consortium_id, to_tsvector('simple', NEW.title || ' ' || NEW.service_name))
+         ON CONFLICT (case_id) DO UPDATE SET consortium_id = EXCLUDED.consortium_id, words = EXCLUDED.words;
+         RETURN NULL;
+       END $$`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { CaseListVisibility1736000000000 } from './1736000000000-case-list-visibility';
 
 /**
  * `q=` within the viewer's consortium reads only that consortium's words.
@@ -50,15 +51,7 @@ export class CaseSearchScopedWords1737600000000 implements MigrationInterface {
     await q.query(`CREATE INDEX case_search_words_idx ON case_search USING gin (consortium_id, words)`);
     await q.query(`DROP INDEX IF EXISTS case_search_all_words_idx`);
     await q.query(`DROP INDEX IF EXISTS case_search_scoped_words_idx`);
-    await q.query(
-      `CREATE OR REPLACE FUNCTION case_search_keep() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN
-         INSERT INTO case_search (case_id, consortium_id, words)
-         VALUES (NEW.id, NEW.consortium_id, to_tsvector('simple', NEW.title || ' ' || NEW.service_name))
-         ON CONFLICT (case_id) DO UPDATE SET consortium_id = EXCLUDED.consortium_id, words = EXCLUDED.words;
-         RETURN NULL;
-       END $$`,
-    );
+    await new CaseListVisibility1736000000000().createSearchKeep(q);
     await q.query(`ALTER TABLE case_search DROP COLUMN IF EXISTS scoped_words`);
     await q.query(`DROP FUNCTION IF EXISTS case_scoped_words(uuid, tsvector)`);
   }
