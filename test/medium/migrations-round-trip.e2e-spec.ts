@@ -6,7 +6,7 @@
  * catalogue and from the rows the functions make.
  */
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, ensureDatabase, MIGRATIONS } from '@makebuy/database';
+import { dataSourceOptions, dropDatabase, ensureDatabase, MIGRATIONS } from '@makebuy/database';
 import { testConfig } from '../support/test-app';
 
 jest.setTimeout(120_000);
@@ -15,13 +15,14 @@ const SINCE = 'NotificationsWithoutForeignKeys1737300000000';
 
 describe('migrations since the eleventh pass: down and up again', () => {
   let ds: DataSource;
+  let databaseUrl: string;
   let caseId: string;
   let personId: string;
 
   beforeAll(async () => {
-    const config = await testConfig('migrations_round_trip');
-    await ensureDatabase(config.databaseUrl);
-    ds = new DataSource(dataSourceOptions(config.databaseUrl, { extra: { max: 2 } }));
+    databaseUrl = (await testConfig('migrations_round_trip')).databaseUrl;
+    await ensureDatabase(databaseUrl);
+    ds = new DataSource(dataSourceOptions(databaseUrl, { extra: { max: 2 } }));
     await ds.initialize();
     await ds.runMigrations({ transaction: 'each' });
     const [co] = await ds.query(`INSERT INTO consortia(name) VALUES ('Round trip') RETURNING id`);
@@ -44,7 +45,10 @@ describe('migrations since the eleventh pass: down and up again', () => {
       co.id,
     ]);
   });
-  afterAll(() => ds?.destroy());
+  afterAll(async () => {
+    await ds?.destroy();
+    if (databaseUrl) await dropDatabase(databaseUrl);
+  });
 
   const schema = async () => {
     const [row] = await ds.query(

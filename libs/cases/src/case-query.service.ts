@@ -81,7 +81,10 @@ export class CaseQueries {
       if (!words) return [];
       if (arm.words === 'consortium') {
         params.scoped_words = scopedWordsQuery(String(vis.params.v_consortium), q.q);
-        return [`c.id IN (SELECT s.case_id FROM case_search s WHERE s.scoped_words @@ (:scoped_words)::tsquery)`];
+        return [
+          `c.id IN (SELECT s.case_id FROM case_search s
+                     WHERE s.consortium_id = :v_consortium AND s.scoped_words @@ (:scoped_words)::tsquery)`,
+        ];
       }
       if (arm.words === 'all')
         return [`c.id IN (SELECT s.case_id FROM case_search s WHERE s.words @@ to_tsquery('simple', :words))`];
