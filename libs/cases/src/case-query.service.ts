@@ -75,17 +75,17 @@ export class CaseQueries {
     }
     const words = wordsQuery(q.q);
     if (words) params.words = words;
+    // the consortium arm's words, scoped to the viewer's consortium (unused by the other arms)
+    if (words && vis.params.v_consortium) params.scoped_words = scopedWordsQuery(String(vis.params.v_consortium), q.q);
     // words: the broad arm's matches from case_search (its GIN indexes: the consortium's own words,
     // or every case's), a small arm's by its rows' words
     const search = (arm: VisibilityArm): string[] => {
       if (!words) return [];
-      if (arm.words === 'consortium') {
-        params.scoped_words = scopedWordsQuery(String(vis.params.v_consortium), q.q);
+      if (arm.words === 'consortium')
         return [
           `c.id IN (SELECT s.case_id FROM case_search s
                      WHERE s.consortium_id = :v_consortium AND s.scoped_words @@ (:scoped_words)::tsquery)`,
         ];
-      }
       if (arm.words === 'all')
         return [`c.id IN (SELECT s.case_id FROM case_search s WHERE s.words @@ to_tsquery('simple', :words))`];
       return [`to_tsvector('simple', c.title || ' ' || c.service_name) @@ to_tsquery('simple', :words)`];
